@@ -1,0 +1,7 @@
+//! Command-line interface.
+
+use anyhow::Result;
+
+pub fn run() -> Result<()> {
+    Ok(())
+}

@@ -1,0 +1,283 @@
+//! The report config (`stateof.toml` at a project's root): site settings, the figures
+//! every edition computes, and the charts drawn from them.
+//!
+//! Parsing is apart from disk I/O (`parse` takes text) so it can be tested on strings;
+//! `load` adds the file name to every error. Unknown keys are errors, so a typo in a
+//! metric definition never silently falls back to a default.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+
+/// The file name of the report config at a project's root.
+pub const FILE_NAME: &str = "stateof.toml";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Config {
+    /// The report's name, shown on every page ("State of Open Source on Hugging Face").
+    pub title: String,
+    /// One sentence for the home page, feeds and link previews.
+    pub description: String,
+    /// Where the site is published, e.g. `https://org.github.io/report/`.
+    pub base_url: String,
+    /// Who publishes the report (feed author, footer).
+    #[serde(default)]
+    pub author: Option<String>,
+    /// The organisation registry, relative to the project root.
+    #[serde(default = "default_registry")]
+    pub registry: String,
+    /// A note shown on every page, e.g. that the demo data is synthetic.
+    #[serde(default)]
+    pub notice: Option<String>,
+    /// Figures computed for every edition, by name.
+    #[serde(default)]
+    pub figures: BTreeMap<String, FigureDef>,
+    /// Charts drawn for every edition, by name.
+    #[serde(default)]
+    pub charts: BTreeMap<String, ChartDef>,
+}
+
+fn default_registry() -> String {
+    "content/data/organizations.toml".to_owned()
+}
+
+/// One named figure: what to compute and how to show it.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FigureDef {
+    /// A short human label ("Share of downloads in the top 200 models").
+    pub label: String,
+    #[serde(flatten)]
+    pub metric: Metric,
+    /// How a scalar value reads in prose.
+    #[serde(default)]
+    pub format: Format,
+}
+
+/// The metric kinds. Each is a small pure function in `metrics`.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(tag = "metric", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Metric {
+    /// Number of rows (after the filter).
+    Count {
+        #[serde(default)]
+        filter: Option<Filter>,
+    },
+    /// Sum of a numeric field.
+    Sum {
+        field: Field,
+        #[serde(default)]
+        filter: Option<Filter>,
+    },
+    /// The q-quantile of a numeric field, linearly interpolated (numpy's default);
+    /// q = 0.5 is the median.
+    Quantile {
+        field: Field,
+        q: f64,
+        #[serde(default)]
+        filter: Option<Filter>,
+    },
+    /// Fraction of rows whose field is strictly below `threshold`.
+    ShareBelow {
+        field: Field,
+        threshold: f64,
+        #[serde(default)]
+        filter: Option<Filter>,
+    },
+    /// The `n` largest values of a field over its total.
+    TopShare { field: Field, n: usize },
+    /// Gini coefficient of a field over all rows.
+    Gini { field: Field },
+    /// Herfindahl–Hirschman index (sum of squared shares, 0–1) of `weight` by `key`.
+    Hhi { key: Key, weight: Weight },
+    /// Lorenz curve of a field: `points` evenly spaced population shares.
+    Lorenz {
+        field: Field,
+        #[serde(default = "default_lorenz_points")]
+        points: usize,
+    },
+    /// Share of `weight` by `key`: the `top` largest groups, then "Other".
+    ShareBy {
+        key: Key,
+        weight: Weight,
+        #[serde(default = "default_top")]
+        top: usize,
+        #[serde(default)]
+        filter: Option<Filter>,
+    },
+    /// Share of `weight` held by one value of `key` (e.g. author.country = "CN").
+    ShareOf {
+        key: Key,
+        value: String,
+        weight: Weight,
+        #[serde(default)]
+        filter: Option<Filter>,
+    },
+    /// Rows created per calendar month (from `createdAt`).
+    CountByMonth {
+        #[serde(default)]
+        filter: Option<Filter>,
+        /// Only months from this one on (`YYYY-MM`).
+        #[serde(default)]
+        since: Option<String>,
+        /// Running total instead of per-month counts.
+        #[serde(default)]
+        cumulative: bool,
+    },
+    /// Histogram of a field over log10 bins (0, 1–9, 10–99, …).
+    LogHistogram { field: Field },
+    /// The `n` rows with the largest `by`, as a table.
+    Top { n: usize, by: Field },
+    /// Change of another scalar figure since the edition's `compare_to` edition,
+    /// as a ratio (0.5 = +50%).
+    Growth { figure: String },
+    /// A figure no snapshot can give, stated with its source.
+    Sourced {
+        value: f64,
+        source: String,
+        #[serde(default)]
+        url: Option<String>,
+    },
+}
+
+fn default_top() -> usize {
+    8
+}
+
+fn default_lorenz_points() -> usize {
+    100
+}
+
+/// Numeric fields of a model row.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    Downloads,
+    Likes,
+}
+
+/// What a share is weighted by.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Weight {
+    Count,
+    Downloads,
+    Likes,
+}
+
+/// Categorical keys a row can be grouped by.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+pub enum Key {
+    #[serde(rename = "author")]
+    Author,
+    #[serde(rename = "author.country")]
+    AuthorCountry,
+    #[serde(rename = "author.kind")]
+    AuthorKind,
+    #[serde(rename = "pipeline_tag")]
+    PipelineTag,
+    #[serde(rename = "library_name")]
+    LibraryName,
+    #[serde(rename = "license")]
+    License,
+    /// From `base_model:{finetune,adapter,quantized,merge}:*` tags; "original" otherwise.
+    #[serde(rename = "derivative")]
+    Derivative,
+    /// The model a derivative was made from (`base_model:*:X`).
+    #[serde(rename = "base_model")]
+    BaseModel,
+}
+
+/// A row predicate: `key` equals one of `is` (or none of them, with `not = true`).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Filter {
+    pub key: Key,
+    pub is: Vec<String>,
+    #[serde(default)]
+    pub not: bool,
+}
+
+/// How a scalar reads in prose and tables.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    /// 1,234,567
+    #[default]
+    Thousands,
+    /// 2.1M, 11M, 950K
+    Compact,
+    /// 49.6% (value is a fraction)
+    Percent,
+    /// +83% (value is a ratio of change)
+    Change,
+    /// 0.87 (two decimals)
+    Decimal,
+}
+
+/// One chart: which figure it draws and how.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ChartDef {
+    pub kind: ChartKind,
+    /// The figure whose value (a series) the chart draws.
+    pub figure: String,
+    /// The chart's title, also its accessible name.
+    pub title: String,
+    /// A one-line reading of the chart, shown as its caption.
+    #[serde(default)]
+    pub caption: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChartKind {
+    /// Horizontal bars, one per label, value labels at the bar ends.
+    Bar,
+    /// Horizontal bars, this edition beside its `compare_to` edition.
+    GroupedBar,
+    /// A line over time (series labels are `YYYY-MM`).
+    Line,
+    /// A filled area over time.
+    Area,
+    /// Vertical bars over log bins.
+    Histogram,
+    /// Lorenz curve with the line of equality.
+    Lorenz,
+}
+
+/// Reads and parses the report config of the project at `root`.
+pub fn load(root: &Path) -> Result<Config> {
+    let path = root.join(FILE_NAME);
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("failed to read the report config `{}`", path.display()))?;
+    parse(&text).with_context(|| format!("invalid report config `{}`", path.display()))
+}
+
+/// Parses the report config from TOML text and checks that charts name known figures.
+pub fn parse(text: &str) -> Result<Config> {
+    let config: Config = toml::from_str(text)?;
+    for (name, chart) in &config.charts {
+        if !config.figures.contains_key(&chart.figure) {
+            anyhow::bail!(
+                "chart `{name}` draws unknown figure `{}`{}",
+                chart.figure,
+                crate::suggest::did_you_mean(&chart.figure, config.figures.keys())
+            );
+        }
+    }
+    for (name, figure) in &config.figures {
+        if let Metric::Growth { figure: of } = &figure.metric {
+            if !config.figures.contains_key(of) {
+                anyhow::bail!(
+                    "figure `{name}` measures the growth of unknown figure `{of}`{}",
+                    crate::suggest::did_you_mean(of, config.figures.keys())
+                );
+            }
+        }
+    }
+    Ok(config)
+}

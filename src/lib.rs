@@ -1,0 +1,18 @@
+//! stateof: a static site generator for periodic, data-driven ecosystem reports.
+//!
+//! The pipeline runs one way, with plain data between stages:
+//! snapshot (files) → metrics (pure) → figures → charts (SVG) + markdown → site → output.
+//! Each module below is one stage or the data it hands on.
+
+pub mod charts;
+pub mod cli;
+pub mod config;
+pub mod figures;
+pub mod format;
+pub mod markdown;
+pub mod metrics;
+pub mod registry;
+pub mod sample;
+pub mod site;
+pub mod snapshot;
+pub mod suggest;

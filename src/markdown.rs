@@ -1,0 +1,1 @@
+//! Markdown narrative: front matter, figure and chart shortcodes, HTML.

@@ -1,0 +1,1 @@
+//! `stateof sample`: a deterministic generator of synthetic Hub snapshots.
