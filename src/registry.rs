@@ -26,8 +26,9 @@ pub struct Registry {
 pub struct Org {
     /// Display name ("Alibaba Qwen").
     pub name: String,
-    /// ISO 3166-1 alpha-2 code ("CN", "US", "FR").
-    pub country: String,
+    /// ISO 3166-1 alpha-2 code ("CN", "US", "FR"); absent when not publicly known.
+    #[serde(default)]
+    pub country: Option<String>,
     pub kind: OrgKind,
 }
 
@@ -61,8 +62,12 @@ impl Registry {
 
 /// Reads the registry at `path`.
 pub fn load(path: &Path) -> Result<Registry> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("failed to read the organisation registry `{}`", path.display()))?;
+    let text = std::fs::read_to_string(path).with_context(|| {
+        format!(
+            "failed to read the organisation registry `{}`",
+            path.display()
+        )
+    })?;
     parse(&text).with_context(|| format!("invalid organisation registry `{}`", path.display()))
 }
 
@@ -70,12 +75,13 @@ pub fn load(path: &Path) -> Result<Registry> {
 pub fn parse(text: &str) -> Result<Registry> {
     let registry: Registry = toml::from_str(text)?;
     for (id, org) in &registry.orgs {
-        let valid = org.country.len() == 2 && org.country.bytes().all(|b| b.is_ascii_uppercase());
-        anyhow::ensure!(
-            valid,
-            "organisation `{id}` has country `{}`; expected an ISO 3166 alpha-2 code such as `US`",
-            org.country
-        );
+        if let Some(country) = &org.country {
+            let valid = country.len() == 2 && country.bytes().all(|b| b.is_ascii_uppercase());
+            anyhow::ensure!(
+                valid,
+                "organisation `{id}` has country `{country}`; expected an ISO 3166 alpha-2 code such as `US`"
+            );
+        }
     }
     Ok(registry)
 }
@@ -86,10 +92,12 @@ mod tests {
 
     #[test]
     fn parses_orgs_and_rejects_bad_countries() {
-        let reg = parse("[org.Qwen]\nname = \"Qwen\"\ncountry = \"CN\"\nkind = \"company\"\n").unwrap();
+        let reg =
+            parse("[org.Qwen]\nname = \"Qwen\"\ncountry = \"CN\"\nkind = \"company\"\n").unwrap();
         assert_eq!(reg.get("Qwen").unwrap().kind, OrgKind::Company);
         assert!(reg.get("nobody").is_none());
-        let err = parse("[org.x]\nname = \"X\"\ncountry = \"USA\"\nkind = \"company\"\n").unwrap_err();
+        let err =
+            parse("[org.x]\nname = \"X\"\ncountry = \"USA\"\nkind = \"company\"\n").unwrap_err();
         assert!(format!("{err:#}").contains("USA"));
         assert!(parse("[org.x]\nname = \"X\"\ncountry = \"US\"\nkind = \"startup\"\n").is_err());
     }

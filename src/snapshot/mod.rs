@@ -7,7 +7,7 @@
 //! malformed line with the file and line number. This module owns the data types; it
 //! does not compute anything from them (that is `metrics`).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
@@ -125,20 +125,27 @@ impl Models {
     }
 }
 
-/// The `manifest.json` beside a snapshot file. Fields other than these are kept by
-/// `fetch` for people and ignored here.
+/// The `manifest.json` in a snapshot's folder: where the rows came from, and each
+/// file's row count and checksum. Fields other than these (endpoint, query, tool
+/// version, …) are kept for people and ignored here.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
     /// Where the rows came from ("Hugging Face Hub API", "stateof sample (synthetic)").
     pub source: String,
     /// The snapshot's date, `YYYY-MM-DD`.
     pub date: String,
-    pub rows: u64,
-    /// Hex SHA-256 of the snapshot file's bytes as stored (compressed or not).
-    pub sha256: String,
     /// True for generated demo data; pages say so.
     #[serde(default)]
     pub synthetic: bool,
+    /// File name (e.g. `models.jsonl.zst`) → what it holds.
+    pub files: BTreeMap<String, ManifestFile>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ManifestFile {
+    pub rows: u64,
+    /// Hex SHA-256 of the file's bytes as stored (compressed or not).
+    pub sha256: String,
 }
 
 /// A loaded snapshot.
