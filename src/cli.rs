@@ -1,7 +1,139 @@
-//! Command-line interface.
+//! Command-line interface: parses arguments into options and runs one command.
+//!
+//! `main` only calls `run` and prints the error chain; each command here turns its
+//! arguments into the options struct of the stage it runs.
 
-use anyhow::Result;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
 
+use anyhow::{bail, Context, Result};
+use clap::{Args, Parser, Subcommand};
+
+use crate::{output, registry, sample, site};
+
+#[derive(Parser)]
+#[command(
+    name = "stateof",
+    version,
+    about = "Static sites for periodic, data-driven ecosystem reports"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the report project into a static site.
+    Build(BuildArgs),
+    /// Generate a synthetic, deterministic Hub snapshot (for demos and benchmarks).
+    Sample(SampleArgs),
+}
+
+#[derive(Args)]
+struct BuildArgs {
+    /// The report project's folder (holding stateof.toml).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Where to write the site [default: ROOT/output].
+    #[arg(long)]
+    output: Option<PathBuf>,
+    /// The address the site is published at, overriding the config's base-url.
+    #[arg(long)]
+    base_url: Option<String>,
+    /// Build an edition from another snapshot file, e.g. 2026-spring=snap/models.jsonl.zst.
+    #[arg(long = "snapshot", value_name = "EDITION=PATH", value_parser = parse_snapshot)]
+    snapshots: Vec<(String, PathBuf)>,
+    /// Print how long each build step took.
+    #[arg(long, short)]
+    verbose: bool,
+}
+
+#[derive(Args)]
+struct SampleArgs {
+    /// How many models to generate.
+    #[arg(long, default_value_t = 10_000)]
+    models: usize,
+    /// The snapshot's date (YYYY-MM-DD); the synthetic world changes with it.
+    #[arg(long)]
+    date: String,
+    /// Seed of the random generator: the same options give the same bytes.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// The snapshot file to write (.jsonl, .jsonl.gz or .jsonl.zst); manifest.json goes beside it.
+    #[arg(long)]
+    out: PathBuf,
+    /// The organisation registry whose organisations author the popular models.
+    #[arg(long, default_value = "content/data/organizations.toml")]
+    registry: PathBuf,
+}
+
+/// Parses the command line and runs the command.
 pub fn run() -> Result<()> {
+    match Cli::parse().command {
+        Command::Build(args) => build(args),
+        Command::Sample(args) => sample(args),
+    }
+}
+
+fn build(args: BuildArgs) -> Result<()> {
+    let start = Instant::now();
+    // `--root .` (the default) is left out of paths, so messages say `content/x.md`.
+    let root = if args.root == Path::new(".") {
+        PathBuf::new()
+    } else {
+        args.root
+    };
+    let options = site::BuildOptions {
+        output: args.output.unwrap_or_else(|| root.join("output")),
+        root,
+        base_url: args.base_url,
+        snapshots: args.snapshots.into_iter().collect::<BTreeMap<_, _>>(),
+    };
+    let (site, summary) = site::build(&options)?;
+    output::write(&site, &options.output)?;
+    if args.verbose {
+        for (step, seconds) in &summary.steps {
+            eprintln!("  {step:<18} {:>8.1} ms", seconds * 1000.0);
+        }
+    }
+    eprintln!(
+        "built {} editions: {} pages, {} charts, {} files in `{}` ({:.2} s)",
+        summary.editions,
+        summary.pages,
+        summary.charts,
+        summary.files,
+        options.output.display(),
+        start.elapsed().as_secs_f64()
+    );
     Ok(())
+}
+
+fn sample(args: SampleArgs) -> Result<()> {
+    let registry = registry::load(&args.registry)?;
+    let options = sample::Options {
+        models: args.models,
+        date: args.date,
+        seed: args.seed,
+    };
+    let start = Instant::now();
+    sample::write(&options, &registry, &args.out)
+        .with_context(|| format!("failed to write the sample `{}`", args.out.display()))?;
+    eprintln!(
+        "wrote {} synthetic models to `{}` ({:.2} s)",
+        options.models,
+        args.out.display(),
+        start.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn parse_snapshot(text: &str) -> Result<(String, PathBuf)> {
+    match text.split_once('=') {
+        Some((edition, path)) if !edition.is_empty() && !path.is_empty() => {
+            Ok((edition.to_owned(), PathBuf::from(path)))
+        }
+        _ => bail!("expected EDITION=PATH, e.g. 2026-spring=snapshots/models.jsonl.zst"),
+    }
 }

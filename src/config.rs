@@ -45,8 +45,11 @@ fn default_registry() -> String {
 }
 
 /// One named figure: what to compute and how to show it.
+///
+/// Not `deny_unknown_fields`: serde cannot combine it with `flatten`. The flattened
+/// `Metric` denies unknown fields itself, so a misspelt key is still an error.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 pub struct FigureDef {
     /// A short human label ("Share of downloads in the top 200 models").
     pub label: String,

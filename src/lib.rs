@@ -7,10 +7,12 @@
 pub mod charts;
 pub mod cli;
 pub mod config;
+pub mod content;
 pub mod figures;
 pub mod format;
 pub mod markdown;
 pub mod metrics;
+pub mod output;
 pub mod registry;
 pub mod sample;
 pub mod site;

@@ -1,9 +1,27 @@
-//! Charts: a chart definition and its figure in, an SVG string out.
+//! Charts: a chart definition and its figure in, a standalone SVG document out.
+//!
+//! `render` picks the drawing for the chart's kind (one module per kind), has plotters
+//! draw it (see `svg`), then wraps the body in an accessible document: `role="img"`, a
+//! `<title>` and a generated `<desc>` summarising the data, ids derived from the chart's
+//! name (so several charts can share a page), a `viewBox` without a fixed pixel size,
+//! and a `<style>` whose `so-*` classes follow the reader's light or dark scheme (see
+//! `theme`). This module never writes files and its output depends only on its input.
 
-use anyhow::Result;
+mod bar;
+mod histogram;
+mod layout;
+mod lorenz;
+mod svg;
+mod theme;
+mod time;
 
-use crate::config::ChartDef;
-use crate::figures::Figure;
+#[cfg(test)]
+mod tests;
+
+use anyhow::{Context, Result};
+
+use crate::config::{ChartDef, ChartKind};
+use crate::figures::{Figure, Point, Value};
 
 /// Everything one chart needs.
 pub struct ChartInput<'a> {
@@ -18,7 +36,164 @@ pub struct ChartInput<'a> {
     pub edition: &'a str,
 }
 
+/// A chart body before it is wrapped in its document.
+struct Drawing {
+    /// The viewBox height (the width is always `theme::WIDTH`).
+    height: f64,
+    /// The shapes and text, drawn by plotters when the document is written.
+    body: svg::Svg,
+    /// A plain-text reading of the data for the `<desc>`.
+    summary: String,
+}
+
 /// Renders one chart as a standalone SVG document.
 pub fn render(input: &ChartInput) -> Result<String> {
-    anyhow::bail!("chart `{}` cannot be drawn yet", input.name)
+    let drawing = draw(input)
+        .with_context(|| format!("chart `{}` ({})", input.name, kind_name(input.def.kind)))?;
+    document(input, &drawing)
+}
+
+/// The chart's body, drawn by its kind's module.
+fn draw(input: &ChartInput) -> Result<Drawing> {
+    let kind = input.def.kind;
+    let points = series(input.figure, &input.def.figure, None)?;
+    let format = input.figure.format;
+    // A point without a finite value has no place on an axis; bars keep it and say "n/a".
+    let finite: Vec<Point>;
+    let points = match kind {
+        ChartKind::Bar | ChartKind::GroupedBar => points,
+        _ => {
+            finite = points
+                .iter()
+                .filter(|p| p.value.is_finite())
+                .cloned()
+                .collect();
+            &finite
+        }
+    };
+    if points.is_empty() {
+        return Ok(empty(kind));
+    }
+    Ok(match kind {
+        ChartKind::Bar => bar::draw(points, format),
+        ChartKind::GroupedBar => match input.compare {
+            Some((earlier, figure)) => {
+                let before = series(figure, &input.def.figure, Some(earlier))?;
+                bar::draw_grouped((input.edition, points), (earlier, before), format)
+            }
+            None => bar::draw(points, format),
+        },
+        ChartKind::Line => time::draw(points, format, false)?,
+        ChartKind::Area => time::draw(points, format, true)?,
+        ChartKind::Histogram => histogram::draw(points, format),
+        ChartKind::Lorenz => lorenz::draw(points)?,
+    })
+}
+
+/// The figure's series, or an error naming what the figure is instead.
+fn series<'a>(figure: &'a Figure, name: &str, edition: Option<&str>) -> Result<&'a [Point]> {
+    let what = match &figure.value {
+        Value::Series(points) => return Ok(points),
+        Value::Number(_) => "a number",
+        Value::Table(_) => "a table",
+    };
+    let of = edition.map_or(String::new(), |e| format!(" of edition `{e}`"));
+    anyhow::bail!("figure `{name}`{of} is {what}, but a chart draws a series")
+}
+
+fn kind_name(kind: ChartKind) -> &'static str {
+    match kind {
+        ChartKind::Bar => "bar",
+        ChartKind::GroupedBar => "grouped-bar",
+        ChartKind::Line => "line",
+        ChartKind::Area => "area",
+        ChartKind::Histogram => "histogram",
+        ChartKind::Lorenz => "lorenz",
+    }
+}
+
+/// A chart with no data says so rather than drawing empty axes.
+fn empty(kind: ChartKind) -> Drawing {
+    let mut out = svg::Svg::new();
+    out.text(&svg::Text::new(
+        theme::WIDTH / 2.0,
+        44.0,
+        theme::LABEL_SIZE,
+        svg::Anchor::Middle,
+        theme::Role::Muted,
+        "No data",
+    ));
+    Drawing {
+        height: 72.0,
+        body: out,
+        summary: format!("{} with no data.", kind_noun(kind)),
+    }
+}
+
+fn kind_noun(kind: ChartKind) -> &'static str {
+    match kind {
+        ChartKind::Bar | ChartKind::GroupedBar => "Bar chart",
+        ChartKind::Line => "Line chart",
+        ChartKind::Area => "Area chart",
+        ChartKind::Histogram => "Histogram",
+        ChartKind::Lorenz => "Lorenz curve",
+    }
+}
+
+/// Wraps a drawing in the root `<svg>` with its accessible name, description and style.
+fn document(input: &ChartInput, drawing: &Drawing) -> Result<String> {
+    let id = id_base(input.name);
+    let (width, height) = (theme::WIDTH, drawing.height.ceil());
+    let body = drawing.body.render(height)?;
+    Ok(format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"so-chart so-chart-{kind}\" \
+         viewBox=\"0 0 {w} {h}\" width=\"100%\" preserveAspectRatio=\"xMidYMid meet\" \
+         role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" font-family=\"{font}\">\n\
+         <title id=\"{id}-title\">{title}</title>\n\
+         <desc id=\"{id}-desc\">{desc}</desc>\n\
+         <style>{style}</style>\n\
+         {body}</svg>\n",
+        kind = kind_name(input.def.kind),
+        w = svg::num(width),
+        h = svg::num(height),
+        font = theme::FONT_STACK,
+        title = svg::escape(&input.def.title),
+        desc = svg::escape(&drawing.summary),
+        style = theme::style(),
+    ))
+}
+
+/// `so-` plus the chart's name reduced to id-safe characters; when that reduction
+/// changed the name, a hash of the original keeps ids of distinct names distinct.
+fn id_base(name: &str) -> String {
+    let safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    if safe == name && !name.is_empty() {
+        format!("so-{safe}")
+    } else {
+        // FNV-1a: stable across builds and platforms, unlike std's hasher.
+        let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+        });
+        format!("so-{safe}-{:08x}", hash as u32)
+    }
+}
+
+/// "A; B; C; and 4 more": at most `max` items read out in full. Semicolons, because
+/// the items hold numbers with thousands separators ("finetune 301,245").
+fn list(items: &[String], max: usize) -> String {
+    if items.len() <= max {
+        items.join("; ")
+    } else {
+        let shown = items[..max].join("; ");
+        format!("{shown}; and {} more", items.len() - max)
+    }
 }

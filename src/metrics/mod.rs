@@ -1,13 +1,41 @@
 //! Metrics: pure functions from a snapshot (and the organisation registry) to figures.
+//!
+//! `compute` evaluates every figure the report config declares for one edition, each
+//! with its provenance (the definition in words from `describe`, the edition, the
+//! snapshot's date and row count); `resolve_growth` then fills growth figures from an
+//! earlier edition's figures. The numbers come from `stats` (plain functions over a
+//! column), `group` (keys and filters), `share` (shares of groups), `months` and `top`;
+//! `rows` resolves authors against the registry once for all of them. Nothing here
+//! reads files or formats numbers for people.
+
+mod countries;
+mod describe;
+pub mod group;
+mod months;
+mod rows;
+pub mod share;
+pub mod stats;
+mod top;
+
+#[cfg(test)]
+mod fixture;
+#[cfg(test)]
+mod tests;
 
 use std::collections::BTreeMap;
 
-use anyhow::Result;
+use anyhow::{bail, ensure, Context, Result};
 
-use crate::config::FigureDef;
-use crate::figures::Figures;
+use crate::config::{Field, FigureDef, Filter, Metric};
+use crate::figures::{Figure, Figures, Provenance, Value};
 use crate::registry::Registry;
-use crate::snapshot::Snapshot;
+use crate::snapshot::{Models, Snapshot};
+
+pub use countries::country_name;
+pub use describe::{describe, describe_growth};
+pub use months::{count_by_month, month_label};
+pub use rows::Rows;
+pub use top::top;
 
 /// Computes every figure in `defs` for one edition. Growth figures are left for
 /// `resolve_growth`, which needs the earlier edition.
@@ -17,6 +45,200 @@ pub fn compute(
     registry: &Registry,
     edition: &str,
 ) -> Result<Figures> {
-    let _ = (defs, snapshot, registry, edition);
-    anyhow::bail!("metrics are not implemented yet")
+    let models = &snapshot.models;
+    let rows = Rows::new(models, registry);
+    let mut figures = Figures::new();
+    for (name, def) in defs {
+        let mut provenance = Provenance {
+            definition: describe(&def.metric),
+            edition: edition.to_owned(),
+            snapshot_date: snapshot.manifest.as_ref().map(|m| m.date.clone()),
+            rows: Some(models.len() as u64),
+            source: None,
+            source_url: None,
+        };
+        let value = match &def.metric {
+            Metric::Growth { .. } => continue,
+            Metric::Sourced { value, source, url } => {
+                ensure!(value.is_finite(), "figure `{name}`: value must be a number");
+                provenance.snapshot_date = None;
+                provenance.rows = None;
+                provenance.source = Some(source.clone());
+                provenance.source_url = url.clone();
+                Value::Number(*value)
+            }
+            metric => value(metric, &rows)
+                .with_context(|| format!("failed to compute figure `{name}`"))?,
+        };
+        let figure = Figure {
+            label: def.label.clone(),
+            format: def.format,
+            value,
+            provenance,
+        };
+        figures.insert(name.clone(), figure);
+    }
+    Ok(figures)
+}
+
+/// Computes one snapshot metric (anything but growth and sourced figures).
+fn value(metric: &Metric, rows: &Rows) -> Result<Value> {
+    let models = rows.models;
+    let number = Value::Number;
+    Ok(match metric {
+        Metric::Count { filter } => {
+            let keep = group::keep(rows, filter.as_ref())?;
+            number(keep.iter().filter(|&&k| k).count() as f64)
+        }
+        Metric::Sum { field, filter } => {
+            let values = kept(rows, *field, filter.as_ref())?;
+            number(stats::sum(&values) as f64)
+        }
+        Metric::Quantile { field, q, filter } => {
+            ensure!(
+                (0.0..=1.0).contains(q),
+                "q must be between 0 and 1, not {q}"
+            );
+            let mut values = kept(rows, *field, filter.as_ref())?;
+            match stats::quantile(&mut values, *q) {
+                Some(x) => number(x),
+                None => bail!("no models to take a quantile of (check the filter)"),
+            }
+        }
+        Metric::ShareBelow {
+            field,
+            threshold,
+            filter,
+        } => {
+            ensure!(threshold.is_finite(), "threshold must be a number");
+            let values = kept(rows, *field, filter.as_ref())?;
+            number(stats::share_below(&values, *threshold))
+        }
+        Metric::TopShare { field, n } => {
+            number(stats::top_share(&mut column(models, *field).to_vec(), *n))
+        }
+        Metric::Gini { field } => number(stats::gini(&mut column(models, *field).to_vec())),
+        Metric::Hhi { key, weight } => number(share::hhi_by(rows, *key, *weight)),
+        Metric::Lorenz { field, points } => {
+            ensure!(*points > 0, "a Lorenz curve needs at least 1 point");
+            Value::Series(stats::lorenz(&mut column(models, *field).to_vec(), *points))
+        }
+        Metric::ShareBy {
+            key,
+            weight,
+            top,
+            filter,
+        } => Value::Series(share::share_by(rows, *key, *weight, *top, filter.as_ref())?),
+        Metric::ShareOf {
+            key,
+            value,
+            weight,
+            filter,
+        } => number(share::share_of(
+            rows,
+            *key,
+            value,
+            *weight,
+            filter.as_ref(),
+        )?),
+        Metric::CountByMonth {
+            filter,
+            since,
+            cumulative,
+        } => {
+            let since = since.as_deref().map(months::parse_month).transpose()?;
+            let keep = group::keep(rows, filter.as_ref())?;
+            Value::Series(count_by_month(
+                &models.created_month,
+                &keep,
+                since,
+                *cumulative,
+            ))
+        }
+        Metric::LogHistogram { field } => {
+            Value::Series(stats::log_histogram(column(models, *field)))
+        }
+        Metric::Top { n, by } => Value::Table(top(models, *n, *by)),
+        Metric::Growth { .. } | Metric::Sourced { .. } => {
+            bail!("growth and sourced figures are not computed from a snapshot")
+        }
+    })
+}
+
+/// The column of `field`.
+fn column(models: &Models, field: Field) -> &[u64] {
+    match field {
+        Field::Downloads => &models.downloads,
+        Field::Likes => &models.likes,
+    }
+}
+
+/// The values of `field` in the rows `filter` keeps, as a copy the caller owns.
+fn kept(rows: &Rows, field: Field, filter: Option<&Filter>) -> Result<Vec<u64>> {
+    let column = column(rows.models, field);
+    if filter.is_none() {
+        return Ok(column.to_vec());
+    }
+    let keep = group::keep(rows, filter)?;
+    Ok(column
+        .iter()
+        .zip(&keep)
+        .filter(|&(_, &k)| k)
+        .map(|(&x, _)| x)
+        .collect())
+}
+
+/// Fills the growth figures in `defs` as `this / previous − 1` of the scalar figure
+/// each names, where `previous` is the earlier edition's name and figures. A growth
+/// figure is left out when there is no earlier edition, the earlier edition lacks the
+/// figure, or its value is 0 (no finite ratio); the markdown stage reports it as
+/// unavailable. Growth of a figure that is not a scalar is an error.
+pub fn resolve_growth(
+    defs: &BTreeMap<String, FigureDef>,
+    figures: &mut Figures,
+    edition: &str,
+    previous: Option<(&str, &Figures)>,
+) -> Result<()> {
+    for (name, def) in defs {
+        let Metric::Growth { figure: of } = &def.metric else {
+            continue;
+        };
+        if let Some(FigureDef {
+            metric: Metric::Growth { .. },
+            ..
+        }) = defs.get(of)
+        {
+            bail!("figure `{name}` measures the growth of `{of}`, itself a growth figure");
+        }
+        let Some(current) = figures.get(of) else {
+            bail!("figure `{name}` measures the growth of `{of}`, which was not computed");
+        };
+        let Some(now) = current.number() else {
+            bail!("figure `{name}` measures the growth of `{of}`, which is not a single number");
+        };
+        let Some((previous_edition, earlier)) = previous else {
+            continue;
+        };
+        let Some(then) = earlier.get(of).and_then(|f| f.number()) else {
+            continue;
+        };
+        if then == 0.0 {
+            continue;
+        }
+        let figure = Figure {
+            label: def.label.clone(),
+            format: def.format,
+            value: Value::Number(now / then - 1.0),
+            provenance: Provenance {
+                definition: describe_growth(&current.label, previous_edition),
+                edition: edition.to_owned(),
+                snapshot_date: current.provenance.snapshot_date.clone(),
+                rows: None,
+                source: None,
+                source_url: None,
+            },
+        };
+        figures.insert(name.clone(), figure);
+    }
+    Ok(())
 }

@@ -1,1 +1,157 @@
-//! The site: every page, chart, data file, feed and asset of a report, in memory.
+//! The site: every page, chart, data file, feed and asset of a report, built in memory.
+//!
+//! `build` reads as the list of steps it takes; each step is a function in a submodule
+//! over plain data. Nothing here writes to disk: the result is an `Output` map that
+//! `output::write` puts in place (or a preview server serves).
+
+mod charts;
+mod data;
+mod downloads;
+mod pages;
+mod urls;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+
+use crate::output::Output;
+use crate::{config, content, registry};
+
+pub use data::EditionData;
+pub use urls::Urls;
+
+/// What `stateof build` was asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The report project's folder (holding `stateof.toml`).
+    pub root: PathBuf,
+    /// Where the site is written (the build itself never writes; the caller does).
+    pub output: PathBuf,
+    /// Overrides the config's `base-url`.
+    pub base_url: Option<String>,
+    /// Edition slug → snapshot file, overriding the edition's front matter.
+    pub snapshots: BTreeMap<String, PathBuf>,
+}
+
+/// Counts for the summary line a build prints.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    pub editions: usize,
+    pub pages: usize,
+    pub charts: usize,
+    pub files: usize,
+    /// (step name, seconds) in the order run.
+    pub steps: Vec<(&'static str, f64)>,
+}
+
+/// Builds the whole site of the project at `options.root`.
+pub fn build(options: &BuildOptions) -> Result<(Output, Summary)> {
+    let mut timer = Steps::start();
+    let root = options.root.as_path();
+    let config = config::load(root)?;
+    let registry = registry::load(&root.join(&config.registry))?;
+    let editions = content::load(root)?;
+    timer.step("read project");
+
+    let urls = Urls::new(options.base_url.as_deref().unwrap_or(&config.base_url))?;
+    let snapshots = data::snapshot_paths(root, &editions, &options.snapshots)?;
+    let data = data::compute(root, &config, &registry, &editions, &snapshots)?;
+    timer.step("compute figures");
+
+    let tera = load_templates(root)?;
+    let charts = charts::render_all(&config, &editions, &data, &urls, &tera)?;
+    timer.step("draw charts");
+
+    let mut output = Output::default();
+    let pages = pages::render_all(
+        &pages::Context {
+            config: &config,
+            registry: &registry,
+            editions: &editions,
+            data: &data,
+            charts: &charts,
+            urls: &urls,
+            tera: &tera,
+        },
+        &mut output,
+    )?;
+    timer.step("render pages");
+
+    downloads::add_all(&data, &charts, &mut output)?;
+    add_theme(root, &mut output)?;
+    timer.step("data and assets");
+
+    let summary = Summary {
+        editions: editions.len(),
+        pages,
+        charts: charts.values().map(BTreeMap::len).sum(),
+        files: output.files.len(),
+        steps: timer.steps,
+    };
+    Ok((output, summary))
+}
+
+/// Loads every template under `root/templates`; a syntax error names the file and line.
+pub fn load_templates(root: &Path) -> Result<tera::Tera> {
+    let dir = root.join("templates");
+    let glob = format!("{}/**/*", dir.display());
+    let mut tera = tera::Tera::new(&glob)
+        .map_err(|err| anyhow::anyhow!("{}", tera_chain(&err)))
+        .with_context(|| format!("failed to load the templates in `{}`", dir.display()))?;
+    tera.autoescape_on(vec![".html", ".xml"]);
+    // Tera's default also escapes `/`, which makes every URL in the output unreadable.
+    tera.set_escape_fn(crate::markdown::escape_html);
+    Ok(tera)
+}
+
+/// Tera's messages are spread over an error chain; this joins them on one line.
+pub(crate) fn tera_chain(err: &tera::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(inner) = source {
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    text
+}
+
+/// Copies the theme's files (CSS, fonts, icons) to `theme/` in the output.
+fn add_theme(root: &Path, output: &mut Output) -> Result<()> {
+    let dir = root.join("theme");
+    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+        let entry = entry.with_context(|| format!("failed to read `{}`", dir.display()))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let relative = entry.path().strip_prefix(root).expect("walked below root");
+        let bytes = std::fs::read(entry.path())
+            .with_context(|| format!("failed to read `{}`", entry.path().display()))?;
+        let path = relative.to_string_lossy().replace('\\', "/");
+        output.add(path, bytes)?;
+    }
+    Ok(())
+}
+
+/// Wall-clock time per named step.
+struct Steps {
+    last: Instant,
+    steps: Vec<(&'static str, f64)>,
+}
+
+impl Steps {
+    fn start() -> Steps {
+        Steps {
+            last: Instant::now(),
+            steps: Vec::new(),
+        }
+    }
+
+    fn step(&mut self, name: &'static str) {
+        let now = Instant::now();
+        self.steps.push((name, (now - self.last).as_secs_f64()));
+        self.last = now;
+    }
+}

@@ -158,4 +158,5 @@ pub struct Snapshot {
     pub models: Models,
 }
 mod read;
-pub use read::load;
+mod row;
+pub use read::{load, sha256_hex, Compression, MANIFEST};

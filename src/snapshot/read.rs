@@ -1,16 +1,218 @@
 //! Reading snapshot files into `Models` columns.
+//!
+//! The file is read once: a hashing reader under the decompressor computes the SHA-256
+//! of the stored bytes while lines stream through a `BufReader`. The `manifest.json`
+//! beside the file, when it lists the file, is checked against what was read.
 
-use std::path::Path;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use anyhow::{bail, Context, Result};
+use sha2::{Digest, Sha256};
 
-use super::Snapshot;
+use super::{row, Manifest, Models, Snapshot};
+
+/// The manifest's file name, in the snapshot's folder.
+pub const MANIFEST: &str = "manifest.json";
+
+/// How a snapshot file is compressed, from its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    None,
+    Gzip,
+    Zstd,
+}
+
+impl Compression {
+    /// `.jsonl`, `.jsonl.gz` or `.jsonl.zst`; anything else is an error naming the file.
+    pub fn of(path: &Path) -> Result<Compression> {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.ends_with(".jsonl") {
+            Ok(Compression::None)
+        } else if name.ends_with(".jsonl.gz") {
+            Ok(Compression::Gzip)
+        } else if name.ends_with(".jsonl.zst") {
+            Ok(Compression::Zstd)
+        } else {
+            bail!(
+                "`{}` is not a snapshot file: expected a name ending in .jsonl, .jsonl.gz or .jsonl.zst",
+                path.display()
+            )
+        }
+    }
+}
 
 /// Reads the snapshot at `path` (`.jsonl`, `.jsonl.gz`, `.jsonl.zst`) and the
 /// `manifest.json` beside it, if any.
 pub fn load(path: &Path) -> Result<Snapshot> {
-    anyhow::bail!(
-        "reading snapshots is not implemented yet: {}",
-        path.display()
-    )
+    let compression = Compression::of(path)?;
+    let manifest = read_manifest(path)?;
+    let file = File::open(path)
+        .with_context(|| format!("failed to open the snapshot `{}`", path.display()))?;
+    let mut hashing = HashingReader {
+        inner: file,
+        hasher: Sha256::new(),
+    };
+    let mut models = Models::default();
+    let capacity = 1 << 18;
+    match compression {
+        Compression::None => read_rows(
+            BufReader::with_capacity(capacity, &mut hashing),
+            path,
+            &mut models,
+        )?,
+        Compression::Gzip => {
+            let decoder = flate2::read::MultiGzDecoder::new(&mut hashing);
+            read_rows(
+                BufReader::with_capacity(capacity, decoder),
+                path,
+                &mut models,
+            )?
+        }
+        Compression::Zstd => {
+            let decoder = zstd::Decoder::new(&mut hashing)
+                .with_context(|| format!("failed to start reading `{}`", path.display()))?;
+            read_rows(
+                BufReader::with_capacity(capacity, decoder),
+                path,
+                &mut models,
+            )?
+        }
+    }
+    // The decoders may stop before the end of the file; the checksum covers all of it.
+    io::copy(&mut hashing, &mut io::sink())
+        .with_context(|| format!("failed to read `{}`", path.display()))?;
+    let sha256 = hex(&hashing.hasher.finalize());
+
+    let manifest = match manifest {
+        Some((manifest_path, manifest)) => {
+            check(
+                path,
+                &manifest_path,
+                &manifest,
+                models.len() as u64,
+                &sha256,
+            )?;
+            Some(manifest)
+        }
+        None => None,
+    };
+    Ok(Snapshot {
+        path: path.to_path_buf(),
+        manifest,
+        sha256,
+        models,
+    })
 }
+
+/// Streams lines into `models`; blank lines are skipped, the first bad one is an error.
+fn read_rows(mut reader: impl BufRead, path: &Path, models: &mut Models) -> Result<()> {
+    let mut line = Vec::with_capacity(4096);
+    let mut number = 0u64;
+    loop {
+        line.clear();
+        number += 1;
+        let read = reader.read_until(b'\n', &mut line).with_context(|| {
+            format!(
+                "failed to read `{}` at line {number}: the file is truncated or corrupt",
+                path.display()
+            )
+        })?;
+        if read == 0 {
+            return Ok(());
+        }
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        if let Err(message) = row::push(models, &line) {
+            bail!("{}:{number}: {message}", path.display());
+        }
+    }
+}
+
+/// The manifest beside `path`, if there is one that lists the file.
+fn read_manifest(path: &Path) -> Result<Option<(PathBuf, Manifest)>> {
+    let manifest_path = path.with_file_name(MANIFEST);
+    let text = match std::fs::read_to_string(&manifest_path) {
+        Ok(text) => text,
+        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(err) => {
+            return Err(err).with_context(|| {
+                format!("failed to read the manifest `{}`", manifest_path.display())
+            })
+        }
+    };
+    let manifest: Manifest = serde_json::from_str(&text)
+        .with_context(|| format!("invalid snapshot manifest `{}`", manifest_path.display()))?;
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    Ok(manifest
+        .files
+        .contains_key(name)
+        .then_some((manifest_path, manifest)))
+}
+
+/// Fails when the rows or checksum read differ from what the manifest records.
+fn check(
+    path: &Path,
+    manifest_path: &Path,
+    manifest: &Manifest,
+    rows: u64,
+    sha256: &str,
+) -> Result<()> {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let Some(expected) = manifest.files.get(name) else {
+        return Ok(());
+    };
+    if expected.rows != rows {
+        bail!(
+            "snapshot `{}` has {rows} rows but `{}` says {}; the file or the manifest has changed since the snapshot was taken",
+            path.display(),
+            manifest_path.display(),
+            expected.rows
+        );
+    }
+    if !expected.sha256.eq_ignore_ascii_case(sha256) {
+        bail!(
+            "snapshot `{}` has sha256 {sha256} but `{}` says {}; the file or the manifest has changed since the snapshot was taken",
+            path.display(),
+            manifest_path.display(),
+            expected.sha256
+        );
+    }
+    Ok(())
+}
+
+/// A reader that hashes every byte it passes on.
+struct HashingReader<R> {
+    inner: R,
+    hasher: Sha256,
+}
+
+impl<R: Read> Read for HashingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+/// Lower-case hex SHA-256 of `bytes`, as manifests record it.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+/// Lower-case hex of `bytes`.
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(DIGITS[(b >> 4) as usize] as char);
+        out.push(DIGITS[(b & 15) as usize] as char);
+    }
+    out
+}
+
+#[cfg(test)]
+#[path = "read_tests.rs"]
+mod tests;

@@ -1,0 +1,221 @@
+#!/usr/bin/env python3
+"""Independent check of stateof's concentration figures, recomputed with numpy.
+
+Usage:
+    python3 scripts/check_figures.py SNAPSHOT [FIGURES_JSON] [--registry PATH]
+
+SNAPSHOT is a .jsonl, .jsonl.gz or .jsonl.zst file of Hub API model entries (one JSON
+object per line). The script recomputes, straight from the rows:
+
+    models_total      number of rows
+    downloads_total   sum of downloads
+    top200_share      the 200 largest downloads over the total
+    share_below_200   fraction of models with downloads < 200
+    median_downloads  np.median of downloads
+    gini_downloads    G = 2 * sum(i * x_i) / (n * sum(x)) - (n + 1) / n, x ascending, i from 1
+
+and, with the organisation registry, the share of downloads from China- and US-based
+authors (cn_share, us_share: downloads of models whose author the registry places in
+that country, over all downloads).
+
+With FIGURES_JSON (a stateof figures.json: name -> {"value": ...}), every recomputed
+figure must be present there and equal within a relative tolerance of 1e-9
+(cn_share and us_share are compared only when present). Any difference is printed and
+the exit status is 1. Needs numpy, and the `zstandard` package for .zst files.
+"""
+
+import argparse
+import gzip
+import io
+import json
+import math
+import sys
+import tomllib
+from pathlib import Path
+
+import numpy as np
+
+TOLERANCE = 1e-9
+DEFAULT_REGISTRY = Path(__file__).resolve().parent.parent / "content/data/organizations.toml"
+OPTIONAL = {"cn_share", "us_share"}
+
+
+class ZstdReader(io.RawIOBase):
+    """Decompresses every frame of a .zst file and fails on a truncated one."""
+
+    def __init__(self, path):
+        import zstandard
+
+        self._zstd = zstandard
+        self._path = path
+        self._raw = path.open("rb")
+        self._frame = zstandard.ZstdDecompressor().decompressobj()
+        self._pending = b""
+        self._started = False
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        while not self._pending:
+            chunk = self._raw.read(1 << 20)
+            if not chunk:
+                if self._started and not self._frame.eof:
+                    raise ValueError(f"`{self._path}` is truncated or corrupt (incomplete zstd frame)")
+                return 0
+            while chunk:
+                self._started = True
+                out = self._frame.decompress(chunk)
+                self._pending += out
+                chunk = b""
+                if self._frame.eof and self._frame.unused_data:
+                    chunk = self._frame.unused_data
+                    self._frame = self._zstd.ZstdDecompressor().decompressobj()
+        n = min(len(buffer), len(self._pending))
+        buffer[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
+
+    def close(self):
+        self._raw.close()
+        super().close()
+
+
+def open_lines(path):
+    """A text stream over the snapshot's decompressed lines."""
+    name = path.name
+    if name.endswith(".jsonl.zst"):
+        return io.TextIOWrapper(ZstdReader(path), encoding="utf-8")
+    if name.endswith(".jsonl.gz"):
+        return gzip.open(path, "rt", encoding="utf-8")
+    if name.endswith(".jsonl"):
+        return path.open("r", encoding="utf-8")
+    sys.exit(f"error: `{path}` is not a snapshot: expected .jsonl, .jsonl.gz or .jsonl.zst")
+
+
+def read_snapshot(path):
+    """Downloads (int64 array) and authors (list of str), one per row."""
+    downloads, authors = [], []
+    with open_lines(path) as lines:
+        numbered = enumerate(lines, start=1)
+        while True:
+            try:
+                number, line = next(numbered)
+            except StopIteration:
+                break
+            except Exception as err:  # zstandard.ZstdError, gzip's EOFError, bad UTF-8
+                sys.exit(f"error: cannot read `{path}`: {err}")
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                model_id = row["id"]
+            except (json.JSONDecodeError, KeyError, TypeError) as err:
+                sys.exit(f"error: {path}:{number}: {err}")
+            downloads.append(row.get("downloads") or 0)
+            author = row.get("author")
+            if author is None:
+                author = model_id.split("/", 1)[0]
+            authors.append(author)
+    return np.asarray(downloads, dtype=np.int64), authors
+
+
+def gini(x):
+    x = np.sort(x.astype(np.float64))
+    n = x.size
+    total = x.sum()
+    if n == 0 or total == 0:
+        return 0.0
+    i = np.arange(1, n + 1, dtype=np.float64)
+    return float(2.0 * np.sum(i * x) / (n * total) - (n + 1) / n)
+
+
+def recompute(downloads):
+    n = int(downloads.size)
+    total = int(downloads.sum())
+    top = np.sort(downloads)[::-1][:200]
+    return {
+        "models_total": float(n),
+        "downloads_total": float(total),
+        "top200_share": float(top.sum()) / total if total else 0.0,
+        "share_below_200": float(np.count_nonzero(downloads < 200)) / n if n else 0.0,
+        "median_downloads": float(np.median(downloads)) if n else 0.0,
+        "gini_downloads": gini(downloads),
+    }
+
+
+def country_shares(downloads, authors, registry):
+    country = {
+        author: org.get("country") for author, org in registry.get("org", {}).items()
+    }
+    total = float(downloads.sum())
+    by_country = {}
+    for d, author in zip(downloads.tolist(), authors):
+        code = country.get(author) or ("unknown" if author in country else "unattributed")
+        by_country[code] = by_country.get(code, 0) + d
+    shares = {code: d / total if total else 0.0 for code, d in by_country.items()}
+    return shares
+
+
+def compare(values, figures_path):
+    """Lines describing each difference between `values` and the figures file."""
+    try:
+        figures = json.loads(figures_path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as err:
+        sys.exit(f"error: cannot read figures `{figures_path}`: {err}")
+    problems = []
+    for name, value in values.items():
+        figure = figures.get(name)
+        if figure is None:
+            if name not in OPTIONAL:
+                problems.append(f"{name}: missing from {figures_path}")
+            continue
+        stated = figure.get("value") if isinstance(figure, dict) else None
+        if not isinstance(stated, (int, float)) or isinstance(stated, bool):
+            problems.append(f"{name}: {figures_path} has no numeric `value` ({stated!r})")
+            continue
+        if not math.isclose(stated, value, rel_tol=TOLERANCE, abs_tol=0.0):
+            diff = stated - value
+            problems.append(
+                f"{name}: figures.json says {stated!r}, recomputed {value!r} (difference {diff:+.3e})"
+            )
+    return problems
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("snapshot", type=Path)
+    parser.add_argument("figures", type=Path, nargs="?")
+    parser.add_argument("--registry", type=Path, default=DEFAULT_REGISTRY)
+    args = parser.parse_args()
+
+    downloads, authors = read_snapshot(args.snapshot)
+    values = recompute(downloads)
+    try:
+        registry = tomllib.loads(args.registry.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as err:
+        sys.exit(f"error: cannot read the registry `{args.registry}`: {err}")
+    shares = country_shares(downloads, authors, registry)
+    values["cn_share"] = shares.get("CN", 0.0)
+    values["us_share"] = shares.get("US", 0.0)
+
+    print(f"snapshot {args.snapshot}")
+    for name, value in values.items():
+        print(f"  {name:<18} {value:.10g}")
+    ranked = sorted(shares.items(), key=lambda kv: -kv[1])
+    print("  downloads by country: " + ", ".join(f"{c} {s:.1%}" for c, s in ranked[:8]))
+
+    if args.figures is None:
+        return 0
+    problems = compare(values, args.figures)
+    if problems:
+        print(f"MISMATCH between {args.snapshot} and {args.figures}:", file=sys.stderr)
+        for line in problems:
+            print(f"  {line}", file=sys.stderr)
+        return 1
+    print(f"ok: {args.figures} matches the snapshot (relative tolerance {TOLERANCE:g})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,159 @@
+//! The charts' look: canvas size, type sizes, the font stack and the colour roles.
+//!
+//! Every coloured element carries one `so-*` class and, as a fallback for renderers
+//! without CSS, the light-scheme colour as a presentation attribute (with a role's fixed
+//! attributes: dashes for reference lines, round joins for the series line). The
+//! `<style>` block maps each class to a CSS custom property (`--so-ink`, `--so-accent`,
+//! …) defined on `.so-chart` for the light scheme and redefined under
+//! `prefers-color-scheme: dark`, so a page can re-theme every inlined chart by setting
+//! those properties.
+
+/// The width of every chart's viewBox; heights vary by kind and data.
+pub const WIDTH: f64 = 720.0;
+/// Category labels and value labels.
+pub const LABEL_SIZE: f64 = 14.0;
+/// Axis ticks, legends and secondary labels.
+pub const TICK_SIZE: f64 = 13.0;
+/// A system sans-serif stack (single quotes: it sits inside a double-quoted attribute).
+pub const FONT_STACK: &str = "system-ui, -apple-system, 'Segoe UI', Roboto, \
+                              'Helvetica Neue', Arial, 'Liberation Sans', sans-serif";
+
+/// The colour roles an element can take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The canvas; painted only when the SVG is its own document (not when inlined).
+    Bg,
+    /// Primary text: category labels, value labels, annotations.
+    Ink,
+    /// Secondary text: ticks, legends, the compared edition's values.
+    Muted,
+    /// Gridlines.
+    Grid,
+    /// Axis baselines and tick marks.
+    Axis,
+    /// The main series as a fill (bars, dots).
+    Bar,
+    /// The compared (earlier) edition's bars.
+    Prev,
+    /// A bar standing for "Other".
+    Other,
+    /// The main series as a stroke (lines).
+    Line,
+    /// The fill under a line, and the Lorenz inequality area.
+    Area,
+    /// Reference lines (the line of equality).
+    Ref,
+}
+
+/// How one role is painted in each scheme.
+struct Paint {
+    class: &'static str,
+    /// The CSS property the role sets: `fill` or `stroke`.
+    property: &'static str,
+    var: &'static str,
+    light: &'static str,
+    dark: &'static str,
+}
+
+const fn paint(role: Role) -> Paint {
+    let (class, property, var, light, dark) = match role {
+        Role::Bg => ("so-bg", "fill", "--so-bg", "#ffffff", "#16191d"),
+        Role::Ink => ("so-ink", "fill", "--so-ink", "#1f2328", "#e8eaed"),
+        Role::Muted => ("so-muted", "fill", "--so-muted", "#5c6570", "#a5aeb9"),
+        Role::Grid => ("so-grid", "stroke", "--so-grid", "#e3e6ea", "#30363d"),
+        Role::Axis => ("so-axis", "stroke", "--so-axis", "#8a939e", "#6f7884"),
+        Role::Bar => ("so-bar", "fill", "--so-accent", "#3a6ea8", "#6e9fd8"),
+        Role::Prev => ("so-prev", "fill", "--so-prev", "#b4c3d4", "#4b5a6b"),
+        Role::Other => ("so-other", "fill", "--so-other", "#a9b1ba", "#5d6670"),
+        Role::Line => ("so-line", "stroke", "--so-accent", "#3a6ea8", "#6e9fd8"),
+        Role::Area => ("so-area", "fill", "--so-area", "#dce6f2", "#233447"),
+        Role::Ref => ("so-ref", "stroke", "--so-axis", "#8a939e", "#6f7884"),
+    };
+    Paint {
+        class,
+        property,
+        var,
+        light,
+        dark,
+    }
+}
+
+/// Every role, in a fixed order.
+pub const ROLES: [Role; 11] = [
+    Role::Bg,
+    Role::Ink,
+    Role::Muted,
+    Role::Grid,
+    Role::Axis,
+    Role::Bar,
+    Role::Prev,
+    Role::Other,
+    Role::Line,
+    Role::Area,
+    Role::Ref,
+];
+
+impl Role {
+    /// The property the role paints: `fill` or `stroke`.
+    pub fn property(self) -> &'static str {
+        paint(self).property
+    }
+
+    /// The presentation attribute for renderers without CSS, e.g. `fill="#3a6ea8"`.
+    pub fn fallback(self) -> String {
+        let p = paint(self);
+        match self {
+            // Transparent unless the document is standalone (see `style`).
+            Role::Bg => "fill=\"none\"".to_owned(),
+            _ => format!("{}=\"{}\"", p.property, p.light),
+        }
+    }
+
+    /// Everything an element in this role carries: its class, the fallback colour and
+    /// the role's fixed attributes (round joins for the series line, dashes for
+    /// reference lines), e.g. `class="so-ref" stroke="#8a939e" stroke-dasharray="5 4"`.
+    /// Lengths are in units `scale` times smaller than the viewBox's.
+    pub fn attributes(self, scale: f64) -> String {
+        let extra = match self {
+            Role::Line => " stroke-linejoin=\"round\" stroke-linecap=\"round\"".to_owned(),
+            Role::Ref => format!(" stroke-dasharray=\"{} {}\"", 5.0 * scale, 4.0 * scale),
+            _ => String::new(),
+        };
+        format!("class=\"{}\" {}{extra}", paint(self).class, self.fallback())
+    }
+}
+
+/// The `<style>` element's text: colour variables for both schemes, then the classes.
+pub fn style() -> String {
+    let mut vars_light = String::new();
+    let mut vars_dark = String::new();
+    let mut classes = String::new();
+    let mut seen: Vec<&str> = Vec::new();
+    for role in ROLES {
+        let p = paint(role);
+        if role != Role::Bg && !seen.contains(&p.var) {
+            seen.push(p.var);
+            vars_light.push_str(&format!("{}:{};", p.var, p.light));
+            vars_dark.push_str(&format!("{}:{};", p.var, p.dark));
+        }
+        if role != Role::Bg {
+            classes.push_str(&format!(
+                ".{}{{{}:var({},{})}}\n",
+                p.class, p.property, p.var, p.light
+            ));
+        }
+    }
+    // `:root` matches the svg only when it is its own document, so an inlined chart
+    // stays transparent over the page. Literal colours here: librsvg has no `var()`.
+    let bg = paint(Role::Bg);
+    let canvas = |colour: &str| {
+        format!("svg.so-chart:root{{background:{colour}}}svg.so-chart:root .so-bg{{fill:{colour}}}")
+    };
+    format!(
+        "\n.so-chart{{font-family:{FONT_STACK};{vars_light}}}\n{}\n\
+         @media (prefers-color-scheme: dark){{.so-chart{{{vars_dark}}}{}}}\n\
+         {classes}",
+        canvas(bg.light),
+        canvas(bg.dark)
+    )
+}

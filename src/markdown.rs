@@ -1,1 +1,0 @@
-//! Markdown narrative: front matter, figure and chart shortcodes, HTML.

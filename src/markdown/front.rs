@@ -1,0 +1,245 @@
+//! Front matter: the TOML block between `+++` lines at the top of a content file.
+//!
+//! Splitting and parsing live here, apart from disk I/O; every error names the file and
+//! the line in the file (not in the TOML block), so an editor can jump straight to it.
+
+use std::path::Path;
+
+use anyhow::{anyhow, Result};
+use serde::{Deserialize, Deserializer};
+
+use super::{Document, FrontMatter};
+
+/// The line that opens and closes the front matter.
+const FENCE: &str = "+++";
+
+/// Splits `text` into front matter and body, then parses and checks the front matter.
+pub(super) fn parse(path: &Path, text: &str) -> Result<Document> {
+    let shown = path.display();
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let (toml_text, body, body_line) = split(text).map_err(|e| anyhow!("{shown}:1: {e}"))?;
+    let front: FrontMatter = toml::from_str(toml_text).map_err(|e| match e.span() {
+        Some(span) => {
+            let (line, col) = line_col(toml_text, span.start);
+            anyhow!("{shown}:{line}:{col}: {}", one_line(e.message()))
+        }
+        None => anyhow!("{shown}:1: {}", one_line(e.message())),
+    })?;
+    if let Err(e) = check_date(&front.date) {
+        return Err(anyhow!("{shown}:{}: {e}", key_line(toml_text, "date")));
+    }
+    Ok(Document {
+        path: path.to_owned(),
+        front,
+        body: body.to_owned(),
+        body_line,
+    })
+}
+
+/// toml's multi-line messages (`invalid array\nexpected `]``) on one line.
+fn one_line(message: &str) -> String {
+    let lines: Vec<&str> = message
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    lines.join(", ")
+}
+
+/// `(front matter TOML, body, 1-based line of the body's first line)`.
+fn split(text: &str) -> Result<(&str, &str, usize), &'static str> {
+    let mut lines = text.split_inclusive('\n');
+    let first = lines.next().unwrap_or("");
+    if first.trim_end() != FENCE {
+        return Err(
+            "missing front matter: a content file starts with a `+++` line, \
+                    then TOML (title = \"…\", date = \"YYYY-MM-DD\"), then a closing `+++` line",
+        );
+    }
+    let mut offset = first.len();
+    for (index, line) in lines.enumerate() {
+        if line.trim_end() == FENCE {
+            let toml_text = &text[first.len()..offset];
+            let body = &text[offset + line.len()..];
+            // The opening fence is line 1 and this fence is line `index + 2`.
+            return Ok((toml_text, body, index + 3));
+        }
+        offset += line.len();
+    }
+    Err("unterminated front matter: no closing `+++` line after the opening one")
+}
+
+/// 1-based line and column in the file of byte `offset` in the TOML block (which starts
+/// on line 2, after the opening fence).
+fn line_col(toml_text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(toml_text.len());
+    let before = &toml_text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |n| n + 1);
+    let line = 2 + before.matches('\n').count();
+    (line, before[line_start..].chars().count() + 1)
+}
+
+/// The file line of `key = …` in the TOML block, or 1 (the opening fence) if not found.
+fn key_line(toml_text: &str, key: &str) -> usize {
+    toml_text
+        .lines()
+        .position(|line| {
+            line.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map_or(1, |index| index + 2)
+}
+
+/// Accepts `date = "2026-03-21"` and the bare TOML date `date = 2026-03-21` alike.
+pub(super) fn date_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    match toml::Value::deserialize(deserializer)? {
+        toml::Value::String(text) => Ok(text),
+        toml::Value::Datetime(date) => Ok(date.to_string()),
+        other => Err(serde::de::Error::custom(format!(
+            "expected a date like \"2026-03-21\", found a {}",
+            other.type_str()
+        ))),
+    }
+}
+
+/// Checks that `date` is a real calendar date written `YYYY-MM-DD`.
+fn check_date(date: &str) -> Result<(), String> {
+    let bad = || {
+        format!("invalid date `{date}`: expected a calendar date as YYYY-MM-DD, e.g. 2026-03-21")
+    };
+    let bytes = date.as_bytes();
+    let shaped = bytes.len() == 10
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && bytes
+            .iter()
+            .enumerate()
+            .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+    if !shaped {
+        return Err(bad());
+    }
+    let number = |range: std::ops::Range<usize>| date[range].parse::<u32>().unwrap_or(0);
+    let (year, month, day) = (number(0..4), number(5..7), number(8..10));
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return Err(bad()),
+    };
+    if day == 0 || day > days {
+        return Err(bad());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str) -> String {
+        parse(Path::new("content/x/index.md"), text)
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn parses_front_matter_and_finds_the_body() {
+        let text = "+++\ntitle = \"Spring\"\ndate = \"2026-03-21\"\nsnapshot = \"snapshots/a\"\n\
+                    compare-to = \"2025-spring\"\nweight = 2\n+++\n# Hello\n";
+        let doc = parse(Path::new("a.md"), text).unwrap();
+        assert_eq!(doc.front.title, "Spring");
+        assert_eq!(doc.front.summary, "");
+        assert_eq!(doc.front.compare_to.as_deref(), Some("2025-spring"));
+        assert_eq!(doc.front.weight, Some(2));
+        assert_eq!(doc.body, "# Hello\n");
+        assert_eq!(doc.body_line, 8);
+        assert_eq!(text.lines().nth(doc.body_line - 1), Some("# Hello"));
+    }
+
+    #[test]
+    fn accepts_crlf_a_bom_and_bare_toml_dates() {
+        let text = "\u{feff}+++\r\ntitle = \"T\"\r\ndate = 2026-03-21\r\n+++\r\nbody";
+        let doc = parse(Path::new("a.md"), text).unwrap();
+        assert_eq!(doc.front.date, "2026-03-21");
+        assert_eq!(doc.body, "body");
+        assert_eq!(doc.body_line, 5);
+    }
+
+    #[test]
+    fn missing_or_unterminated_front_matter_is_line_1() {
+        let e = err("# No front matter\n");
+        assert!(
+            e.starts_with("content/x/index.md:1: missing front matter"),
+            "{e}"
+        );
+        let e = err("+++\ntitle = \"T\"\n");
+        assert!(
+            e.starts_with("content/x/index.md:1: unterminated front matter"),
+            "{e}"
+        );
+        assert!(err("").contains(":1: missing front matter"));
+    }
+
+    #[test]
+    fn toml_errors_point_at_the_line_in_the_file() {
+        let e = err("+++\ntitle = \"T\"\ndate = \"2026-03-21\"\nsumary = \"oops\"\n+++\n");
+        assert!(
+            e.starts_with("content/x/index.md:4:1: unknown field `sumary`"),
+            "{e}"
+        );
+        let e = err("+++\ntitle = \"T\"\ndate = \"2026-03-21\"\nweight = \"two\"\n+++\n");
+        assert!(
+            e.starts_with("content/x/index.md:4:10: invalid type"),
+            "{e}"
+        );
+        let e = err("+++\ntitle = \"T\"\n\ndate = [\n+++\n");
+        assert_eq!(e, "content/x/index.md:5:1: invalid array, expected `]`");
+        let e = err("+++\ntitle = \"T\"\ndate = \"2026-03-21\"\nsummary = \"unclosed\n+++\n");
+        assert!(e.starts_with("content/x/index.md:4:"), "{e}");
+    }
+
+    #[test]
+    fn missing_fields_are_named() {
+        let e = err("+++\ntitle = \"T\"\n+++\n");
+        assert!(e.contains("missing field `date`"), "{e}");
+    }
+
+    #[test]
+    fn bad_dates_point_at_the_date_key() {
+        let e = err("+++\ntitle = \"T\"\n\n  date = \"2026-02-30\"\n+++\n");
+        assert!(
+            e.starts_with("content/x/index.md:4: invalid date `2026-02-30`"),
+            "{e}"
+        );
+        let e = err("+++\ntitle = \"T\"\ndate = 2026-03-21T10:00:00\n+++\n");
+        assert!(e.starts_with("content/x/index.md:3: invalid date"), "{e}");
+        let e = err("+++\ntitle = \"T\"\ndate = 5\n+++\n");
+        assert!(
+            e.starts_with("content/x/index.md:3:8: expected a date"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn dates_are_checked_against_the_calendar() {
+        for good in ["2026-03-21", "2024-02-29", "2000-02-29", "1999-12-31"] {
+            assert!(check_date(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "2026-3-21",
+            "2026/03/21",
+            "2026-13-01",
+            "2026-00-10",
+            "2025-02-29",
+            "1900-02-29",
+            "2026-04-31",
+            "2026-03-00",
+            "２０２６-03-21",
+        ] {
+            assert!(check_date(bad).is_err(), "{bad}");
+        }
+    }
+}

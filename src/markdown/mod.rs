@@ -1,0 +1,168 @@
+//! Markdown narrative: front matter, figure and chart shortcodes, HTML.
+//!
+//! A content file is TOML front matter between `+++` lines, then Markdown (with tables,
+//! footnotes, strikethrough, smart punctuation and `{#id}` heading attributes). The body
+//! may call three shortcodes, Tera-like:
+//!
+//! - `{{ fig(name="top200_share") }}`: the figure's value, formatted, in a
+//!   `<data class="fig" value="…" title="provenance">` element (`class="fig sourced"` for
+//!   figures stated by a source). `vs="2025-spring"` shows `earlier → this`;
+//!   `format="compact"` (or thousands, percent, change, decimal) overrides the format.
+//! - `{{ chart(name="downloads_by_country") }}`: the chart's ready HTML block.
+//! - `{{ table(name="top_models") }}`: a `top` figure as an HTML table.
+//!
+//! Charts and tables are blocks: alone in a paragraph they replace it; in a sentence or a
+//! heading they are an error. Shortcodes in code spans and code blocks are left as
+//! written, and `\{{` outside code is a literal `{{` (inside code, write `{{` as is).
+//! A shortcode fits on one line. Unknown names, arguments or editions are errors naming
+//! the file, the line and the nearest known name.
+//!
+//! Raw HTML in the narrative passes through (editors are trusted); everything taken
+//! from data is escaped here. This module reads no files and knows nothing of layouts.
+
+mod embed;
+mod front;
+mod html;
+mod shortcodes;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{anyhow, Result};
+use serde::Deserialize;
+
+use crate::figures::Figures;
+
+/// One content file, parsed but not rendered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    pub path: PathBuf,
+    pub front: FrontMatter,
+    /// The Markdown after the closing `+++` line.
+    pub body: String,
+    /// 1-based line number of the body's first line in the file.
+    pub body_line: usize,
+}
+
+/// The TOML between the `+++` lines.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FrontMatter {
+    pub title: String,
+    /// `YYYY-MM-DD` (a quoted string or a bare TOML date), checked to be a real date.
+    #[serde(deserialize_with = "front::date_text")]
+    pub date: String,
+    #[serde(default)]
+    pub summary: String,
+    /// The edition's snapshot, relative to the project root.
+    #[serde(default)]
+    pub snapshot: Option<String>,
+    /// The slug of an earlier edition to compare with.
+    #[serde(default)]
+    pub compare_to: Option<String>,
+    /// Order among chapters (lower first).
+    #[serde(default)]
+    pub weight: Option<i64>,
+    /// A social preview image.
+    #[serde(default)]
+    pub image: Option<String>,
+}
+
+/// Everything `render` needs besides the document.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    /// The slug of the edition being built, e.g. `2026-spring`.
+    pub edition: &'a str,
+    /// Every edition's figures, by edition slug.
+    pub figures: &'a BTreeMap<String, Figures>,
+    /// Edition slug → title, for provenance and "vs" labels.
+    pub edition_titles: &'a BTreeMap<String, String>,
+    /// Chart name → ready HTML block (`<figure>…</figure>`) for this edition.
+    pub charts: &'a BTreeMap<String, String>,
+}
+
+/// A rendered body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    /// The HTML fragment.
+    pub html: String,
+    /// Every heading, in order, for a table of contents.
+    pub headings: Vec<Heading>,
+    /// Figures the body shows (fig and table), in order of first use.
+    pub figures_used: Vec<String>,
+    /// Charts the body shows, in order of first use.
+    pub charts_used: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Heading {
+    /// 1 to 6.
+    pub level: u8,
+    /// The element id: `{#explicit}` or the slugified text, made unique in the page.
+    pub id: String,
+    /// Plain text (not escaped), figure values included.
+    pub text: String,
+}
+
+/// An error at a 0-based line of the body; `render` turns it into `PATH:LINE: message`.
+#[derive(Debug)]
+struct BodyError {
+    line: usize,
+    message: String,
+}
+
+/// Splits `text` (the contents of `path`) into front matter and body. Errors read
+/// `PATH:LINE: message` or `PATH:LINE:COL: message`.
+pub fn parse_document(path: &Path, text: &str) -> Result<Document> {
+    front::parse(path, text)
+}
+
+/// Renders the body of `doc` to HTML, expanding its shortcodes from `ctx`.
+pub fn render(doc: &Document, ctx: &Context) -> Result<Rendered> {
+    let at = |line: usize, message: &str| {
+        anyhow!("{}:{}: {message}", doc.path.display(), doc.body_line + line)
+    };
+    let scanned = shortcodes::scan(&doc.body).map_err(|e| at(e.line, &e.message))?;
+    let mut used = embed::Used::default();
+    let mut embeds = Vec::with_capacity(scanned.calls.len());
+    for call in &scanned.calls {
+        embeds.push(embed::expand(call, ctx, &mut used).map_err(|m| at(call.line, &m))?);
+    }
+    let (html, headings) =
+        html::render(&scanned.source, &embeds).map_err(|e| at(e.line, &e.message))?;
+    // A safety net: a placeholder that survived sat where no expansion can go.
+    if let Some(index) = (0..embeds.len()).find(|i| html.contains(&shortcodes::placeholder(*i))) {
+        return Err(at(
+            scanned.calls[index].line,
+            &format!(
+                "{} cannot go here (only in text, headings, table cells and raw HTML)",
+                embeds[index].what
+            ),
+        ));
+    }
+    Ok(Rendered {
+        html,
+        headings,
+        figures_used: used.figures,
+        charts_used: used.charts,
+    })
+}
+
+/// Escapes `&`, `<`, `>`, `"` and `'` for HTML text and attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

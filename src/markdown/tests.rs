@@ -1,0 +1,387 @@
+//! End-to-end tests of `parse_document` + `render` over hand-built figures.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::*;
+use crate::config::Format;
+use crate::figures::{Cell, Figure, Provenance, Table, Value};
+
+fn figure(label: &str, format: Format, value: Value, edition: &str) -> Figure {
+    Figure {
+        label: label.to_owned(),
+        format,
+        value,
+        provenance: Provenance {
+            definition: format!("{label} (definition)"),
+            edition: edition.to_owned(),
+            snapshot_date: Some("2026-03-01".to_owned()),
+            rows: Some(1_234_567),
+            source: None,
+            source_url: None,
+        },
+    }
+}
+
+/// Two editions: 2026-spring (this one) and 2025-spring (without the growth figure).
+struct Fixture {
+    figures: BTreeMap<String, Figures>,
+    titles: BTreeMap<String, String>,
+    charts: BTreeMap<String, String>,
+}
+
+impl Fixture {
+    fn new() -> Self {
+        let mut figures = BTreeMap::new();
+        for (edition, top, us) in [("2026-spring", 0.496, 0.37), ("2025-spring", 0.52, 0.7)] {
+            let mut f = Figures::new();
+            let number = |label, format, x| figure(label, format, Value::Number(x), edition);
+            f.insert(
+                "top200_share".into(),
+                number("Top-200 share", Format::Percent, top),
+            );
+            f.insert("us_share".into(), number("US share", Format::Percent, us));
+            f.insert(
+                "downloads".into(),
+                number("Downloads", Format::Thousands, 2_130_000.0),
+            );
+            figures.insert(edition.to_owned(), f);
+        }
+        let this = figures.get_mut("2026-spring").unwrap();
+        let growth = figure("Growth", Format::Change, Value::Number(0.83), "2026-spring");
+        this.insert("model_growth".into(), growth);
+        let mut sourced = figure(
+            "Open models",
+            Format::Thousands,
+            Value::Number(1e6),
+            "2026-spring",
+        );
+        sourced.provenance.source = Some("Epoch AI".into());
+        sourced.provenance.source_url = Some("https://epoch.ai/x?a=1&b=2".into());
+        this.insert("open_models".into(), sourced);
+        let series = Value::Series(vec![crate::figures::Point {
+            label: "US".into(),
+            value: 0.4,
+        }]);
+        this.insert(
+            "by_country".into(),
+            figure("By country", Format::Percent, series, "2026-spring"),
+        );
+        let table = Value::Table(Table {
+            columns: vec!["model".into(), "downloads".into()],
+            rows: vec![
+                vec![
+                    Cell::Text("<script>alert('x')</script>".into()),
+                    Cell::Number(1234567.0),
+                ],
+                vec![Cell::Text("a & b".into()), Cell::Number(950.0)],
+            ],
+        });
+        this.insert(
+            "top_models".into(),
+            figure("Top <models>", Format::Thousands, table, "2026-spring"),
+        );
+        let titles = BTreeMap::from([
+            ("2026-spring".to_owned(), "Spring 2026".to_owned()),
+            ("2025-spring".to_owned(), "Spring 2025".to_owned()),
+        ]);
+        let charts = BTreeMap::from([(
+            "downloads_by_country".to_owned(),
+            "<figure class=\"chart\"><svg></svg></figure>".to_owned(),
+        )]);
+        Fixture {
+            figures,
+            titles,
+            charts,
+        }
+    }
+
+    fn ctx(&self, edition: &'static str) -> Context<'_> {
+        Context {
+            edition,
+            figures: &self.figures,
+            edition_titles: &self.titles,
+            charts: &self.charts,
+        }
+    }
+}
+
+const HEAD: &str = "+++\ntitle = \"Spring 2026\"\ndate = \"2026-03-21\"\n+++\n";
+
+fn render_body(body: &str) -> Result<Rendered> {
+    let doc = parse_document(
+        Path::new("content/2026-spring/index.md"),
+        &format!("{HEAD}{body}"),
+    )?;
+    render(&doc, &Fixture::new().ctx("2026-spring"))
+}
+
+fn html(body: &str) -> String {
+    render_body(body).unwrap().html
+}
+
+fn error(body: &str) -> String {
+    render_body(body).unwrap_err().to_string()
+}
+
+#[test]
+fn fig_is_wrapped_with_its_provenance() {
+    let out = render_body("Top 200 hold {{ fig(name=\"top200_share\") }} of downloads.\n").unwrap();
+    assert_eq!(
+        out.html,
+        "<p>Top 200 hold <data class=\"fig\" value=\"0.496\" title=\"Top-200 share: Top-200 share \
+         (definition); edition Spring 2026 (2026-spring); snapshot 2026-03-01; 1,234,567 rows\">\
+         49.6%</data> of downloads.</p>\n"
+    );
+    assert_eq!(out.figures_used, ["top200_share"]);
+    assert!(out.charts_used.is_empty());
+}
+
+#[test]
+fn fig_vs_shows_earlier_then_this() {
+    let out = html("US: {{fig(name=\"us_share\", vs=\"2025-spring\")}}");
+    let (before, after) = out.split_once("&nbsp;\u{2192} ").unwrap();
+    assert!(before.ends_with(">70%</data>"), "{before}");
+    assert!(
+        before.contains("edition Spring 2025 (2025-spring)"),
+        "{before}"
+    );
+    assert!(
+        after.starts_with("<data class=\"fig\" value=\"0.37\""),
+        "{after}"
+    );
+    assert!(after.contains("edition Spring 2026 (2026-spring)") && after.contains(">37%</data>"));
+}
+
+#[test]
+fn format_overrides_the_figures_format() {
+    assert!(html("{{ fig(name=\"downloads\") }}").contains(">2,130,000</data>"));
+    assert!(html("{{ fig(name=\"downloads\", format=\"compact\") }}").contains(">2.1M</data>"));
+    let e = error("{{ fig(name=\"downloads\", format=\"compct\") }}");
+    assert!(
+        e.contains("unknown format `compct` (did you mean `compact`?)"),
+        "{e}"
+    );
+}
+
+#[test]
+fn sourced_figures_say_so() {
+    let out = html("{{ fig(name=\"open_models\") }}");
+    assert!(
+        out.contains("<data class=\"fig sourced\" value=\"1000000\""),
+        "{out}"
+    );
+    assert!(
+        out.contains("source: Epoch AI, https://epoch.ai/x?a=1&amp;b=2\""),
+        "{out}"
+    );
+}
+
+#[test]
+fn unknown_figure_names_file_line_and_suggestion() {
+    let e = error("# Title\n\nSome text.\nThe share is {{ fig(name=\"top20_share\") }}.\n");
+    assert_eq!(
+        e,
+        "content/2026-spring/index.md:8: unknown figure `top20_share` (did you mean `top200_share`?)"
+    );
+}
+
+#[test]
+fn wrong_names_and_arguments_are_errors() {
+    let cases = [
+        (
+            "{{ figure(name=\"x\") }}",
+            ":5: unknown shortcode `figure` (did you mean `fig`?)",
+        ),
+        (
+            "{{ fig(nmae=\"x\") }}",
+            ":5: `fig` has no argument `nmae` (did you mean `name`?)",
+        ),
+        (
+            "{{ fig(vs=\"2025-spring\") }}",
+            ":5: `fig` needs a `name` argument",
+        ),
+        (
+            "{{ fig(name=\"a\", name=\"b\") }}",
+            ":5: argument `name` is given twice",
+        ),
+        (
+            "{{ chart(name=\"x\", vs=\"y\") }}",
+            ":5: `chart` has no argument `vs`",
+        ),
+        (
+            "\n{{ chart(name=\"downloads_by_contry\") }}",
+            ":6: unknown chart `downloads_by_contry` (did you mean `downloads_by_country`?)",
+        ),
+        (
+            "{{ fig(name=\"us_share\", vs=\"2025-sprng\") }}",
+            ":5: unknown edition `2025-sprng` (did you mean `2025-spring`?)",
+        ),
+        (
+            "{{ fig(name=\"by_country\") }}",
+            ":5: figure `by_country` is a series, not a single number",
+        ),
+        (
+            "{{ fig(name=\"top_models\") }}",
+            ":5: figure `top_models` is a table, not a single number",
+        ),
+        (
+            "{{ table(name=\"us_share\") }}",
+            ":5: figure `us_share` is a single number, not a table",
+        ),
+        ("a\nb {{ fig(name=\"x\")\n", ":6: unterminated `{{`"),
+    ];
+    for (body, expected) in cases {
+        let e = error(body);
+        assert!(
+            e.starts_with(&format!("content/2026-spring/index.md{expected}")),
+            "{e}"
+        );
+    }
+}
+
+#[test]
+fn a_figure_missing_from_an_edition_says_so() {
+    let e = error("{{ fig(name=\"model_growth\", vs=\"2025-spring\") }}");
+    assert!(
+        e.contains(
+            "figure `model_growth` has no value for edition `2025-spring` (only for 2026-spring)"
+        ),
+        "{e}"
+    );
+    assert!(!e.contains("growth figure"), "{e}");
+    let fixture = Fixture::new();
+    let doc = parse_document(
+        Path::new("a.md"),
+        &format!("{HEAD}{{{{ fig(name=\"model_growth\") }}}}"),
+    )
+    .unwrap();
+    let e = render(&doc, &fixture.ctx("2025-spring"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with("a.md:5: figure `model_growth` has no value for edition `2025-spring`"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_chart_alone_replaces_its_paragraph() {
+    let out =
+        render_body("Intro.\n\n{{ chart(name=\"downloads_by_country\") }}\n\nAfter.\n").unwrap();
+    assert_eq!(
+        out.html,
+        "<p>Intro.</p>\n<figure class=\"chart\"><svg></svg></figure>\n<p>After.</p>\n"
+    );
+    assert!(!out.html.contains("<p><figure"));
+    assert_eq!(out.charts_used, ["downloads_by_country"]);
+}
+
+#[test]
+fn a_chart_inside_a_sentence_is_an_error() {
+    let e = error("See {{ chart(name=\"downloads_by_country\") }} here.");
+    assert!(
+        e.starts_with(
+            "content/2026-spring/index.md:5: chart `downloads_by_country` must stand alone"
+        ),
+        "{e}"
+    );
+    assert!(error("## {{ table(name=\"top_models\") }}").contains("must stand alone"));
+    assert!(html("- {{ chart(name=\"downloads_by_country\") }}").contains("<li><figure"));
+}
+
+#[test]
+fn tables_escape_every_cell_and_align_numbers() {
+    let out = render_body("{{ table(name=\"top_models\") }}\n").unwrap();
+    assert!(!out.html.contains("<script>"), "{}", out.html);
+    assert!(!out.html.contains("<p>"), "{}", out.html);
+    assert!(out.html.contains(
+        "<td>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;</td><td class=\"num\">1,234,567</td>"
+    ));
+    assert!(out
+        .html
+        .contains("<td>a &amp; b</td><td class=\"num\">950</td>"));
+    assert!(out.html.contains("<caption>Top &lt;models&gt;</caption>"));
+    assert!(out
+        .html
+        .contains("<th scope=\"col\">model</th><th scope=\"col\" class=\"num\">downloads</th>"));
+    assert_eq!(out.figures_used, ["top_models"]);
+}
+
+#[test]
+fn headings_get_unique_ids_and_explicit_ids_win() {
+    let body = "# Growth\n\n## Growth\n\n## Growth {#growth-1}\n\n## Top 200: {{ fig(name=\"top200_share\") }}\n\n### `code` & *more*\n";
+    let out = render_body(body).unwrap();
+    let ids: Vec<&str> = out.headings.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["growth", "growth-2", "growth-1", "top-200", "code-more"]
+    );
+    let levels: Vec<u8> = out.headings.iter().map(|h| h.level).collect();
+    assert_eq!(levels, [1, 2, 2, 2, 3]);
+    assert_eq!(out.headings[3].text, "Top 200: 49.6%");
+    assert_eq!(out.headings[4].text, "code & more");
+    assert!(
+        out.html.contains("<h2 id=\"growth-2\">Growth</h2>"),
+        "{}",
+        out.html
+    );
+    assert!(
+        out.html
+            .contains("<h2 id=\"top-200\">Top 200: <data class=\"fig\""),
+        "{}",
+        out.html
+    );
+    let e = error("## A {#x}\n\n## B {#x}\n");
+    assert!(
+        e.starts_with("content/2026-spring/index.md:7: two headings have the id `x`"),
+        "{e}"
+    );
+}
+
+#[test]
+fn escaped_braces_and_code_are_left_as_written() {
+    let out = html("Write \\{{ fig(name=\"x\") }} or `{{ fig(name=\"x\") }}`.\n\n```\n{{ chart(name=\"y\") }}\n```\n");
+    assert!(
+        out.starts_with("<p>Write {{ fig(name=“x”) }} or <code>{{ fig(name=\"x\") }}</code>.</p>"),
+        "{out}"
+    );
+    assert!(
+        out.contains("<pre><code>{{ chart(name=\"y\") }}\n</code></pre>"),
+        "{out}"
+    );
+}
+
+#[test]
+fn markdown_extensions_and_raw_html_work() {
+    let out = html("| a | b |\n|---|---|\n| 1 | {{ fig(name=\"us_share\") }} |\n\n~~old~~ \"quoted\"[^1]\n\n[^1]: Note.\n\n<div class=\"note\">{{ fig(name=\"us_share\") }}</div>\n");
+    assert!(
+        out.contains("<table>") && out.contains(">37%</data></td>"),
+        "{out}"
+    );
+    assert!(out.contains("<del>old</del> “quoted”"), "{out}");
+    assert!(out.contains("footnote-definition"), "{out}");
+    assert!(
+        out.contains("<div class=\"note\"><data class=\"fig\""),
+        "{out}"
+    );
+}
+
+#[test]
+fn figures_in_image_alt_text_are_plain_and_links_are_refused() {
+    let out = html("![Share {{ fig(name=\"us_share\") }}](a.png)");
+    assert!(out.contains("alt=\"Share 37%\""), "{out}");
+    let e = error("[x]({{ fig(name=\"us_share\") }})");
+    assert!(
+        e.starts_with("content/2026-spring/index.md:5: fig `us_share` cannot go in a link"),
+        "{e}"
+    );
+}
+
+#[test]
+fn escape_html_covers_attributes() {
+    assert_eq!(
+        escape_html(r#"<a href="x">'&'</a>"#),
+        "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+    );
+}

@@ -1,0 +1,322 @@
+//! Metric definitions in plain English: one sentence per figure, shown as its provenance
+//! and listed on the methodology page ("Share of all downloads held by the 200
+//! most-downloaded models").
+
+use crate::config::{Field, Filter, Key, Metric, Weight};
+use crate::format::thousands;
+use crate::registry::UNATTRIBUTED;
+
+use super::group::{display, UNKNOWN_COUNTRY};
+
+/// The definition of `metric` as one sentence.
+pub fn describe(metric: &Metric) -> String {
+    match metric {
+        Metric::Count { filter } => format!("Number of {}", models(filter.as_ref(), false)),
+        Metric::Sum { field, filter } => format!(
+            "Total {} of {}",
+            noun(*field),
+            models(filter.as_ref(), true)
+        ),
+        Metric::Quantile { field, q, filter } => format!(
+            "{} {} across {}",
+            quantile_name(*q),
+            noun(*field),
+            models(filter.as_ref(), true)
+        ),
+        Metric::ShareBelow {
+            field,
+            threshold,
+            filter,
+        } => format!(
+            "Share of {} with {}",
+            models(filter.as_ref(), true),
+            below(*field, *threshold)
+        ),
+        Metric::TopShare { field, n } => format!(
+            "Share of all {} held by the {}",
+            noun(*field),
+            most(*field, *n)
+        ),
+        Metric::Gini { field } => format!(
+            "Gini coefficient of {} across all models (0 when every model has the same, \
+             near 1 when one model has nearly all)",
+            noun(*field)
+        ),
+        Metric::Hhi { key, weight } => format!(
+            "Herfindahl\u{2013}Hirschman index of {} by {}: the sum of each group's squared \
+             share, from near 0 (spread out) to 1 (one group holds all)",
+            weight_noun(*weight),
+            key_noun(*key)
+        ),
+        Metric::Lorenz { field, points } => format!(
+            "Lorenz curve of {0}: the share of all {0} held by the least-{1} models, at \
+             {2} evenly spaced shares of models from 0 to 1",
+            noun(*field),
+            participle(*field),
+            points + 1
+        ),
+        Metric::ShareBy {
+            key,
+            weight,
+            top,
+            filter,
+        } => format!(
+            "Share of {} by {} among {}: the {}, then the rest as \u{201c}Other\u{201d}",
+            weight_noun(*weight),
+            key_noun(*key),
+            models(filter.as_ref(), true),
+            if *top == 1 {
+                "largest group".to_owned()
+            } else {
+                format!("{top} largest groups")
+            }
+        ),
+        Metric::ShareOf {
+            key,
+            value,
+            weight,
+            filter,
+        } => {
+            let whose = predicate(*key, std::slice::from_ref(value), false);
+            let head = match (weight, filter) {
+                (Weight::Count, _) => format!("Share of models {whose}"),
+                (_, None) => format!("Share of all {} held by models {whose}", weight_noun(*weight)),
+                (_, Some(_)) => format!("Share of {} held by models {whose}", weight_noun(*weight)),
+            };
+            match filter {
+                Some(f) => format!("{head}, among models {}", predicate(f.key, &f.is, f.not)),
+                None => head,
+            }
+        }
+        Metric::CountByMonth {
+            filter,
+            since,
+            cumulative,
+        } => {
+            let from = since.as_ref().map_or(String::new(), |s| format!(", from {s} on"));
+            let m = models(filter.as_ref(), false);
+            if *cumulative {
+                format!("Running total of {m} created, at the end of each month{from}")
+            } else {
+                format!("Number of {m} created each month{from}")
+            }
+        }
+        Metric::LogHistogram { field } => format!(
+            "Number of models by {}, in bins by powers of ten (0, 1\u{2013}9, 10\u{2013}99, \u{2026})",
+            noun(*field)
+        ),
+        Metric::Top { n, by } => format!(
+            "The {}, ties broken by model id",
+            most(*by, *n)
+        ),
+        Metric::Growth { figure } => format!(
+            "Change in figure `{figure}` since the edition compared to: this edition's \
+             value divided by that edition's, minus 1"
+        ),
+        Metric::Sourced { source, .. } => format!("As published by {source}"),
+    }
+}
+
+/// The definition of a growth figure of the figure labelled `label` since `previous`.
+pub fn describe_growth(label: &str, previous: &str) -> String {
+    format!(
+        "Change in \u{201c}{label}\u{201d} since the {previous} edition: this edition's value \
+         divided by that edition's, minus 1"
+    )
+}
+
+fn noun(field: Field) -> &'static str {
+    match field {
+        Field::Downloads => "downloads",
+        Field::Likes => "likes",
+    }
+}
+
+fn participle(field: Field) -> &'static str {
+    match field {
+        Field::Downloads => "downloaded",
+        Field::Likes => "liked",
+    }
+}
+
+/// "200 most-downloaded models", "most-liked model".
+fn most(field: Field, n: usize) -> String {
+    match n {
+        1 => format!("most-{} model", participle(field)),
+        n => format!("{} most-{} models", thousands(n as f64), participle(field)),
+    }
+}
+
+fn weight_noun(weight: Weight) -> &'static str {
+    match weight {
+        Weight::Count => "models",
+        Weight::Downloads => "downloads",
+        Weight::Likes => "likes",
+    }
+}
+
+fn key_noun(key: Key) -> &'static str {
+    match key {
+        Key::Author => "author",
+        Key::AuthorCountry => "author's country",
+        Key::AuthorKind => "author's kind",
+        Key::PipelineTag => "task",
+        Key::LibraryName => "library",
+        Key::License => "license",
+        Key::Derivative => "derivative kind",
+        Key::BaseModel => "base model",
+    }
+}
+
+/// "all models" or "models whose task is text-generation" (`all` adds the "all").
+fn models(filter: Option<&Filter>, all: bool) -> String {
+    match filter {
+        Some(f) => format!("models {}", predicate(f.key, &f.is, f.not)),
+        None if all => "all models".to_owned(),
+        None => "models".to_owned(),
+    }
+}
+
+/// "whose author's country is China", "whose task is neither a nor b".
+fn predicate(key: Key, values: &[String], not: bool) -> String {
+    if let [value] = values {
+        let author_level = matches!(key, Key::AuthorCountry | Key::AuthorKind);
+        if author_level && value == UNATTRIBUTED {
+            let is = if not { "is" } else { "is not" };
+            return format!("whose author {is} in the organisation registry");
+        }
+        if key == Key::AuthorCountry && value == UNKNOWN_COUNTRY {
+            let is = if not { "is" } else { "is not" };
+            return format!("whose author's country {is} known");
+        }
+    }
+    let shown: Vec<&str> = values.iter().map(|v| display(key, v)).collect();
+    let list = match (shown.as_slice(), not) {
+        ([], false) => "nothing".to_owned(),
+        ([], true) => "anything".to_owned(),
+        ([one], false) => (*one).to_owned(),
+        ([one], true) => format!("not {one}"),
+        ([a, b], true) => format!("neither {a} nor {b}"),
+        ([init @ .., last], false) => format!("{} or {last}", init.join(", ")),
+        (all, true) => format!("none of {}", all.join(", ")),
+    };
+    format!("whose {} is {list}", key_noun(key))
+}
+
+/// "fewer than 10 downloads", "no likes", "fewer than 0.5 downloads".
+fn below(field: Field, threshold: f64) -> String {
+    if threshold == 1.0 {
+        format!("no {}", noun(field))
+    } else if threshold.fract() == 0.0 {
+        format!("fewer than {} {}", thousands(threshold), noun(field))
+    } else {
+        format!("fewer than {threshold} {}", noun(field))
+    }
+}
+
+/// "Median", "90th percentile of", "0.999-quantile of".
+fn quantile_name(q: f64) -> String {
+    let percent = q * 100.0;
+    if q == 0.5 {
+        "Median".to_owned()
+    } else if q == 0.0 {
+        "Minimum".to_owned()
+    } else if q == 1.0 {
+        "Maximum".to_owned()
+    } else if (percent - percent.round()).abs() < 1e-9 {
+        let n = percent.round() as u32;
+        let suffix = match (n % 10, n % 100) {
+            (_, 11..=13) => "th",
+            (1, _) => "st",
+            (2, _) => "nd",
+            (3, _) => "rd",
+            _ => "th",
+        };
+        format!("{n}{suffix} percentile of")
+    } else {
+        format!("{q}-quantile of")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn metric(toml_text: &str) -> Metric {
+        let text = format!(
+            "title = \"t\"\ndescription = \"d\"\nbase-url = \"https://example.org/\"\n\
+             [figures.f]\nlabel = \"f\"\n{toml_text}"
+        );
+        crate::metrics::fixture::figure_defs(&text)["f"]
+            .metric
+            .clone()
+    }
+
+    #[test]
+    fn scalar_definitions_read_as_sentences() {
+        let cases = [
+            (
+                "metric = \"top_share\"\nfield = \"downloads\"\nn = 200",
+                "Share of all downloads held by the 200 most-downloaded models",
+            ),
+            (
+                "metric = \"quantile\"\nfield = \"likes\"\nq = 0.5",
+                "Median likes across all models",
+            ),
+            (
+                "metric = \"quantile\"\nfield = \"downloads\"\nq = 0.92",
+                "92nd percentile of downloads across all models",
+            ),
+            (
+                "metric = \"share_below\"\nfield = \"downloads\"\nthreshold = 1",
+                "Share of all models with no downloads",
+            ),
+            (
+                "metric = \"share_below\"\nfield = \"downloads\"\nthreshold = 1000",
+                "Share of all models with fewer than 1,000 downloads",
+            ),
+            (
+                "metric = \"count\"\nfilter = { key = \"author.kind\", is = [\"unattributed\"], not = true }",
+                "Number of models whose author is in the organisation registry",
+            ),
+            (
+                "metric = \"share_of\"\nkey = \"author.country\"\nvalue = \"CN\"\nweight = \"downloads\"",
+                "Share of all downloads held by models whose author's country is China",
+            ),
+            (
+                "metric = \"share_of\"\nkey = \"derivative\"\nvalue = \"quantized\"\nweight = \"count\"\n\
+                 filter = { key = \"pipeline_tag\", is = [\"a\", \"b\", \"c\"] }",
+                "Share of models whose derivative kind is quantized, among models whose task is a, b or c",
+            ),
+        ];
+        for (def, expected) in cases {
+            assert_eq!(describe(&metric(def)), expected, "{def}");
+        }
+    }
+
+    #[test]
+    fn series_definitions_name_their_shape() {
+        let by = describe(&metric(
+            "metric = \"share_by\"\nkey = \"author.country\"\nweight = \"downloads\"\n\
+             filter = { key = \"author.country\", is = [\"US\", \"CN\"], not = true }",
+        ));
+        assert_eq!(
+            by,
+            "Share of downloads by author's country among models whose author's country is \
+             neither United States nor China: the 8 largest groups, then the rest as \u{201c}Other\u{201d}"
+        );
+        let months = describe(&metric(
+            "metric = \"count_by_month\"\nsince = \"2024-01\"\ncumulative = true",
+        ));
+        assert_eq!(
+            months,
+            "Running total of models created, at the end of each month, from 2024-01 on"
+        );
+        assert!(describe(&metric("metric = \"lorenz\"\nfield = \"likes\"")).contains("101 evenly"));
+        assert_eq!(
+            describe_growth("Top 200 share", "2025-autumn"),
+            "Change in \u{201c}Top 200 share\u{201d} since the 2025-autumn edition: this \
+             edition's value divided by that edition's, minus 1"
+        );
+    }
+}

@@ -1,0 +1,275 @@
+//! Grouping model rows by a categorical key, and row filters. The shares built on
+//! groups are in `share`.
+//!
+//! Every key has a raw value per row: the author id, the author's ISO country code or
+//! kind from the registry (`registry::UNATTRIBUTED` for authors it does not know,
+//! `UNKNOWN_COUNTRY` for an organisation without a country), the pipeline tag, library,
+//! license or base model (`NONE` when absent), or the derivative kind. Filters and
+//! `share_of` match raw values; series labels show them, except that country codes are
+//! shown as English names.
+
+use anyhow::{bail, Result};
+
+use super::country_name;
+use super::rows::{Rows, NO_ORG};
+use crate::config::{Filter, Key};
+use crate::registry::{Org, UNATTRIBUTED};
+use crate::snapshot::{Derivative, Models, Sym};
+
+/// The raw value for an absent tag, library, license or base model.
+pub const NONE: &str = "none";
+/// The country of a registry organisation that has none.
+pub const UNKNOWN_COUNTRY: &str = "unknown";
+/// The label of the group that holds everything after the `top` largest (see `share`).
+pub const OTHER: &str = "Other";
+
+const DERIVATIVES: [Derivative; 5] = [
+    Derivative::Original,
+    Derivative::Finetune,
+    Derivative::Adapter,
+    Derivative::Quantized,
+    Derivative::Merge,
+];
+
+/// Rows grouped by one key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Groups<'a> {
+    /// Per row: its group, an index into `values`.
+    pub of_row: Vec<u32>,
+    /// Per group: the raw key value ("CN", "independent", "text-generation", "none").
+    pub values: Vec<&'a str>,
+}
+
+/// Groups `rows` by `key`.
+pub fn group<'a>(rows: &Rows<'a>, key: Key) -> Groups<'a> {
+    let models = rows.models;
+    match key {
+        Key::Author => by_string(models, &models.author),
+        Key::AuthorCountry => by_org(rows, |org| match org {
+            None => UNATTRIBUTED,
+            Some(org) => org.country.as_deref().unwrap_or(UNKNOWN_COUNTRY),
+        }),
+        Key::AuthorKind => by_org(rows, |org| {
+            org.map_or(UNATTRIBUTED, |org| org.kind.as_str())
+        }),
+        Key::PipelineTag => by_string(models, &models.pipeline_tag),
+        Key::LibraryName => by_string(models, &models.library_name),
+        Key::License => by_string(models, &models.license),
+        Key::BaseModel => by_string(models, &models.base_model),
+        Key::Derivative => Groups {
+            of_row: models.derivative.iter().map(|&d| d as u32).collect(),
+            values: DERIVATIVES.iter().map(|d| d.as_str()).collect(),
+        },
+    }
+}
+
+/// Groups rows by the string in `column` (`NONE` for an absent one): one group per
+/// distinct symbol, found by symbol alone, without reading or hashing the strings.
+fn by_string<'a>(models: &'a Models, column: &[Sym]) -> Groups<'a> {
+    let mut group_of_sym = vec![u32::MAX; models.strings.len()];
+    let mut values = Vec::new();
+    let mut none_group = None;
+    let of_row = column
+        .iter()
+        .map(|&sym| {
+            let slot = &mut group_of_sym[sym.0 as usize];
+            if *slot == u32::MAX {
+                let value = models.strings.get(sym);
+                // An absent value and a literal "none" are one group.
+                let is_none = sym.is_none() || value == NONE;
+                *slot = match none_group {
+                    Some(group) if is_none => group,
+                    _ => {
+                        values.push(if is_none { NONE } else { value });
+                        let group = (values.len() - 1) as u32;
+                        if is_none {
+                            none_group = Some(group);
+                        }
+                        group
+                    }
+                };
+            }
+            *slot
+        })
+        .collect();
+    Groups { of_row, values }
+}
+
+/// Groups rows by a property of the author's registry entry (`None` when the registry
+/// does not know the author), worked out once per organisation.
+fn by_org<'a>(rows: &Rows<'a>, value_of: impl Fn(Option<&'a Org>) -> &'a str) -> Groups<'a> {
+    // Slot `orgs.len()` stands for "not in the registry".
+    let mut group_of_org = vec![u32::MAX; rows.orgs.len() + 1];
+    let mut values: Vec<&'a str> = Vec::new();
+    let of_row = rows
+        .org_index()
+        .iter()
+        .map(|&org| {
+            let org = if org == NO_ORG {
+                rows.orgs.len()
+            } else {
+                org as usize
+            };
+            if group_of_org[org] == u32::MAX {
+                let value = value_of(rows.orgs.get(org).copied());
+                let group = match values.iter().position(|&v| v == value) {
+                    Some(group) => group,
+                    None => {
+                        values.push(value);
+                        values.len() - 1
+                    }
+                };
+                group_of_org[org] = group as u32;
+            }
+            group_of_org[org]
+        })
+        .collect();
+    Groups { of_row, values }
+}
+
+/// How a raw value of `key` reads in a series label or a definition.
+pub fn display(key: Key, value: &str) -> &str {
+    match key {
+        Key::AuthorCountry => country_name(value),
+        _ => value,
+    }
+}
+
+/// Rejects values a key can never take (a lower-case country code, an unknown kind),
+/// so a typo in a filter or `share_of` is an error rather than a silent 0.
+pub fn check_value(key: Key, value: &str) -> Result<()> {
+    let valid = match key {
+        Key::AuthorCountry => {
+            (value.len() == 2 && value.bytes().all(|b| b.is_ascii_uppercase()))
+                || value == UNKNOWN_COUNTRY
+                || value == UNATTRIBUTED
+        }
+        Key::AuthorKind => [
+            "company",
+            "academic",
+            "nonprofit",
+            "government",
+            "independent",
+            UNATTRIBUTED,
+        ]
+        .contains(&value),
+        Key::Derivative => DERIVATIVES.iter().any(|d| d.as_str() == value),
+        _ => true,
+    };
+    if !valid {
+        let expected = match key {
+            Key::AuthorCountry => {
+                "an ISO 3166 alpha-2 code such as `CN`, `unknown` or `unattributed`"
+            }
+            Key::AuthorKind => {
+                "company, academic, nonprofit, government, independent or unattributed"
+            }
+            _ => "original, finetune, adapter, quantized or merge",
+        };
+        bail!(
+            "`{value}` is not a value of key `{}`; expected {expected}",
+            key_name(key)
+        );
+    }
+    Ok(())
+}
+
+/// The key as the config spells it.
+pub fn key_name(key: Key) -> &'static str {
+    match key {
+        Key::Author => "author",
+        Key::AuthorCountry => "author.country",
+        Key::AuthorKind => "author.kind",
+        Key::PipelineTag => "pipeline_tag",
+        Key::LibraryName => "library_name",
+        Key::License => "license",
+        Key::Derivative => "derivative",
+        Key::BaseModel => "base_model",
+    }
+}
+
+/// Which rows `filter` keeps (all of them without a filter).
+pub fn keep(rows: &Rows, filter: Option<&Filter>) -> Result<Vec<bool>> {
+    let Some(filter) = filter else {
+        return Ok(vec![true; rows.len()]);
+    };
+    for value in &filter.is {
+        check_value(filter.key, value)?;
+    }
+    let groups = group(rows, filter.key);
+    let kept: Vec<bool> = groups
+        .values
+        .iter()
+        .map(|value| filter.is.iter().any(|v| v == value) != filter.not)
+        .collect();
+    Ok(groups.of_row.iter().map(|&g| kept[g as usize]).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::fixture::{registry, sample};
+
+    fn filter(key: Key, is: &[&str], not: bool) -> Filter {
+        Filter {
+            key,
+            is: is.iter().map(|s| s.to_string()).collect(),
+            not,
+        }
+    }
+
+    #[test]
+    fn groups_by_registry_country_with_sentinels() {
+        let (m, r) = (sample(), registry());
+        let rows = Rows::new(&m, &r);
+        let groups = group(&rows, Key::AuthorCountry);
+        let raw: Vec<&str> = groups
+            .of_row
+            .iter()
+            .map(|&g| groups.values[g as usize])
+            .collect();
+        assert_eq!(raw, ["CN", "CN", "US", "unknown", "unattributed", "FR"]);
+        let kinds = group(&rows, Key::AuthorKind);
+        assert_eq!(
+            kinds.values,
+            ["company", "academic", "unattributed", "independent"]
+        );
+        let bases = group(&rows, Key::BaseModel);
+        assert_eq!(bases.values, ["none", "qwen/a", "meta/c"]);
+    }
+
+    #[test]
+    fn filters_keep_rows_by_raw_value() {
+        let (m, r) = (sample(), registry());
+        let rows = Rows::new(&m, &r);
+        let companies = filter(Key::AuthorKind, &["company"], false);
+        assert_eq!(
+            keep(&rows, Some(&companies)).unwrap(),
+            [true, true, true, false, false, false]
+        );
+        let attributed = filter(Key::AuthorCountry, &["unattributed"], true);
+        assert_eq!(
+            keep(&rows, Some(&attributed)).unwrap(),
+            [true, true, true, true, false, true]
+        );
+        let originals = filter(Key::Derivative, &["original"], false);
+        assert_eq!(
+            keep(&rows, Some(&originals)).unwrap(),
+            [true, false, true, true, true, false]
+        );
+        assert_eq!(keep(&rows, None).unwrap(), [true; 6]);
+    }
+
+    #[test]
+    fn impossible_values_are_errors() {
+        let (m, r) = (sample(), registry());
+        let rows = Rows::new(&m, &r);
+        let err = check_value(Key::AuthorCountry, "cn").unwrap_err();
+        assert!(format!("{err:#}").contains("`cn`"));
+        let startup = filter(Key::AuthorKind, &["startup"], false);
+        assert!(keep(&rows, Some(&startup)).is_err());
+        assert!(check_value(Key::Derivative, "merge").is_ok());
+        assert!(check_value(Key::Derivative, "merged").is_err());
+        assert!(check_value(Key::PipelineTag, "anything-goes").is_ok());
+    }
+}

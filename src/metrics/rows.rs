@@ -1,0 +1,94 @@
+//! The rows metrics read: a snapshot's model columns, plus each row's organisation from
+//! the registry, resolved once (on first use) however many figures group by it.
+
+use std::cell::OnceCell;
+use std::collections::HashMap;
+
+use crate::registry::{Org, Registry};
+use crate::snapshot::Models;
+
+/// `Rows::org_index` for an author the registry does not know.
+pub const NO_ORG: u32 = u32::MAX;
+
+/// Model rows with their authors' registry entries.
+#[derive(Debug)]
+pub struct Rows<'a> {
+    pub models: &'a Models,
+    /// The registry's organisations, in registry order.
+    pub orgs: Vec<&'a Org>,
+    registry: &'a Registry,
+    org_of_row: OnceCell<Vec<u32>>,
+}
+
+impl<'a> Rows<'a> {
+    pub fn new(models: &'a Models, registry: &'a Registry) -> Rows<'a> {
+        Rows {
+            models,
+            orgs: registry.orgs.values().collect(),
+            registry,
+            org_of_row: OnceCell::new(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.models.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.models.is_empty()
+    }
+
+    /// Per row: the index of its author's organisation in `orgs`, or `NO_ORG`.
+    pub fn org_index(&self) -> &[u32] {
+        self.org_of_row
+            .get_or_init(|| resolve(self.models, self.registry))
+    }
+}
+
+/// Looks up every distinct author once.
+fn resolve(models: &Models, registry: &Registry) -> Vec<u32> {
+    let ordinal: HashMap<&str, u32> = registry
+        .orgs
+        .keys()
+        .zip(0u32..)
+        .map(|(id, i)| (id.as_str(), i))
+        .collect();
+    const UNSEEN: u32 = NO_ORG - 1;
+    let mut org_of_sym = vec![UNSEEN; models.strings.len()];
+    models
+        .author
+        .iter()
+        .map(|&sym| {
+            let slot = &mut org_of_sym[sym.0 as usize];
+            if *slot == UNSEEN {
+                let author = models.strings.get(sym);
+                *slot = ordinal.get(author).copied().unwrap_or(NO_ORG);
+            }
+            *slot
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::fixture::{models, registry, Row};
+
+    #[test]
+    fn resolves_each_row_to_its_organisation() {
+        let m = models(&[
+            Row::new("solo/x", 1),
+            Row::new("nobody/y", 1),
+            Row::new("qwen/z", 1),
+            Row::new("solo/w", 1),
+        ]);
+        let r = registry();
+        let rows = Rows::new(&m, &r);
+        let names: Vec<Option<&str>> = rows
+            .org_index()
+            .iter()
+            .map(|&i| (i != NO_ORG).then(|| rows.orgs[i as usize].name.as_str()))
+            .collect();
+        assert_eq!(names, [Some("Solo"), None, Some("Qwen"), Some("Solo")]);
+    }
+}

@@ -1,0 +1,202 @@
+//! Shares over groups: `share_by` (top-k + "Other"), `share_of` (one value) and
+//! `hhi_by` (concentration), each a fraction of a total weight (rows, downloads or
+//! likes) summed exactly in integers.
+
+use anyhow::Result;
+
+use super::group::{check_value, display, group, keep, Groups, OTHER};
+use super::rows::Rows;
+use super::stats::{hhi, ratio};
+use crate::config::{Filter, Key, Weight};
+use crate::figures::Point;
+use crate::snapshot::Models;
+
+/// The weight of row `row`: 1, its downloads or its likes.
+fn row_weight(models: &Models, weight: Weight, row: usize) -> u64 {
+    match weight {
+        Weight::Count => 1,
+        Weight::Downloads => models.downloads[row],
+        Weight::Likes => models.likes[row],
+    }
+}
+
+/// Each group's total weight over the kept rows.
+pub fn totals(models: &Models, groups: &Groups, weight: Weight, keep: &[bool]) -> Vec<u128> {
+    let mut totals = vec![0u128; groups.values.len()];
+    for (row, &g) in groups.of_row.iter().enumerate() {
+        if keep[row] {
+            totals[g as usize] += u128::from(row_weight(models, weight, row));
+        }
+    }
+    totals
+}
+
+/// Shares of `weight` by `key` over the rows `filter` keeps: the `top` largest groups
+/// by descending share (ties by label), then "Other" with the rest (left out when 0).
+/// Values are fractions of the total; groups with no weight are left out.
+pub fn share_by(
+    rows: &Rows,
+    key: Key,
+    weight: Weight,
+    top: usize,
+    filter: Option<&Filter>,
+) -> Result<Vec<Point>> {
+    let keep = keep(rows, filter)?;
+    let groups = group(rows, key);
+    let totals = totals(rows.models, &groups, weight, &keep);
+    let total: u128 = totals.iter().sum();
+    let mut order: Vec<(u128, &str)> = totals
+        .iter()
+        .zip(&groups.values)
+        .filter(|(&w, _)| w > 0)
+        .map(|(&w, &value)| (w, display(key, value)))
+        .collect();
+    order.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+    let rest: u128 = order.iter().skip(top).map(|&(w, _)| w).sum();
+    let mut points: Vec<Point> = order
+        .iter()
+        .take(top)
+        .map(|&(w, label)| Point {
+            label: label.to_owned(),
+            value: ratio(w, total),
+        })
+        .collect();
+    if rest > 0 {
+        points.push(Point {
+            label: OTHER.to_owned(),
+            value: ratio(rest, total),
+        });
+    }
+    Ok(points)
+}
+
+/// The share of `weight` held by rows whose raw `key` value is `value`, over the rows
+/// `filter` keeps; 0 when their total is 0.
+pub fn share_of(
+    rows: &Rows,
+    key: Key,
+    value: &str,
+    weight: Weight,
+    filter: Option<&Filter>,
+) -> Result<f64> {
+    check_value(key, value)?;
+    let keep = keep(rows, filter)?;
+    let groups = group(rows, key);
+    let totals = totals(rows.models, &groups, weight, &keep);
+    let held = groups
+        .values
+        .iter()
+        .position(|&v| v == value)
+        .map_or(0, |g| totals[g]);
+    Ok(ratio(held, totals.iter().sum()))
+}
+
+/// The Herfindahl–Hirschman index of `weight` by `key` over all rows.
+pub fn hhi_by(rows: &Rows, key: Key, weight: Weight) -> f64 {
+    let groups = group(rows, key);
+    let keep = vec![true; rows.len()];
+    hhi(&totals(rows.models, &groups, weight, &keep))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::fixture::{registry, sample};
+
+    fn pairs(points: &[Point]) -> Vec<(&str, f64)> {
+        points.iter().map(|p| (p.label.as_str(), p.value)).collect()
+    }
+
+    fn filter(key: Key, is: &[&str], not: bool) -> Filter {
+        Filter {
+            key,
+            is: is.iter().map(|s| s.to_string()).collect(),
+            not,
+        }
+    }
+
+    #[test]
+    fn share_by_keeps_the_top_and_folds_the_rest_into_other() {
+        let (m, r) = (sample(), registry());
+        let rows = Rows::new(&m, &r);
+        let points = share_by(&rows, Key::AuthorCountry, Weight::Downloads, 2, None).unwrap();
+        assert_eq!(
+            pairs(&points),
+            [("China", 0.7), ("United States", 0.2), ("Other", 0.1)]
+        );
+        let total: f64 = points.iter().map(|p| p.value).sum();
+        assert!((total - 1.0).abs() < 1e-12);
+        // By count: ties at 1/6 ordered by label; nothing left for "Other".
+        let points = share_by(&rows, Key::AuthorCountry, Weight::Count, 8, None).unwrap();
+        let labels: Vec<&str> = points.iter().map(|p| p.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "China",
+                "France",
+                "United States",
+                "unattributed",
+                "unknown"
+            ]
+        );
+        assert_eq!(points[0].value, 2.0 / 6.0);
+        // Missing tags group as "none"; likes are all 0, so no groups at all.
+        let tasks = share_by(&rows, Key::PipelineTag, Weight::Count, 1, None).unwrap();
+        assert_eq!(pairs(&tasks), [("none", 4.0 / 6.0), ("Other", 2.0 / 6.0)]);
+        assert!(share_by(&rows, Key::Author, Weight::Likes, 3, None)
+            .unwrap()
+            .is_empty());
+    }
+
+    #[test]
+    fn share_of_matches_raw_values_within_the_filter() {
+        let (m, r) = (sample(), registry());
+        let rows = Rows::new(&m, &r);
+        let of = |key, value: &str, weight, f: Option<&Filter>| {
+            share_of(&rows, key, value, weight, f).unwrap()
+        };
+        assert_eq!(of(Key::AuthorCountry, "CN", Weight::Downloads, None), 0.7);
+        assert_eq!(
+            of(Key::AuthorKind, "independent", Weight::Downloads, None),
+            0.01
+        );
+        assert_eq!(
+            of(Key::AuthorKind, "unattributed", Weight::Downloads, None),
+            0.04
+        );
+        assert_eq!(
+            of(Key::Derivative, "quantized", Weight::Count, None),
+            1.0 / 6.0
+        );
+        // Text generation: CN 600 of 800. Everything else: CN 100 of 200.
+        let textgen = filter(Key::PipelineTag, &["text-generation"], false);
+        assert_eq!(
+            of(Key::AuthorCountry, "CN", Weight::Downloads, Some(&textgen)),
+            0.75
+        );
+        let rest = filter(Key::PipelineTag, &["text-generation"], true);
+        assert_eq!(
+            of(Key::AuthorCountry, "CN", Weight::Downloads, Some(&rest)),
+            0.5
+        );
+        // Two values: US and FR hold 210 of 1000; a value never seen holds 0.
+        let west = filter(Key::AuthorCountry, &["US", "FR"], false);
+        assert_eq!(
+            of(Key::AuthorCountry, "CN", Weight::Downloads, Some(&west)),
+            0.0
+        );
+        assert_eq!(of(Key::License, "apache-2.0", Weight::Downloads, None), 0.6);
+    }
+
+    #[test]
+    fn hhi_by_sums_squared_group_shares() {
+        // 0.7² + 0.2² + 0.05² + 0.04² + 0.01² = 0.49 + 0.04 + 0.0025 + 0.0016 + 0.0001.
+        let (m, r) = (sample(), registry());
+        let rows = Rows::new(&m, &r);
+        let h = hhi_by(&rows, Key::AuthorCountry, Weight::Downloads);
+        assert!((h - 0.5342).abs() < 1e-12);
+        // Rows by author: qwen 2, four others 1 each: (2/6)² + 4·(1/6)² = 8/36.
+        let h = hhi_by(&rows, Key::Author, Weight::Count);
+        assert!((h - 8.0 / 36.0).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,255 @@
+//! End-to-end tests of `compute` and `resolve_growth` over figures parsed from config
+//! text and a snapshot built by hand.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use super::fixture::{figure_defs, models, registry, Row};
+use super::*;
+use crate::config::Format;
+use crate::figures::{Cell, Point};
+use crate::snapshot::{Derivative, Manifest};
+
+const HEADER: &str = "title = \"t\"\ndescription = \"d\"\nbase-url = \"https://example.org/\"\n";
+
+fn defs(figures: &str) -> BTreeMap<String, FigureDef> {
+    figure_defs(&format!("{HEADER}{figures}"))
+}
+
+/// Five models, 1000 downloads: qwen 600 + 100 (CN), meta 200 (US), rando 60 and
+/// solo 40 (FR). Likes 1, 2, 3, 4, 0.
+fn snapshot(with_manifest: bool) -> Snapshot {
+    let rows = [
+        Row::new("qwen/big", 600).likes(1).created(2024, 1),
+        Row::new("qwen/big-gguf", 100)
+            .likes(2)
+            .created(2024, 3)
+            .derived(Derivative::Quantized, "qwen/big"),
+        Row::new("meta/mid", 200).likes(3).created(2024, 1),
+        Row::new("rando/x", 60).likes(4).created(2023, 12),
+        Row::new("solo/y", 40),
+    ];
+    let manifest = Manifest {
+        source: "test".to_owned(),
+        date: "2026-03-01".to_owned(),
+        synthetic: true,
+        files: BTreeMap::new(),
+    };
+    Snapshot {
+        path: PathBuf::from("models.jsonl"),
+        manifest: with_manifest.then_some(manifest),
+        sha256: String::new(),
+        models: models(&rows),
+    }
+}
+
+const FIGURES: &str = r#"
+[figures.top200_share]
+label = "Top 200 share"
+metric = "top_share"
+field = "downloads"
+n = 200
+format = "percent"
+[figures.top2_share]
+label = "Top 2 share"
+metric = "top_share"
+field = "downloads"
+n = 2
+format = "percent"
+[figures.cn_share]
+label = "China"
+metric = "share_of"
+key = "author.country"
+value = "CN"
+weight = "downloads"
+[figures.median_downloads]
+label = "Median"
+metric = "quantile"
+field = "downloads"
+q = 0.5
+[figures.attributed]
+label = "Attributed models"
+metric = "count"
+filter = { key = "author.kind", is = ["unattributed"], not = true }
+[figures.by_month]
+label = "New models"
+metric = "count_by_month"
+[figures.by_kind]
+label = "By kind"
+metric = "share_by"
+key = "author.kind"
+weight = "downloads"
+top = 1
+[figures.top_liked]
+label = "Most liked"
+metric = "top"
+n = 2
+by = "likes"
+[figures.gini]
+label = "Gini"
+metric = "gini"
+field = "likes"
+format = "decimal"
+[figures.users]
+label = "Users"
+metric = "sourced"
+value = 5e6
+source = "Hugging Face"
+url = "https://huggingface.co/"
+[figures.cn_growth]
+label = "China growth"
+metric = "growth"
+figure = "cn_share"
+format = "change"
+"#;
+
+fn points(figure: &Figure) -> Vec<(&str, f64)> {
+    let series: &[Point] = figure.series().unwrap();
+    series.iter().map(|p| (p.label.as_str(), p.value)).collect()
+}
+
+#[test]
+fn computes_every_figure_with_provenance() {
+    let figures = compute(&defs(FIGURES), &snapshot(true), &registry(), "2026-spring").unwrap();
+    let number = |name: &str| figures[name].number().unwrap();
+    // Fewer than 200 models: the top 200 hold everything. Top 2: (600 + 200) / 1000.
+    assert_eq!(number("top200_share"), 1.0);
+    assert_eq!(number("top2_share"), 0.8);
+    assert_eq!(number("cn_share"), 0.7);
+    // Sorted downloads 40, 60, 100, 200, 600: the middle one.
+    assert_eq!(number("median_downloads"), 100.0);
+    // rando is not in the registry.
+    assert_eq!(number("attributed"), 4.0);
+    // Likes 0, 1, 2, 3, 4: Σ i·x = 0+2+6+12+20 = 40; G = 80/50 − 6/5 = 0.4.
+    assert!((number("gini") - 0.4).abs() < 1e-12);
+    assert_eq!(
+        points(&figures["by_month"]),
+        [
+            ("2023-12", 1.0),
+            ("2024-01", 2.0),
+            ("2024-02", 0.0),
+            ("2024-03", 1.0)
+        ]
+    );
+    // company 900, then unattributed 60 and independent 40 as Other.
+    assert_eq!(
+        points(&figures["by_kind"]),
+        [("company", 0.9), ("Other", 0.1)]
+    );
+    let table = figures["top_liked"].value.clone();
+    let Value::Table(table) = table else {
+        panic!("top is a table")
+    };
+    assert_eq!(table.rows[0][0], Cell::Text("rando/x".to_owned()));
+    assert_eq!(table.rows[1][0], Cell::Text("meta/mid".to_owned()));
+
+    let top = &figures["top200_share"];
+    assert_eq!(top.label, "Top 200 share");
+    assert_eq!(top.format, Format::Percent);
+    assert_eq!(
+        top.provenance.definition,
+        "Share of all downloads held by the 200 most-downloaded models"
+    );
+    assert_eq!(top.provenance.edition, "2026-spring");
+    assert_eq!(top.provenance.snapshot_date.as_deref(), Some("2026-03-01"));
+    assert_eq!(top.provenance.rows, Some(5));
+
+    let users = &figures["users"];
+    assert_eq!(users.number(), Some(5e6));
+    assert!(users.is_sourced());
+    assert_eq!(
+        users.provenance.source_url.as_deref(),
+        Some("https://huggingface.co/")
+    );
+    assert_eq!(users.provenance.rows, None);
+    // Growth waits for `resolve_growth`.
+    assert!(!figures.contains_key("cn_growth"));
+    assert_eq!(figures.len(), 10);
+}
+
+#[test]
+fn snapshot_date_is_absent_without_a_manifest() {
+    let figures = compute(&defs(FIGURES), &snapshot(false), &registry(), "e").unwrap();
+    assert_eq!(figures["cn_share"].provenance.snapshot_date, None);
+    assert_eq!(figures["cn_share"].provenance.rows, Some(5));
+}
+
+#[test]
+fn errors_name_the_figure() {
+    let bad = defs(
+        "[figures.typo]\nlabel = \"x\"\nmetric = \"share_of\"\nkey = \"author.country\"\n\
+         value = \"China\"\nweight = \"count\"\n",
+    );
+    let err = compute(&bad, &snapshot(true), &registry(), "e").unwrap_err();
+    let text = format!("{err:#}");
+    assert!(
+        text.contains("`typo`") && text.contains("`China`"),
+        "{text}"
+    );
+    let bad = defs("[figures.q]\nlabel = \"x\"\nmetric = \"quantile\"\nfield = \"likes\"\nq = 2\n");
+    assert!(compute(&bad, &snapshot(true), &registry(), "e").is_err());
+}
+
+#[test]
+fn growth_compares_with_the_previous_edition() {
+    let defs = defs(FIGURES);
+    let mut figures = compute(&defs, &snapshot(true), &registry(), "2026-spring").unwrap();
+    // Without an earlier edition the growth figure stays out.
+    resolve_growth(&defs, &mut figures, "2026-spring", None).unwrap();
+    assert!(!figures.contains_key("cn_growth"));
+
+    let mut earlier = figures.clone();
+    earlier.get_mut("cn_share").unwrap().value = Value::Number(0.5);
+    resolve_growth(
+        &defs,
+        &mut figures,
+        "2026-spring",
+        Some(("2025-autumn", &earlier)),
+    )
+    .unwrap();
+    let growth = &figures["cn_growth"];
+    // 0.7 / 0.5 − 1 = 0.4.
+    assert!((growth.number().unwrap() - 0.4).abs() < 1e-12);
+    assert_eq!(growth.format, Format::Change);
+    assert_eq!(growth.provenance.edition, "2026-spring");
+    assert!(growth
+        .provenance
+        .definition
+        .contains("since the 2025-autumn edition"));
+    assert!(growth
+        .provenance
+        .definition
+        .contains("\u{201c}China\u{201d}"));
+
+    // An earlier value of 0 gives no finite ratio: left out.
+    figures.remove("cn_growth");
+    earlier.get_mut("cn_share").unwrap().value = Value::Number(0.0);
+    resolve_growth(
+        &defs,
+        &mut figures,
+        "2026-spring",
+        Some(("2025-autumn", &earlier)),
+    )
+    .unwrap();
+    assert!(!figures.contains_key("cn_growth"));
+}
+
+#[test]
+fn growth_of_a_series_is_an_error() {
+    let defs = defs(
+        "[figures.months]\nlabel = \"m\"\nmetric = \"count_by_month\"\n\
+         [figures.g]\nlabel = \"g\"\nmetric = \"growth\"\nfigure = \"months\"\n",
+    );
+    let mut figures = compute(&defs, &snapshot(true), &registry(), "e").unwrap();
+    let previous = figures.clone();
+    let err = resolve_growth(&defs, &mut figures, "e", Some(("d", &previous))).unwrap_err();
+    assert!(err.to_string().contains("not a single number"));
+}
+
+#[test]
+fn config_parses_figure_definitions() {
+    let text = format!("{HEADER}{FIGURES}");
+    let figures = crate::config::parse(&text).unwrap().figures;
+    let computed = compute(&figures, &snapshot(true), &registry(), "e").unwrap();
+    assert_eq!(computed["cn_share"].number(), Some(0.7));
+}

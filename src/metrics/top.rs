@@ -1,0 +1,91 @@
+//! The top-n table: the rows with the largest downloads or likes.
+
+use std::cmp::Ordering;
+
+use crate::config::Field;
+use crate::figures::{Cell, Table};
+use crate::snapshot::Models;
+
+/// The table's columns, in order.
+pub const COLUMNS: [&str; 5] = ["Model", "Author", "Task", "Downloads", "Likes"];
+
+/// The `n` rows with the largest `by`, in descending order, ties by model id. Task is
+/// the pipeline tag (empty when absent).
+pub fn top(models: &Models, n: usize, by: Field) -> Table {
+    let column = super::column(models, by);
+    let id = |row: usize| models.strings.get(models.id[row]);
+    let order = |a: &usize, b: &usize| -> Ordering {
+        column[*b].cmp(&column[*a]).then_with(|| id(*a).cmp(id(*b)))
+    };
+    let mut rows = candidates(column, n);
+    rows.sort_unstable_by(order);
+    rows.truncate(n);
+    let text = |s: &str| Cell::Text(s.to_owned());
+    Table {
+        columns: COLUMNS.iter().map(|&c| c.to_owned()).collect(),
+        rows: rows
+            .into_iter()
+            .map(|row| {
+                vec![
+                    text(id(row)),
+                    text(models.strings.get(models.author[row])),
+                    text(models.strings.get(models.pipeline_tag[row])),
+                    Cell::Number(models.downloads[row] as f64),
+                    Cell::Number(models.likes[row] as f64),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// The rows that can be among the `n` largest of `column`: every row at or above the
+/// n-th largest value. Found on the numbers alone, so the id tie-break only ever
+/// compares the rows tied at that value.
+fn candidates(column: &[u64], n: usize) -> Vec<usize> {
+    if n == 0 {
+        return Vec::new();
+    }
+    if n >= column.len() {
+        return (0..column.len()).collect();
+    }
+    let mut values = column.to_vec();
+    let (_, &mut floor, _) = values.select_nth_unstable_by(n - 1, |a, b| b.cmp(a));
+    (0..column.len())
+        .filter(|&row| column[row] >= floor)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::fixture::{models, Row};
+
+    #[test]
+    fn orders_by_field_then_id() {
+        let models = models(&[
+            Row::new("b/tie", 50).likes(1),
+            Row::new("a/small", 5).likes(9),
+            Row::new("a/tie", 50).task("text-generation"),
+            Row::new("c/big", 90),
+        ]);
+        let table = top(&models, 3, Field::Downloads);
+        assert_eq!(table.columns, COLUMNS);
+        let ids: Vec<&Cell> = table.rows.iter().map(|r| &r[0]).collect();
+        let text = |s: &str| Cell::Text(s.to_owned());
+        assert_eq!(ids, [&text("c/big"), &text("a/tie"), &text("b/tie")]);
+        assert_eq!(
+            table.rows[1],
+            [
+                text("a/tie"),
+                text("a"),
+                text("text-generation"),
+                Cell::Number(50.0),
+                Cell::Number(0.0)
+            ]
+        );
+        let by_likes = top(&models, 1, Field::Likes);
+        assert_eq!(by_likes.rows[0][0], text("a/small"));
+        assert_eq!(top(&models, 10, Field::Likes).rows.len(), 4);
+        assert!(top(&models, 0, Field::Likes).rows.is_empty());
+    }
+}

@@ -1,0 +1,155 @@
+//! The built site as an in-memory map of paths to bytes, and the one writer that puts
+//! it on disk.
+//!
+//! Writing is atomic from a reader's point of view: the new site is written beside the
+//! output folder, then swapped in with renames, so a failed build never leaves a
+//! half-written or emptied `output/`. A folder that does not look like stateof's own
+//! output is never replaced.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+
+/// The marker file in every output folder stateof writes.
+pub const MARKER: &str = ".stateof-build";
+
+/// Site-relative path (`2026-spring/index.html`) → file contents.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Output {
+    pub files: BTreeMap<String, Vec<u8>>,
+}
+
+impl Output {
+    /// Adds a file; a second file at the same path is a bug in the build, so it is refused.
+    pub fn add(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Result<()> {
+        let path = path.into();
+        if self.files.insert(path.clone(), bytes.into()).is_some() {
+            bail!("two files were built at `{path}`");
+        }
+        Ok(())
+    }
+
+    pub fn get(&self, path: &str) -> Option<&[u8]> {
+        self.files.get(path).map(Vec::as_slice)
+    }
+}
+
+/// Writes `output` into `dir`, replacing what was there only once everything is written.
+pub fn write(output: &Output, dir: &Path) -> Result<()> {
+    if dir.exists() && !is_replaceable(dir)? {
+        bail!(
+            "refusing to replace `{}`: it is not empty and has no `{MARKER}` file, so it was \
+             not written by stateof (choose another --output)",
+            dir.display()
+        );
+    }
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent)
+        .with_context(|| format!("failed to create `{}`", parent.display()))?;
+    let name = dir
+        .file_name()
+        .with_context(|| format!("`{}` is not a folder name", dir.display()))?
+        .to_string_lossy()
+        .into_owned();
+    let staging = parent.join(format!(".{name}.new-{}", std::process::id()));
+    let retired = parent.join(format!(".{name}.old-{}", std::process::id()));
+    let result = write_tree(output, &staging).and_then(|()| swap(&staging, dir, &retired));
+    if result.is_err() {
+        let _ = fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+fn is_replaceable(dir: &Path) -> Result<bool> {
+    if dir.join(MARKER).is_file() {
+        return Ok(true);
+    }
+    let mut entries =
+        fs::read_dir(dir).with_context(|| format!("failed to read `{}`", dir.display()))?;
+    Ok(entries.next().is_none())
+}
+
+fn write_tree(output: &Output, root: &Path) -> Result<()> {
+    fs::create_dir_all(root).with_context(|| format!("failed to create `{}`", root.display()))?;
+    let marker = format!("built by stateof {}\n", env!("CARGO_PKG_VERSION"));
+    fs::write(root.join(MARKER), marker)
+        .with_context(|| format!("failed to write `{}`", root.join(MARKER).display()))?;
+    for (path, bytes) in &output.files {
+        let target = root.join(path);
+        if let Some(folder) = target.parent() {
+            fs::create_dir_all(folder)
+                .with_context(|| format!("failed to create `{}`", folder.display()))?;
+        }
+        fs::write(&target, bytes)
+            .with_context(|| format!("failed to write `{}`", target.display()))?;
+    }
+    Ok(())
+}
+
+fn swap(staging: &Path, dir: &Path, retired: &Path) -> Result<()> {
+    let had_old = dir.exists();
+    if had_old {
+        fs::rename(dir, retired)
+            .with_context(|| format!("failed to move the old `{}` aside", dir.display()))?;
+    }
+    if let Err(err) = fs::rename(staging, dir) {
+        if had_old {
+            let _ = fs::rename(retired, dir);
+        }
+        return Err(err)
+            .with_context(|| format!("failed to move the new site to `{}`", dir.display()));
+    }
+    if had_old {
+        fs::remove_dir_all(retired)
+            .with_context(|| format!("failed to remove `{}`", retired.display()))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(text: &str) -> Output {
+        let mut out = Output::default();
+        out.add("index.html", text).unwrap();
+        out.add("a/b.txt", "b").unwrap();
+        out
+    }
+
+    #[test]
+    fn replaces_previous_output_whole() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("output");
+        write(&site("one"), &dir).unwrap();
+        fs::write(dir.join("stale.html"), "old").unwrap();
+        write(&site("two"), &dir).unwrap();
+        assert_eq!(fs::read_to_string(dir.join("index.html")).unwrap(), "two");
+        assert!(!dir.join("stale.html").exists());
+        assert_eq!(
+            fs::read_dir(tmp.path()).unwrap().count(),
+            1,
+            "no staging left behind"
+        );
+    }
+
+    #[test]
+    fn refuses_a_folder_it_did_not_write() {
+        let tmp = tempfile::tempdir().unwrap();
+        fs::write(tmp.path().join("precious.txt"), "keep").unwrap();
+        let err = write(&site("x"), tmp.path()).unwrap_err();
+        assert!(err.to_string().contains("refusing to replace"));
+        assert!(tmp.path().join("precious.txt").exists());
+    }
+
+    #[test]
+    fn duplicate_paths_are_refused() {
+        let mut out = site("x");
+        assert!(out.add("index.html", "again").is_err());
+    }
+}

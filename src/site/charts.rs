@@ -1,0 +1,153 @@
+//! The charts step: every chart of every edition drawn to SVG and wrapped in its
+//! `<figure>` block (caption, source line, data table, download links).
+
+use std::collections::BTreeMap;
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+
+use super::data::EditionData;
+use super::Urls;
+use crate::charts::{self, ChartInput};
+use crate::config::{ChartKind, Config};
+use crate::content::Edition;
+use crate::figures::Figure;
+use crate::format;
+
+/// One drawn chart of one edition.
+#[derive(Debug, Clone)]
+pub struct Chart {
+    pub svg: String,
+    /// The `<figure>` block for the page.
+    pub html: String,
+    /// The chart's data as CSV, with unrounded values.
+    pub csv: String,
+}
+
+/// Edition slug → chart name → chart.
+pub type Charts = BTreeMap<String, BTreeMap<String, Chart>>;
+
+#[derive(Serialize)]
+struct View<'a> {
+    id: String,
+    title: &'a str,
+    caption: Option<&'a str>,
+    svg: &'a str,
+    source: String,
+    columns: &'a [String],
+    rows: &'a [Vec<String>],
+    svg_url: String,
+    csv_url: String,
+}
+
+/// Draws every chart in the config for every edition whose figures include its figure.
+pub fn render_all(
+    config: &Config,
+    editions: &[Edition],
+    data: &BTreeMap<String, EditionData>,
+    urls: &Urls,
+    tera: &tera::Tera,
+) -> Result<Charts> {
+    let mut all = Charts::new();
+    for edition in editions {
+        let this = &data[&edition.slug];
+        let compared = edition.index.front.compare_to.as_ref().and_then(|slug| {
+            let title = editions
+                .iter()
+                .find(|e| &e.slug == slug)?
+                .index
+                .front
+                .title
+                .as_str();
+            Some((title, &data[slug].figures))
+        });
+        let mut charts = BTreeMap::new();
+        for (name, def) in &config.charts {
+            let Some(figure) = this.figures.get(&def.figure) else {
+                continue;
+            };
+            let compare = match def.kind {
+                ChartKind::GroupedBar => compared
+                    .and_then(|(title, figures)| figures.get(&def.figure).map(|f| (title, f))),
+                _ => None,
+            };
+            let input = ChartInput {
+                name,
+                def,
+                figure,
+                compare,
+                edition: &edition.index.front.title,
+            };
+            let svg = charts::render(&input)
+                .with_context(|| format!("chart `{name}` of edition `{}`", edition.slug))?;
+            let title = edition.index.front.title.as_str();
+            let shown = table(figure, compare, title, |x| format::number(x, figure.format));
+            let csv = super::downloads::csv(&table(figure, compare, title, |x| x.to_string()));
+            let dir = format!("{}/charts/{name}", edition.slug);
+            let view = View {
+                id: format!("chart-{name}"),
+                title: &def.title,
+                caption: def.caption.as_deref(),
+                svg: &svg,
+                source: source_line(this),
+                columns: &shown[0],
+                rows: &shown[1..],
+                svg_url: urls.link(&format!("{dir}.svg")),
+                csv_url: urls.link(&format!("{dir}.csv")),
+            };
+            let context = tera::Context::from_serialize(&view)?;
+            let html = tera
+                .render("partials/chart.html", &context)
+                .map_err(|err| anyhow::anyhow!("{}", super::tera_chain(&err)))
+                .context("failed to render template `partials/chart.html`")?;
+            charts.insert(name.clone(), Chart { svg, html, csv });
+        }
+        all.insert(edition.slug.clone(), charts);
+    }
+    Ok(all)
+}
+
+/// The chart's data as text cells: label, the compared edition's value when there is
+/// one, and this edition's value, each written by `cell`.
+fn table(
+    figure: &Figure,
+    compare: Option<(&str, &Figure)>,
+    title: &str,
+    cell: impl Fn(f64) -> String,
+) -> Vec<Vec<String>> {
+    let points = figure.series().unwrap_or_default();
+    let mut header = vec![figure.label.clone()];
+    if let Some((earlier, _)) = compare {
+        header.push(earlier.to_owned());
+    }
+    header.push(title.to_owned());
+    let mut rows = vec![header];
+    for point in points {
+        let mut row = vec![point.label.clone()];
+        if let Some((_, earlier)) = compare {
+            let value = earlier
+                .series()
+                .and_then(|ps| ps.iter().find(|p| p.label == point.label))
+                .map_or_else(String::new, |p| cell(p.value));
+            row.push(value);
+        }
+        row.push(cell(point.value));
+        rows.push(row);
+    }
+    rows
+}
+
+/// "Source: Hugging Face Hub API snapshot of 2026-03-15, 45,000 models."
+pub fn source_line(data: &EditionData) -> String {
+    let snap = &data.snapshot;
+    let source = snap.source.as_deref().unwrap_or("Snapshot");
+    let date = snap
+        .date
+        .as_deref()
+        .map(|d| format!(" of {d}"))
+        .unwrap_or_default();
+    format!(
+        "Source: {source}{date}, {} models.",
+        format::thousands(snap.rows as f64)
+    )
+}

@@ -1,0 +1,141 @@
+//! Data downloads: each edition's `figures.json` and `figures.csv`, and every chart's
+//! SVG and CSV, so a reader can check or reuse any number on the pages.
+
+use std::collections::BTreeMap;
+
+use anyhow::Result;
+
+use super::charts::Charts;
+use super::data::EditionData;
+use crate::figures::{Cell, Value};
+use crate::output::Output;
+
+/// Adds the data files of every edition to `output`.
+pub fn add_all(
+    data: &BTreeMap<String, EditionData>,
+    charts: &Charts,
+    output: &mut Output,
+) -> Result<()> {
+    for (slug, edition) in data {
+        let json = serde_json::to_string_pretty(&edition.figures)?;
+        output.add(format!("{slug}/figures.json"), json + "\n")?;
+        output.add(format!("{slug}/figures.csv"), figures_csv(slug, edition))?;
+        for (name, figure) in &edition.figures {
+            if let Value::Table(table) = &figure.value {
+                let mut rows = vec![table.columns.clone()];
+                rows.extend(
+                    table
+                        .rows
+                        .iter()
+                        .map(|row| row.iter().map(cell_text).collect()),
+                );
+                output.add(format!("{slug}/tables/{name}.csv"), csv(&rows))?;
+            }
+        }
+        for (name, chart) in &charts[slug] {
+            output.add(format!("{slug}/charts/{name}.svg"), chart.svg.clone())?;
+            output.add(format!("{slug}/charts/{name}.csv"), chart.csv.clone())?;
+        }
+    }
+    Ok(())
+}
+
+/// One row per scalar figure and per point of a series; tables have files of their own.
+fn figures_csv(slug: &str, edition: &EditionData) -> String {
+    let mut rows = vec![[
+        "figure",
+        "label",
+        "point",
+        "value",
+        "format",
+        "definition",
+        "edition",
+        "snapshot_date",
+        "rows",
+        "source",
+    ]
+    .map(str::to_owned)
+    .to_vec()];
+    for (name, figure) in &edition.figures {
+        let prov = &figure.provenance;
+        let format = serde_json::to_value(figure.format)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let row = |point: &str, value: f64| {
+            vec![
+                name.clone(),
+                figure.label.clone(),
+                point.to_owned(),
+                value.to_string(),
+                format.clone(),
+                prov.definition.clone(),
+                slug.to_owned(),
+                prov.snapshot_date.clone().unwrap_or_default(),
+                prov.rows.map(|r| r.to_string()).unwrap_or_default(),
+                prov.source.clone().unwrap_or_default(),
+            ]
+        };
+        match &figure.value {
+            Value::Number(x) => rows.push(row("", *x)),
+            Value::Series(points) => rows.extend(points.iter().map(|p| row(&p.label, p.value))),
+            Value::Table(_) => {}
+        }
+    }
+    csv(&rows)
+}
+
+fn cell_text(cell: &Cell) -> String {
+    match cell {
+        Cell::Number(x) => x.to_string(),
+        Cell::Text(text) => text.clone(),
+    }
+}
+
+/// RFC 4180 CSV. Text that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`
+/// first) is prefixed with `'`; numbers are left as they are.
+pub fn csv(rows: &[Vec<String>]) -> String {
+    let mut out = String::new();
+    for row in rows {
+        for (i, field) in row.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            let is_number = field.parse::<f64>().is_ok();
+            let guarded = if !is_number && field.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+                format!("'{field}")
+            } else {
+                field.clone()
+            };
+            if guarded.contains([',', '"', '\n', '\r']) {
+                out.push('"');
+                out.push_str(&guarded.replace('"', "\"\""));
+                out.push('"');
+            } else {
+                out.push_str(&guarded);
+            }
+        }
+        out.push_str("\r\n");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_and_guards() {
+        let rows = vec![vec![
+            "a,b".to_owned(),
+            "say \"hi\"".to_owned(),
+            "=HYPERLINK(\"x\")".to_owned(),
+            "-0.5".to_owned(),
+            "plain".to_owned(),
+        ]];
+        assert_eq!(
+            csv(&rows),
+            "\"a,b\",\"say \"\"hi\"\"\",\"'=HYPERLINK(\"\"x\"\")\",-0.5,plain\r\n"
+        );
+    }
+}

@@ -1,0 +1,359 @@
+//! The pages step: narrative rendered to HTML and wrapped in the project's Tera
+//! templates, plus the home page, methodology, 404, Atom feed and sitemap.
+//!
+//! Templates receive small view structs made here (`site`, `page`, `edition`, …), never
+//! the domain types, so a template change cannot reach into the pipeline.
+
+use std::collections::BTreeMap;
+
+use anyhow::{Context as _, Result};
+use serde::Serialize;
+
+use super::charts::Charts;
+use super::data::{EditionData, SnapshotInfo};
+use super::urls::{page_path, Urls};
+use crate::config::Config;
+use crate::content::Edition;
+use crate::figures::Figures;
+use crate::format;
+use crate::markdown::{self, Document, Heading};
+use crate::output::Output;
+use crate::registry::Registry;
+
+/// Everything the pages step reads.
+pub struct Context<'a> {
+    pub config: &'a Config,
+    pub registry: &'a Registry,
+    pub editions: &'a [Edition],
+    pub data: &'a BTreeMap<String, EditionData>,
+    pub charts: &'a Charts,
+    pub urls: &'a Urls,
+    pub tera: &'a tera::Tera,
+}
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    description: &'a str,
+    author: Option<&'a str>,
+    notice: Option<&'a str>,
+    base_url: &'a str,
+    base_path: &'a str,
+    generator: String,
+    /// The latest edition's date: the site's "last updated".
+    updated: &'a str,
+}
+
+#[derive(Serialize)]
+struct PageView<'a> {
+    title: &'a str,
+    description: &'a str,
+    kind: &'static str,
+    /// Site-relative URL path (`2026-spring/`).
+    path: String,
+    /// Absolute URL, for canonical links and previews.
+    url: String,
+    image: Option<String>,
+}
+
+#[derive(Serialize)]
+struct EditionView<'a> {
+    slug: &'a str,
+    title: &'a str,
+    date: &'a str,
+    summary: &'a str,
+    url: String,
+    latest: bool,
+    snapshot: &'a SnapshotInfo,
+    /// Row count with thousands separators.
+    rows: String,
+    coverage: CoverageView,
+    compare_to: Option<&'a str>,
+    pages: Vec<NavItem<'a>>,
+}
+
+/// The registry's coverage as percentages for display.
+#[derive(Serialize)]
+struct CoverageView {
+    downloads: String,
+    models: String,
+}
+
+#[derive(Serialize, Clone)]
+struct NavItem<'a> {
+    title: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct FigureRow<'a> {
+    name: &'a str,
+    label: &'a str,
+    definition: &'a str,
+    values: Vec<(String, String)>,
+}
+
+/// Renders every page into `output`; returns how many HTML pages there are.
+pub fn render_all(ctx: &Context, output: &mut Output) -> Result<usize> {
+    let latest = ctx
+        .editions
+        .first()
+        .expect("content::load finds at least one edition");
+    let site = SiteView {
+        title: &ctx.config.title,
+        description: &ctx.config.description,
+        author: ctx.config.author.as_deref(),
+        notice: ctx.config.notice.as_deref(),
+        base_url: &ctx.urls.base_url,
+        base_path: &ctx.urls.base_path,
+        generator: format!("stateof {}", env!("CARGO_PKG_VERSION")),
+        updated: &latest.index.front.date,
+    };
+    let figures: BTreeMap<String, Figures> = ctx
+        .data
+        .iter()
+        .map(|(slug, d)| (slug.clone(), d.figures.clone()))
+        .collect();
+    let titles: BTreeMap<String, String> = ctx
+        .editions
+        .iter()
+        .map(|e| (e.slug.clone(), e.index.front.title.clone()))
+        .collect();
+
+    let mut pages = Vec::new();
+    let mut feed_entries = Vec::new();
+    for (i, edition) in ctx.editions.iter().enumerate() {
+        let view = edition_view(ctx, edition, i == 0);
+        let chart_html: BTreeMap<String, String> = ctx.charts[&edition.slug]
+            .iter()
+            .map(|(name, chart)| (name.clone(), chart.html.clone()))
+            .collect();
+        let md = markdown::Context {
+            edition: &edition.slug,
+            figures: &figures,
+            edition_titles: &titles,
+            charts: &chart_html,
+        };
+        let docs: Vec<(String, &Document)> = std::iter::once((String::new(), &edition.index))
+            .chain(
+                edition
+                    .chapters
+                    .iter()
+                    .map(|c| (format!("{}/", c.slug), &c.doc)),
+            )
+            .collect();
+        for (n, (sub, doc)) in docs.iter().enumerate() {
+            let rendered = markdown::render(doc, &md)?;
+            let file = format!("{}/{sub}index.html", edition.slug);
+            let kind = if n == 0 { "edition" } else { "chapter" };
+            let mut context = base_context(&site, page_view(ctx, doc, kind, &file));
+            context.insert("edition", &view);
+            context.insert("content", &rendered.html);
+            context.insert("toc", &toc(&rendered.headings));
+            context.insert("prev", &n.checked_sub(1).map(|p| &view.pages[p]));
+            context.insert("next", &view.pages.get(n + 1));
+            pages.push((file, "edition.html", context));
+            if n == 0 {
+                feed_entries.push(FeedEntry {
+                    title: &edition.index.front.title,
+                    date: &edition.index.front.date,
+                    summary: &edition.index.front.summary,
+                    url: ctx.urls.absolute(&format!("{}/", edition.slug)),
+                    content: rendered.html,
+                });
+            }
+        }
+    }
+
+    let editions: Vec<EditionView> = ctx
+        .editions
+        .iter()
+        .enumerate()
+        .map(|(i, e)| edition_view(ctx, e, i == 0))
+        .collect();
+    let mut home = base_context(
+        &site,
+        simple_page(ctx, &ctx.config.title, "home", "index.html"),
+    );
+    home.insert("editions", &editions);
+    pages.push(("index.html".to_owned(), "home.html", home));
+
+    let mut method = base_context(
+        &site,
+        simple_page(ctx, "Methodology", "methodology", "methodology/index.html"),
+    );
+    method.insert("editions", &editions);
+    method.insert("figures", &figure_rows(ctx));
+    method.insert("registry", &registry_view(ctx.registry));
+    pages.push((
+        "methodology/index.html".to_owned(),
+        "methodology.html",
+        method,
+    ));
+
+    let not_found = base_context(&site, simple_page(ctx, "Page not found", "404", "404.html"));
+    pages.push(("404.html".to_owned(), "404.html", not_found));
+
+    let sitemap: Vec<(String, &str)> = pages
+        .iter()
+        .filter(|(file, _, _)| file != "404.html")
+        .map(|(file, _, _)| (ctx.urls.absolute(&page_path(file)), site.updated))
+        .collect();
+    let count = pages.len();
+    for (file, template, context) in pages {
+        output.add(file, render(ctx.tera, template, &context)?)?;
+    }
+
+    let mut feed = tera::Context::new();
+    feed.insert("site", &site);
+    feed.insert("entries", &feed_entries);
+    feed.insert("feed_url", &ctx.urls.absolute("atom.xml"));
+    output.add("atom.xml", render(ctx.tera, "atom.xml", &feed)?)?;
+    let mut map = tera::Context::new();
+    map.insert("urls", &sitemap);
+    output.add("sitemap.xml", render(ctx.tera, "sitemap.xml", &map)?)?;
+    output.add(".nojekyll", "")?;
+    Ok(count)
+}
+
+#[derive(Serialize)]
+struct FeedEntry<'a> {
+    title: &'a str,
+    date: &'a str,
+    summary: &'a str,
+    url: String,
+    content: String,
+}
+
+fn render(tera: &tera::Tera, template: &str, context: &tera::Context) -> Result<String> {
+    tera.render(template, context)
+        .map_err(|err| anyhow::anyhow!("{}", super::tera_chain(&err)))
+        .with_context(|| format!("failed to render template `templates/{template}`"))
+}
+
+fn base_context(site: &SiteView, page: PageView) -> tera::Context {
+    let mut context = tera::Context::new();
+    context.insert("site", site);
+    context.insert("page", &page);
+    context
+}
+
+fn page_view<'a>(ctx: &Context, doc: &'a Document, kind: &'static str, file: &str) -> PageView<'a> {
+    let front = &doc.front;
+    let path = page_path(file);
+    PageView {
+        title: &front.title,
+        description: &front.summary,
+        kind,
+        url: ctx.urls.absolute(&path),
+        image: front.image.as_ref().map(|i| ctx.urls.absolute(i)),
+        path,
+    }
+}
+
+fn simple_page<'a>(
+    ctx: &'a Context,
+    title: &'a str,
+    kind: &'static str,
+    file: &str,
+) -> PageView<'a> {
+    let path = page_path(file);
+    PageView {
+        title,
+        description: &ctx.config.description,
+        kind,
+        url: ctx.urls.absolute(&path),
+        image: None,
+        path,
+    }
+}
+
+fn edition_view<'a>(ctx: &Context<'a>, edition: &'a Edition, latest: bool) -> EditionView<'a> {
+    let front = &edition.index.front;
+    let data = &ctx.data[&edition.slug];
+    let mut pages = vec![NavItem {
+        title: &front.title,
+        url: ctx.urls.link(&format!("{}/", edition.slug)),
+    }];
+    pages.extend(edition.chapters.iter().map(|c| NavItem {
+        title: &c.doc.front.title,
+        url: ctx.urls.link(&format!("{}/{}/", edition.slug, c.slug)),
+    }));
+    EditionView {
+        slug: &edition.slug,
+        title: &front.title,
+        date: &front.date,
+        summary: &front.summary,
+        url: ctx.urls.link(&format!("{}/", edition.slug)),
+        latest,
+        snapshot: &data.snapshot,
+        rows: format::thousands(data.snapshot.rows as f64),
+        coverage: CoverageView {
+            downloads: format::percent(data.coverage.downloads),
+            models: format::percent(data.coverage.models),
+        },
+        compare_to: front.compare_to.as_deref(),
+        pages,
+    }
+}
+
+/// Second-level headings make the table of contents.
+fn toc(headings: &[Heading]) -> Vec<&Heading> {
+    headings.iter().filter(|h| h.level == 2).collect()
+}
+
+/// Every configured figure with its definition and its value in each edition.
+fn figure_rows<'a>(ctx: &Context<'a>) -> Vec<FigureRow<'a>> {
+    ctx.config
+        .figures
+        .iter()
+        .map(|(name, def)| FigureRow {
+            name,
+            label: &def.label,
+            definition: ctx
+                .data
+                .values()
+                .find_map(|d| d.figures.get(name))
+                .map_or("", |f| f.provenance.definition.as_str()),
+            values: ctx
+                .editions
+                .iter()
+                .filter_map(|e| {
+                    let figure = ctx.data[&e.slug].figures.get(name)?;
+                    let text = match figure.number() {
+                        Some(x) => format::number(x, figure.format),
+                        None => "series (see charts and figures.csv)".to_owned(),
+                    };
+                    Some((e.index.front.title.clone(), text))
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct RegistryView {
+    organisations: usize,
+    by_kind: Vec<(String, usize)>,
+    by_country: Vec<(String, usize)>,
+}
+
+fn registry_view(registry: &Registry) -> RegistryView {
+    let mut kinds: BTreeMap<String, usize> = BTreeMap::new();
+    let mut countries: BTreeMap<String, usize> = BTreeMap::new();
+    for org in registry.orgs.values() {
+        *kinds.entry(org.kind.as_str().to_owned()).or_default() += 1;
+        let country = org.country.clone().unwrap_or_else(|| "unknown".to_owned());
+        *countries.entry(country).or_default() += 1;
+    }
+    let sorted = |map: BTreeMap<String, usize>| {
+        let mut v: Vec<_> = map.into_iter().collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        v
+    };
+    RegistryView {
+        organisations: registry.orgs.len(),
+        by_kind: sorted(kinds),
+        by_country: sorted(countries),
+    }
+}

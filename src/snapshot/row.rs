@@ -1,0 +1,263 @@
+//! One snapshot line (a Hub API model entry) into one row of `Models` columns.
+//!
+//! Only the fields the metrics need are parsed, as strings borrowed from the line where
+//! the JSON has no escapes; everything else in the entry is skipped. Tags are reduced
+//! while they are read (license, derivative kind, base model), so a row costs no
+//! allocation beyond the strings the interner has not seen yet.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{Deserializer, SeqAccess, Visitor};
+use serde::Deserialize;
+
+use super::{Derivative, Models};
+
+/// A string borrowed from the input when it has no escapes.
+#[derive(Deserialize)]
+struct Str<'a>(#[serde(borrow)] Cow<'a, str>);
+
+/// The fields of a Hub API model entry that the metrics use.
+#[derive(Deserialize)]
+struct Entry<'a> {
+    #[serde(borrow)]
+    id: Str<'a>,
+    #[serde(borrow, default)]
+    author: Option<Str<'a>>,
+    #[serde(default)]
+    downloads: Option<u64>,
+    #[serde(default)]
+    likes: Option<u64>,
+    #[serde(borrow, default, rename = "createdAt")]
+    created_at: Option<Str<'a>>,
+    #[serde(borrow, default)]
+    pipeline_tag: Option<Str<'a>>,
+    #[serde(borrow, default)]
+    library_name: Option<Str<'a>>,
+    #[serde(borrow, default)]
+    tags: Option<Tags<'a>>,
+}
+
+/// What the metrics need from an entry's `tags`.
+#[derive(Debug, Default, PartialEq)]
+struct Tags<'a> {
+    license: Option<Cow<'a, str>>,
+    derivative: Derivative,
+    /// The first model named by a `base_model:<kind>:X` tag.
+    kind_base: Option<Cow<'a, str>>,
+    /// The first model named by a plain `base_model:X` tag.
+    plain_base: Option<Cow<'a, str>>,
+}
+
+impl<'a> Tags<'a> {
+    fn add(&mut self, tag: Cow<'a, str>) {
+        if let Some(license) = strip(&tag, "license:") {
+            self.license.get_or_insert(license);
+            return;
+        }
+        let Some(base) = strip(&tag, "base_model:") else {
+            return;
+        };
+        let kinds = [
+            ("finetune:", Derivative::Finetune),
+            ("adapter:", Derivative::Adapter),
+            ("quantized:", Derivative::Quantized),
+            ("merge:", Derivative::Merge),
+        ];
+        for (prefix, kind) in kinds {
+            if let Some(model) = strip(&base, prefix) {
+                if self.kind_base.is_none() {
+                    self.derivative = kind;
+                    self.kind_base = Some(model);
+                }
+                return;
+            }
+        }
+        self.plain_base.get_or_insert(base);
+    }
+}
+
+/// `s` without `prefix`, still borrowed from the input when `s` is.
+fn strip<'a>(s: &Cow<'a, str>, prefix: &str) -> Option<Cow<'a, str>> {
+    match s {
+        Cow::Borrowed(b) => b.strip_prefix(prefix).map(Cow::Borrowed),
+        Cow::Owned(o) => o
+            .strip_prefix(prefix)
+            .map(|rest| Cow::Owned(rest.to_owned())),
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Tags<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TagsVisitor<'a>(PhantomData<Tags<'a>>);
+        impl<'de: 'a, 'a> Visitor<'de> for TagsVisitor<'a> {
+            type Value = Tags<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list of tag strings")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Tags<'a>, A::Error> {
+                let mut tags = Tags::default();
+                while let Some(Str(tag)) = seq.next_element()? {
+                    tags.add(tag);
+                }
+                Ok(tags)
+            }
+        }
+        deserializer.deserialize_seq(TagsVisitor(PhantomData))
+    }
+}
+
+/// Parses one JSON line and appends it to `models`. The error says what is wrong
+/// and at which column; the caller adds the file and line.
+pub(super) fn push(models: &mut Models, line: &[u8]) -> Result<(), String> {
+    let entry: Entry = serde_json::from_slice(line).map_err(describe)?;
+    let id = entry.id.0;
+    let author = match &entry.author {
+        Some(Str(author)) => author.as_ref(),
+        None => id.split_once('/').map_or(id.as_ref(), |(author, _)| author),
+    };
+    let created_month = match &entry.created_at {
+        Some(Str(date)) => month_of(date)
+            .ok_or_else(|| format!("`createdAt` is `{date}`, not an ISO 8601 date"))?,
+        None => 0,
+    };
+    let tags = entry.tags.unwrap_or_default();
+    let strings = &mut models.strings;
+    let author = strings.intern(author);
+    let id = strings.intern(&id);
+    let pipeline_tag = intern_opt(strings, &entry.pipeline_tag);
+    let library_name = intern_opt(strings, &entry.library_name);
+    let license = strings.intern(tags.license.as_deref().unwrap_or(""));
+    let base = tags.kind_base.as_deref().or(tags.plain_base.as_deref());
+    let base_model = strings.intern(base.unwrap_or(""));
+
+    models.id.push(id);
+    models.author.push(author);
+    models.downloads.push(entry.downloads.unwrap_or(0));
+    models.likes.push(entry.likes.unwrap_or(0));
+    models.created_month.push(created_month);
+    models.pipeline_tag.push(pipeline_tag);
+    models.library_name.push(library_name);
+    models.license.push(license);
+    models.derivative.push(tags.derivative);
+    models.base_model.push(base_model);
+    Ok(())
+}
+
+fn intern_opt(strings: &mut super::Strings, s: &Option<Str>) -> super::Sym {
+    strings.intern(s.as_ref().map_or("", |Str(s)| s.as_ref()))
+}
+
+/// serde's message with the position inside the line as a column.
+fn describe(err: serde_json::Error) -> String {
+    let text = err.to_string();
+    let suffix = format!(" at line {} column {}", err.line(), err.column());
+    let message = text.strip_suffix(&suffix).unwrap_or(&text);
+    format!("column {}: {message}", err.column())
+}
+
+/// `YYYY-MM…` → `year * 12 + month - 1`.
+fn month_of(date: &str) -> Option<u32> {
+    let b = date.as_bytes();
+    if b.len() < 7 || b[4] != b'-' || !b[..4].iter().chain(&b[5..7]).all(u8::is_ascii_digit) {
+        return None;
+    }
+    let year: u32 = date[..4].parse().ok()?;
+    let month: u32 = date[5..7].parse().ok()?;
+    (1..=12).contains(&month).then(|| year * 12 + month - 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tags(list: &[&'static str]) -> Tags<'static> {
+        let mut tags = Tags::default();
+        for t in list {
+            tags.add(Cow::Borrowed(t));
+        }
+        tags
+    }
+
+    #[test]
+    fn tags_give_license_derivative_and_base() {
+        let t = tags(&[
+            "transformers",
+            "base_model:Qwen/Qwen2.5-7B",
+            "base_model:quantized:Qwen/Qwen2.5-7B-Instruct",
+            "base_model:finetune:other/x",
+            "license:apache-2.0",
+            "license:mit",
+            "region:us",
+        ]);
+        assert_eq!(t.license.as_deref(), Some("apache-2.0"));
+        assert_eq!(t.derivative, Derivative::Quantized);
+        assert_eq!(t.kind_base.as_deref(), Some("Qwen/Qwen2.5-7B-Instruct"));
+        assert_eq!(t.plain_base.as_deref(), Some("Qwen/Qwen2.5-7B"));
+
+        for (tag, kind) in [
+            ("base_model:finetune:a/b", Derivative::Finetune),
+            ("base_model:adapter:a/b", Derivative::Adapter),
+            ("base_model:merge:a/b", Derivative::Merge),
+        ] {
+            assert_eq!(tags(&[tag]).derivative, kind);
+        }
+        let plain = tags(&["base_model:gpt2", "dataset:squad"]);
+        assert_eq!(plain.derivative, Derivative::Original);
+        assert_eq!(plain.plain_base.as_deref(), Some("gpt2"));
+        assert_eq!(plain.license, None);
+    }
+
+    #[test]
+    fn rows_fill_every_column() {
+        let mut models = Models::default();
+        let line = br#"{"_id":"x","id":"Qwen/Qwen2.5-7B-Instruct","author":"Qwen","downloads":123,"likes":4,"tags":["license:apache-2.0","base_model:finetune:Qwen/Qwen2.5-7B","region:us"],"pipeline_tag":"text-generation","library_name":"transformers","createdAt":"2025-03-04T12:00:00.000Z","extra":{"a":[1,2]}}"#;
+        push(&mut models, line).unwrap();
+        push(
+            &mut models,
+            br#"{"id":"gpt2","tags":null,"downloads":null}"#,
+        )
+        .unwrap();
+        push(&mut models, br#"{"id":"some\u002fone/esc\"aped"}"#).unwrap();
+        let s = &models.strings;
+        assert_eq!(models.len(), 3);
+        assert_eq!(s.get(models.id[0]), "Qwen/Qwen2.5-7B-Instruct");
+        assert_eq!(s.get(models.author[0]), "Qwen");
+        assert_eq!(models.downloads, [123, 0, 0]);
+        assert_eq!(models.likes, [4, 0, 0]);
+        assert_eq!(models.created_month, [2025 * 12 + 2, 0, 0]);
+        assert_eq!(s.get(models.pipeline_tag[0]), "text-generation");
+        assert_eq!(s.get(models.library_name[0]), "transformers");
+        assert_eq!(s.get(models.license[0]), "apache-2.0");
+        assert_eq!(models.derivative[0], Derivative::Finetune);
+        assert_eq!(s.get(models.base_model[0]), "Qwen/Qwen2.5-7B");
+        assert_eq!(s.get(models.author[1]), "gpt2");
+        assert!(models.pipeline_tag[1].is_none() && models.license[1].is_none());
+        assert_eq!(s.get(models.author[2]), "some");
+        assert_eq!(s.get(models.id[2]), "some/one/esc\"aped");
+    }
+
+    #[test]
+    fn bad_rows_say_what_and_where() {
+        let mut models = Models::default();
+        let err = push(&mut models, br#"{"id":"a/b","downloads":"many"}"#).unwrap_err();
+        assert!(err.starts_with("column "), "{err}");
+        assert!(err.contains("invalid type: string \"many\""), "{err}");
+        assert!(!err.contains("line 1"), "{err}");
+        let err = push(&mut models, br#"{"author":"a"}"#).unwrap_err();
+        assert!(err.contains("missing field `id`"), "{err}");
+        let err = push(&mut models, br#"{"id":"a/b","createdAt":"yesterday"}"#).unwrap_err();
+        assert!(err.contains("yesterday"), "{err}");
+        assert!(models.is_empty());
+    }
+
+    #[test]
+    fn months_are_counted_from_year_zero() {
+        assert_eq!(month_of("2026-01-31T00:00:00Z"), Some(2026 * 12));
+        assert_eq!(month_of("2026-12"), Some(2026 * 12 + 11));
+        assert_eq!(month_of("2026-13-01"), None);
+        assert_eq!(month_of("2026/01/01"), None);
+        assert_eq!(month_of("26-1"), None);
+    }
+}

@@ -1,0 +1,162 @@
+//! Bad input stops the build with a message naming the file and line, a non-zero exit
+//! code, and the previous output left exactly as it was.
+
+use std::path::Path;
+
+use super::{build_ok, fixture, read, stateof, stderr};
+
+/// Builds the tiny fixture once, breaks it with `damage`, builds again and returns the
+/// error message, after checking that the failed build left the first site untouched.
+fn fails_with(damage: impl FnOnce(&Path)) -> String {
+    let project = fixture("tiny");
+    build_ok(project.path(), &[]);
+    let page = project.path().join("output/2026-spring/index.html");
+    let before = read(&page);
+    damage(project.path());
+    let out = stateof(project.path(), &["build"]);
+    assert!(!out.status.success(), "the build should have failed");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(read(&page), before, "the previous output was changed");
+    let message = stderr(&out);
+    assert!(!message.contains("panicked"), "{message}");
+    message
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = read(path);
+    assert!(text.contains(from), "{from} not in {}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn unknown_figure_names_file_line_and_nearest_name() {
+    let msg = fails_with(|p| {
+        edit(
+            &p.join("content/2026-spring/index.md"),
+            "fig(name=\"top2_share\")",
+            "fig(name=\"top_2share\")",
+        )
+    });
+    assert!(msg.contains("content/2026-spring/index.md:10"), "{msg}");
+    assert!(
+        msg.contains("top_2share") && msg.contains("top2_share"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn unknown_chart_is_an_error() {
+    let msg = fails_with(|p| {
+        edit(
+            &p.join("content/2026-spring/index.md"),
+            "chart(name=\"by_author\")",
+            "chart(name=\"by_autor\")",
+        )
+    });
+    assert!(msg.contains("index.md:15"), "{msg}");
+    assert!(msg.contains("by_author"), "{msg}");
+}
+
+#[test]
+fn unknown_comparison_edition_is_an_error() {
+    let msg = fails_with(|p| {
+        edit(
+            &p.join("content/2026-spring/index.md"),
+            "vs=\"2025-spring\"",
+            "vs=\"2025-sprung\"",
+        )
+    });
+    assert!(msg.contains("index.md:10"), "{msg}");
+    assert!(msg.contains("2025-spring"), "{msg}");
+}
+
+#[test]
+fn malformed_front_matter_names_the_line() {
+    let msg = fails_with(|p| {
+        edit(
+            &p.join("content/2026-spring/index.md"),
+            "date = \"2026-03-20\"",
+            "date = 2026-03-20x",
+        )
+    });
+    assert!(msg.contains("content/2026-spring/index.md:3"), "{msg}");
+}
+
+#[test]
+fn broken_template_names_the_template() {
+    let msg = fails_with(|p| {
+        edit(
+            &p.join("templates/home.html"),
+            "{% for edition in editions %}",
+            "{% for edition in %}",
+        )
+    });
+    assert!(msg.contains("home.html"), "{msg}");
+}
+
+#[test]
+fn malformed_snapshot_line_names_file_and_line() {
+    let msg = fails_with(|p| {
+        let path = p.join("snapshots/2026.jsonl");
+        let text = read(&path);
+        std::fs::write(
+            &path,
+            text.replacen("\"downloads\":10,", "\"downloads\":10,,", 1),
+        )
+        .unwrap();
+    });
+    assert!(msg.contains("2026.jsonl:3"), "{msg}");
+}
+
+#[test]
+fn truncated_compressed_snapshot_is_an_error() {
+    let msg = fails_with(|p| {
+        let text = read(p.join("snapshots/2026.jsonl"));
+        let packed = zstd::encode_all(text.as_bytes(), 3).unwrap();
+        std::fs::write(
+            p.join("snapshots/2026.jsonl.zst"),
+            &packed[..packed.len() / 2],
+        )
+        .unwrap();
+        edit(
+            &p.join("content/2026-spring/index.md"),
+            "snapshots/2026.jsonl",
+            "snapshots/2026.jsonl.zst",
+        );
+    });
+    assert!(msg.contains("2026.jsonl.zst"), "{msg}");
+}
+
+#[test]
+fn unknown_snapshot_override_suggests_an_edition() {
+    let project = fixture("tiny");
+    let out = stateof(
+        project.path(),
+        &["build", "--snapshot", "2026-sprin=snapshots/2026.jsonl"],
+    );
+    assert!(!out.status.success());
+    let msg = stderr(&out);
+    assert!(
+        msg.contains("2026-sprin") && msg.contains("did you mean `2026-spring`"),
+        "{msg}"
+    );
+    assert!(
+        !project.path().join("output").exists(),
+        "nothing written on failure"
+    );
+}
+
+#[test]
+fn chart_of_unknown_figure_is_a_config_error() {
+    let msg = fails_with(|p| {
+        edit(
+            &p.join("stateof.toml"),
+            "figure = \"by_author\"",
+            "figure = \"by_auther\"",
+        )
+    });
+    assert!(
+        msg.contains("stateof.toml") && msg.contains("by_author"),
+        "{msg}"
+    );
+}

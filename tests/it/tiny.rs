@@ -1,0 +1,69 @@
+//! The tiny fixture: hostile names from the data are escaped wherever they land,
+//! chapters link to each other, and a base URL with a sub-path gives working links.
+
+use super::{build_ok, fixture, links, read};
+
+#[test]
+fn data_is_escaped_in_html_svg_xml_and_csv() {
+    let project = fixture("tiny");
+    build_ok(project.path(), &[]);
+    let site = project.path().join("output");
+    let page = read(site.join("2026-spring/index.html"));
+    assert!(!page.contains("<script>alert"), "raw model name in HTML");
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;")
+            || page.contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+    );
+    assert!(!page.contains("Spring <2026>"));
+    let svg = read(site.join("2026-spring/charts/by_author.svg"));
+    assert!(
+        !svg.contains("evil&co<") && !svg.contains("&co\""),
+        "unescaped author in SVG"
+    );
+    assert!(svg.contains("evil&amp;co"));
+    let feed = read(site.join("atom.xml"));
+    assert!(!feed.contains("<angle>"), "unescaped summary in the feed");
+    assert!(feed.contains("Tiny &lt;Report&gt; &amp; Co"));
+    let csv = read(site.join("2026-spring/tables/top_models.csv"));
+    assert!(csv.contains("\"someone/\"\"quoted\"\",model\""), "{csv}");
+    assert!(csv.contains("'=cmd|calc/x"), "formula guard: {csv}");
+}
+
+#[test]
+fn chapters_have_contents_and_prev_next_links() {
+    let project = fixture("tiny");
+    build_ok(project.path(), &[]);
+    let site = project.path().join("output");
+    let index = read(site.join("2026-spring/index.html"));
+    let chapter = read(site.join("2026-spring/details/index.html"));
+    assert!(index.contains("rel=\"next\" href=\"/tiny/2026-spring/details/\""));
+    assert!(chapter.contains("rel=\"prev\" href=\"/tiny/2026-spring/\""));
+    assert!(chapter.contains("aria-current=\"page\">Details</a>"));
+}
+
+#[test]
+fn sub_path_base_url_links_resolve() {
+    let project = fixture("tiny");
+    build_ok(
+        project.path(),
+        &["--base-url", "https://org.github.io/deep/report/"],
+    );
+    let site = project.path().join("output");
+    let broken = links::broken_links(&site, "/deep/report/");
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+    let page = read(site.join("2026-spring/index.html"));
+    assert!(page.contains(
+        "<link rel=\"canonical\" href=\"https://org.github.io/deep/report/2026-spring/\">"
+    ));
+    assert!(page.contains("href=\"/deep/report/theme/style.css\""));
+}
+
+#[test]
+fn edition_page_html_is_stable() {
+    let project = fixture("tiny");
+    build_ok(project.path(), &[]);
+    let page = read(project.path().join("output/2026-spring/index.html"));
+    let start = page.find("<main").unwrap();
+    let end = page.find("</main>").unwrap();
+    insta::assert_snapshot!("tiny_edition_main", &page[start..end]);
+}
