@@ -1162,9 +1162,15 @@ mod names {
                     5 => format!("{w}-lab"),
                     _ => format!("{}{}", &a[..1], b),
                 };
-                if registry.get(&name).is_none() && seen.insert(name.clone()) {
-                    names.push(name);
-                }
+                // The patterns hold some 60,000 names; past a clash, a name made
+                // unique by its number (no pattern above ends in `-<number>`).
+                let name = if registry.get(&name).is_some() || seen.contains(&name) {
+                    format!("{a}-{w}-{}", names.len())
+                } else {
+                    name
+                };
+                seen.insert(name.clone());
+                names.push(name);
             }
             let mut total = 0.0;
             let totals = (0..count)
@@ -1623,6 +1629,15 @@ mod tests {
             &dir.path().join("x.csv"),
         );
         assert!(format!("{:#}", err.unwrap_err()).contains("x.csv"));
+    }
+
+    #[test]
+    fn handles_stay_unique_beyond_the_patterns() {
+        let registry = registry();
+        let handles = names::Handles::new(100_000, &registry, &mut Rng::new(1));
+        let unique: HashSet<&String> = handles.names.iter().collect();
+        assert_eq!(unique.len(), 100_000);
+        assert!(handles.names.iter().all(|h| registry.get(h).is_none()));
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! above this edition's, with category labels on the left and values at the bar ends.
 //!
 //! No value axis: every bar carries its value. The label column is as wide as the
-//! longest label needs, up to 40% of the width; longer labels are cut with an ellipsis.
+//! longest label needs, up to 40% of the width; longer labels are cut with an ellipsis
+//! in the wide layout. The narrow layout has no room to cut them so short: when one
+//! label is too long for the column, every label goes above its bar, across the width.
 
 use crate::config::Format;
 use crate::figures::Point;
@@ -10,8 +12,8 @@ use crate::format;
 
 use super::layout::{fit, text_width};
 use super::svg::{Anchor, Svg, Text};
-use super::theme::{Role, LABEL_SIZE, TICK_SIZE, WIDTH};
-use super::{list, Drawing};
+use super::theme::{Role, LABEL_SIZE, TICK_SIZE};
+use super::{list, Drawing, Width};
 
 /// Gap between the label column and the bars, and between a bar and its value.
 const GAP: f64 = 10.0;
@@ -19,10 +21,23 @@ const GAP: f64 = 10.0;
 const EDGE: f64 = 4.0;
 /// The widest the label column may get, as a share of the width.
 const MAX_LABEL_SHARE: f64 = 0.4;
+/// The side of a legend swatch.
+const SWATCH: f64 = 12.0;
+
+/// In the narrow layout, labels above the bars sit this far down their row (baseline)
+/// and the bars start this far down.
+const ABOVE_BASELINE: f64 = LABEL_SIZE;
+const ABOVE_BAR: f64 = LABEL_SIZE + 7.0;
+/// The space between a bar and the next row's label above its bar.
+const ABOVE_GAP: f64 = 12.0;
 
 /// The horizontal geometry shared by plain and grouped bars.
 struct Columns {
-    /// Where the label column ends (labels are right-aligned here).
+    layout: Width,
+    /// Labels go above their bars (narrow layout, long labels) rather than beside them.
+    above: bool,
+    /// Where the label column ends (labels are right-aligned here); with labels above,
+    /// where they start.
     label_end: f64,
     label_width: f64,
     /// Where bars start.
@@ -31,21 +46,51 @@ struct Columns {
     scale: f64,
 }
 
-fn columns(labels: &[&str], values: &[String], max: f64) -> Columns {
+impl Columns {
+    /// A category label, cut to its room and placed on `baseline`: right-aligned in
+    /// the label column, or from the left edge when labels go above the bars.
+    fn label(&self, out: &mut Svg, label: &str, baseline: f64) {
+        let anchor = if self.above {
+            Anchor::Start
+        } else {
+            Anchor::End
+        };
+        let label = fit(label, LABEL_SIZE, self.label_width);
+        let text = Text::new(
+            self.label_end,
+            baseline,
+            LABEL_SIZE,
+            anchor,
+            Role::Ink,
+            &label,
+        );
+        out.text(&text);
+    }
+}
+
+fn columns(labels: &[&str], values: &[String], max: f64, width: Width) -> Columns {
+    let w = width.units();
     let widest_label = labels
         .iter()
         .map(|l| text_width(l, LABEL_SIZE))
         .fold(0.0, f64::max);
-    let label_width = widest_label.min(WIDTH * MAX_LABEL_SHARE).ceil();
+    let column = w * MAX_LABEL_SHARE;
+    let above = width == Width::Narrow && widest_label > column;
     let widest_value = values
         .iter()
         .map(|v| text_width(v, LABEL_SIZE))
         .fold(0.0, f64::max);
-    let label_end = EDGE + label_width;
-    let x0 = label_end + GAP;
-    let room = (WIDTH - EDGE - widest_value - GAP - x0).max(1.0);
+    let (label_end, label_width, x0) = if above {
+        (EDGE, w - 2.0 * EDGE, EDGE)
+    } else {
+        let label_width = widest_label.min(column).ceil();
+        (EDGE + label_width, label_width, EDGE + label_width + GAP)
+    };
+    let room = (w - EDGE - widest_value - GAP - x0).max(1.0);
     let scale = if max > 0.0 { room / max } else { 0.0 };
     Columns {
+        layout: width,
+        above,
         label_end,
         label_width,
         x0,
@@ -65,8 +110,7 @@ fn bar_role(points: &[Point], i: usize) -> Role {
 }
 
 /// One bar per point, in the given order.
-pub(super) fn draw(points: &[Point], format: Format) -> Drawing {
-    const ROW: f64 = 30.0;
+pub(super) fn draw(points: &[Point], format: Format, width: Width) -> Drawing {
     const BAR: f64 = 20.0;
     const TOP: f64 = 6.0;
 
@@ -76,25 +120,29 @@ pub(super) fn draw(points: &[Point], format: Format) -> Drawing {
         .map(|p| format::number(p.value, format))
         .collect();
     let max = points.iter().map(|p| p.value).fold(0.0, f64::max);
-    let cols = columns(&labels, &values, max);
-    let height = TOP * 2.0 + ROW * points.len() as f64;
+    let cols = columns(&labels, &values, max, width);
+    // A row: the bar with its label beside it, or the label and the bar below it, and
+    // the space after the bar (no need for it after the last bar).
+    let (row, bar_top, after) = if cols.above {
+        (ABOVE_BAR + BAR + ABOVE_GAP, ABOVE_BAR, ABOVE_GAP)
+    } else {
+        (30.0, 5.0, 0.0)
+    };
+    let height = TOP * 2.0 + row * points.len() as f64 - after;
 
     let mut out = Svg::new();
     for (i, (point, value)) in points.iter().zip(&values).enumerate() {
-        let top = TOP + ROW * i as f64;
-        let middle = top + ROW / 2.0;
+        let top = TOP + row * i as f64;
+        let middle = top + bar_top + BAR / 2.0;
         let width = point.value.max(0.0) * cols.scale;
         out.rect(bar_role(points, i), cols.x0, middle - BAR / 2.0, width, BAR);
-        let label = fit(&point.label, LABEL_SIZE, cols.label_width);
         let baseline = middle + LABEL_SIZE * 0.35;
-        out.text(&Text::new(
-            cols.label_end,
-            baseline,
-            LABEL_SIZE,
-            Anchor::End,
-            Role::Ink,
-            &label,
-        ));
+        let label_baseline = if cols.above {
+            top + ABOVE_BASELINE
+        } else {
+            baseline
+        };
+        cols.label(&mut out, &point.label, label_baseline);
         out.text(&Text::new(
             cols.x0 + width + GAP * 0.6,
             baseline,
@@ -104,7 +152,10 @@ pub(super) fn draw(points: &[Point], format: Format) -> Drawing {
             value,
         ));
     }
-    out.line(Role::Axis, (cols.x0, TOP), (cols.x0, height - TOP), 1.0);
+    // With labels above the bars, the bars' common start is axis enough.
+    if !cols.above {
+        out.line(Role::Axis, (cols.x0, TOP), (cols.x0, height - TOP), 1.0);
+    }
 
     let items: Vec<String> = points
         .iter()
@@ -125,11 +176,10 @@ pub(super) fn draw_grouped(
     (edition, now): (&str, &[Point]),
     (earlier, before): (&str, &[Point]),
     format: Format,
+    width: Width,
 ) -> Drawing {
-    const ROW: f64 = 46.0;
     const BAR: f64 = 15.0;
     const INNER: f64 = 2.0;
-    const LEGEND: f64 = 30.0;
     const MISSING: &str = "\u{2013}";
 
     let rows = merge(now, before);
@@ -143,13 +193,22 @@ pub(super) fn draw_grouped(
         .iter()
         .flat_map(|&(_, a, b)| [a.unwrap_or(0.0), b.unwrap_or(0.0)])
         .fold(0.0, f64::max);
-    let cols = columns(&labels, &values, max);
-    let height = LEGEND + ROW * rows.len() as f64 + 6.0;
+    let cols = columns(&labels, &values, max, width);
+    // A row: the pair of bars with the label beside them, or the label and the bars
+    // below it; `middle` is the line between the bars.
+    let (row, middle, after) = if cols.above {
+        let row = ABOVE_BAR + 2.0 * BAR + INNER + ABOVE_GAP;
+        (row, ABOVE_BAR + BAR + INNER / 2.0, ABOVE_GAP)
+    } else {
+        (46.0, 23.0, 0.0)
+    };
 
     let mut out = Svg::new();
-    legend(&mut out, cols.x0, earlier, edition);
+    let legend_height = legend(&mut out, &cols, earlier, edition);
+    let height = legend_height + row * rows.len() as f64 + 6.0 - after;
     for (i, &(label, now_value, before_value)) in rows.iter().enumerate() {
-        let middle = LEGEND + ROW * i as f64 + ROW / 2.0;
+        let top = legend_height + row * i as f64;
+        let middle = top + middle;
         let bars = [
             (
                 before_value,
@@ -171,16 +230,17 @@ pub(super) fn draw_grouped(
                 &text(value),
             ));
         }
-        out.text(&Text::new(
-            cols.label_end,
-            middle + LABEL_SIZE * 0.35,
-            LABEL_SIZE,
-            Anchor::End,
-            Role::Ink,
-            &fit(label, LABEL_SIZE, cols.label_width),
-        ));
+        let baseline = if cols.above {
+            top + ABOVE_BASELINE
+        } else {
+            middle + LABEL_SIZE * 0.35
+        };
+        cols.label(&mut out, label, baseline);
     }
-    out.line(Role::Axis, (cols.x0, LEGEND), (cols.x0, height - 6.0), 1.0);
+    if !cols.above {
+        let bottom = height - 6.0;
+        out.line(Role::Axis, (cols.x0, legend_height), (cols.x0, bottom), 1.0);
+    }
 
     let items: Vec<String> = rows
         .iter()
@@ -221,31 +281,54 @@ fn compared(
 }
 
 /// Swatches naming the two editions, earlier first, along the top edge: from the bars'
-/// start `x0` when both names fit there, else from the left edge; a name that still does
-/// not fit is cut, the shorter name kept whole when it can be.
-fn legend(out: &mut Svg, x0: f64, earlier: &str, edition: &str) {
-    const SWATCH: f64 = 12.0;
+/// start when both names fit there, else from the left edge. In the wide layout a name
+/// that still does not fit is cut, the shorter name kept whole when it can be; in the
+/// narrow layout each name gets a line of its own instead, cut only if it does not fit
+/// the width alone. Returns the legend's height.
+fn legend(out: &mut Svg, cols: &Columns, earlier: &str, edition: &str) -> f64 {
     // Swatch, its gap to the name, and the gap before the next item.
     const OVERHEAD: f64 = SWATCH + 6.0 + 2.0 * GAP;
+    const LINE: f64 = 20.0;
     let baseline = 18.0;
+    let width = cols.layout.units();
     let widths = [earlier, edition].map(|n| text_width(n, TICK_SIZE));
     let need = widths[0] + widths[1] + 2.0 * OVERHEAD;
-    let mut x = if x0 + need <= WIDTH - EDGE { x0 } else { EDGE };
-    let room = WIDTH - EDGE - x - 2.0 * OVERHEAD;
+    let mut x = if cols.x0 + need <= width - EDGE {
+        cols.x0
+    } else {
+        EDGE
+    };
+    let stacked = cols.layout == Width::Narrow && x + need > width - EDGE;
+    let items = [(earlier, Role::Prev), (edition, Role::Bar)];
+    if stacked {
+        let room = width - 2.0 * EDGE - SWATCH - 6.0;
+        for (i, (name, role)) in items.into_iter().enumerate() {
+            let baseline = baseline + LINE * i as f64;
+            swatch(out, role, x, baseline, &fit(name, TICK_SIZE, room));
+        }
+        return 30.0 + LINE;
+    }
+    let room = width - EDGE - x - 2.0 * OVERHEAD;
     let shorter = widths[0].min(widths[1]).min(room / 2.0);
-    for (name, role) in [(earlier, Role::Prev), (edition, Role::Bar)] {
+    for (name, role) in items {
         let name = fit(name, TICK_SIZE, room - shorter);
-        out.rect(role, x, baseline - SWATCH + 1.0, SWATCH, SWATCH);
-        out.text(&Text::new(
-            x + SWATCH + 6.0,
-            baseline,
-            TICK_SIZE,
-            Anchor::Start,
-            Role::Muted,
-            &name,
-        ));
+        swatch(out, role, x, baseline, &name);
         x += OVERHEAD + text_width(&name, TICK_SIZE);
     }
+    30.0
+}
+
+/// One legend item: a swatch in `role` at `x` and the name after it.
+fn swatch(out: &mut Svg, role: Role, x: f64, baseline: f64, name: &str) {
+    out.rect(role, x, baseline - SWATCH + 1.0, SWATCH, SWATCH);
+    out.text(&Text::new(
+        x + SWATCH + 6.0,
+        baseline,
+        TICK_SIZE,
+        Anchor::Start,
+        Role::Muted,
+        name,
+    ));
 }
 
 /// (label, this edition's value, earlier edition's value) in display order.

@@ -3,7 +3,8 @@
 //!
 //! Bin labels ("1K–9.9K") stay horizontal when each fits its bar's slot, turn upright
 //! (reading upward, as plotters turns text only by quarters) when not, and are thinned
-//! to every k-th bin when even upright labels would touch.
+//! to every k-th bin when even upright labels would touch. The narrow layout is
+//! shorter; its slots are half as wide, so its labels turn upright sooner.
 
 use crate::config::Format;
 use crate::figures::Point;
@@ -11,11 +12,13 @@ use crate::format;
 
 use super::layout::{fit, nice_ticks, short_number, text_width};
 use super::svg::{Anchor, Svg, Text};
-use super::theme::{Role, TICK_SIZE, WIDTH};
-use super::{list, Drawing};
+use super::theme::{Role, TICK_SIZE};
+use super::{list, Drawing, Width};
 
 const TOP: f64 = 24.0;
 const PLOT: f64 = 240.0;
+/// Shorter on a phone, where the chart is half as wide.
+const NARROW_PLOT: f64 = 200.0;
 const EDGE: f64 = 4.0;
 /// The share of a slot its bar fills.
 const BAR_SHARE: f64 = 0.8;
@@ -36,8 +39,9 @@ enum Labels {
 }
 
 /// Vertical bars, one per bin.
-pub(super) fn draw(points: &[Point], format: Format) -> Drawing {
+pub(super) fn draw(points: &[Point], format: Format, width: Width) -> Drawing {
     let n = points.len();
+    let w = width.units();
     let labels: Vec<String> = points
         .iter()
         .map(|p| fit(&p.label, TICK_SIZE, MAX_LABEL))
@@ -58,7 +62,7 @@ pub(super) fn draw(points: &[Point], format: Format) -> Drawing {
     let ticks = nice_ticks(0.0, max, 4);
 
     // Counts on the bars when each fits over its bar; otherwise an axis on the left.
-    let direct = widest_count <= (WIDTH - 2.0 * EDGE) / n as f64 * 0.95;
+    let direct = widest_count <= (w - 2.0 * EDGE) / n as f64 * 0.95;
     let axis_width = if direct {
         0.0
     } else {
@@ -70,7 +74,7 @@ pub(super) fn draw(points: &[Point], format: Format) -> Drawing {
             + 8.0
     };
     let left = EDGE + axis_width;
-    let slot = (WIDTH - EDGE - left) / n as f64;
+    let slot = (w - EDGE - left) / n as f64;
     // Level at the usual size, else level at the smallest readable size, else upright.
     let mode = if widest_label <= slot - 6.0 {
         Labels::Level(TICK_SIZE)
@@ -83,19 +87,23 @@ pub(super) fn draw(points: &[Point], format: Format) -> Drawing {
         Labels::Level(_) => 24.0,
         Labels::Upright(_) => LABEL_GAP + widest_label + 6.0,
     };
-    let base = TOP + PLOT;
+    let plot = match width {
+        Width::Wide => PLOT,
+        Width::Narrow => NARROW_PLOT,
+    };
+    let base = TOP + plot;
     let y_top = if direct {
         max.max(f64::MIN_POSITIVE)
     } else {
         ticks[ticks.len() - 1]
     };
-    let y = |v: f64| base - PLOT * v.max(0.0) / y_top;
+    let y = |v: f64| base - plot * v.max(0.0) / y_top;
 
     let mut out = Svg::new();
     if !direct {
         let step = ticks[1] - ticks[0];
         for t in &ticks[1..] {
-            out.line(Role::Grid, (left, y(*t)), (WIDTH - EDGE, y(*t)), 1.0);
+            out.line(Role::Grid, (left, y(*t)), (w - EDGE, y(*t)), 1.0);
             out.text(&Text::new(
                 left - 8.0,
                 y(*t) + TICK_SIZE * 0.35,
@@ -146,7 +154,7 @@ pub(super) fn draw(points: &[Point], format: Format) -> Drawing {
             Labels::Upright(every) if i % every == 0 => out.text(
                 &Text::new(
                     (center + TICK_SIZE * 0.35)
-                        .clamp(EDGE + TICK_SIZE * 0.8, WIDTH - EDGE - TICK_SIZE * 0.25),
+                        .clamp(EDGE + TICK_SIZE * 0.8, w - EDGE - TICK_SIZE * 0.25),
                     base + LABEL_GAP,
                     TICK_SIZE,
                     Anchor::End,
@@ -158,7 +166,7 @@ pub(super) fn draw(points: &[Point], format: Format) -> Drawing {
             Labels::Upright(_) => {}
         }
     }
-    out.line(Role::Axis, (left, base), (WIDTH - EDGE, base), 1.0);
+    out.line(Role::Axis, (left, base), (w - EDGE, base), 1.0);
 
     let items: Vec<String> = points
         .iter()

@@ -3,7 +3,9 @@
 //!
 //! Two annotations read the curve out ("Bottom 50% hold 0.3%", "Top 1% hold 62%"); each
 //! is placed at the first of several spots around its point where it crosses neither
-//! line, nor the other annotation, nor the plot's edge.
+//! line, nor the other annotation, nor the plot's edge. In the narrow layout, whose
+//! plot is taller than wide, each annotation takes two short lines ("Top 1%" over
+//! "hold 62%") and "Line of equality" moves up the diagonal until it fits.
 
 use anyhow::{Context, Result};
 
@@ -12,10 +14,11 @@ use crate::format;
 
 use super::layout::{text_width, Rect};
 use super::svg::{Anchor, Svg, Text};
-use super::theme::{Role, LABEL_SIZE, TICK_SIZE, WIDTH};
-use super::Drawing;
+use super::theme::{Role, LABEL_SIZE, TICK_SIZE};
+use super::{Drawing, Width};
 
 const HEIGHT: f64 = 440.0;
+const NARROW_HEIGHT: f64 = 380.0;
 const TOP: f64 = 16.0;
 const BOTTOM: f64 = 54.0;
 const RIGHT: f64 = 20.0;
@@ -52,13 +55,17 @@ impl Frame {
 }
 
 /// The curve through `points` (label: population share, value: cumulative share).
-pub(super) fn draw(points: &[Point]) -> Result<Drawing> {
+pub(super) fn draw(points: &[Point], width: Width) -> Result<Drawing> {
     let curve = parse(points)?;
+    let height = match width {
+        Width::Wide => HEIGHT,
+        Width::Narrow => NARROW_HEIGHT,
+    };
     let frame = Frame {
         left: text_width("100%", TICK_SIZE) + 10.0,
-        right: WIDTH - RIGHT,
+        right: width.units() - RIGHT,
         top: TOP,
-        bottom: HEIGHT - BOTTOM,
+        bottom: height - BOTTOM,
     };
     let mut out = Svg::new();
     let y_title = axes(&mut out, &frame);
@@ -80,22 +87,24 @@ pub(super) fn draw(points: &[Point]) -> Result<Drawing> {
     let lines: [&[(f64, f64)]; 2] = [&px, &diagonal];
     let mut sentences = Vec::new();
     for (at, who, held) in readings(&curve) {
-        let note = format!("{who} hold {held}");
+        let note = match width {
+            Width::Wide => vec![format!("{who} hold {held}")],
+            Width::Narrow => vec![who.clone(), format!("hold {held}")],
+        };
         let point = (frame.x(at.0), frame.y(at.1));
-        // Bold runs about a tenth wider than the regular widths `text_width` knows.
-        let width = text_width(&note, LABEL_SIZE) * 1.1;
-        let (x, y, anchor) = place(point, width, frame.rect(), &lines, &placed);
-        let bounds = Rect::of_text(x, y, width, LABEL_SIZE, anchor);
-        leader(&mut out, point, &bounds);
+        let spot = place(point, &note, frame.rect(), &lines, &placed);
+        leader(&mut out, point, &spot.bounds);
         out.circle(Role::Bar, point, 4.0);
-        out.text(&Text::new(x, y, LABEL_SIZE, anchor, Role::Ink, &note).bold());
-        placed.push(bounds);
+        for (line, y) in note.iter().zip(&spot.baselines) {
+            out.text(&Text::new(spot.x, *y, LABEL_SIZE, spot.anchor, Role::Ink, line).bold());
+        }
+        placed.push(spot.bounds);
         let who = who.to_lowercase();
         sentences.push(format!("the {who} of items hold {held} of the total"));
     }
 
     Ok(Drawing {
-        height: HEIGHT,
+        height,
         body: out,
         summary: format!(
             "Lorenz curve of {} points: {}.",
@@ -161,7 +170,7 @@ fn axes(out: &mut Svg, frame: &Frame) -> Rect {
     let middle = (frame.left + frame.right) / 2.0;
     out.text(&Text::new(
         middle,
-        HEIGHT - 8.0,
+        frame.bottom + BOTTOM - 8.0,
         TICK_SIZE,
         Anchor::Middle,
         Role::Muted,
@@ -187,13 +196,16 @@ fn axes(out: &mut Svg, frame: &Frame) -> Rect {
 }
 
 /// "Line of equality" just above the diagonal, in the upper-left triangle no Lorenz
-/// curve enters: level, ending a little left of the line. Returns its box, an obstacle
-/// for the annotations.
+/// curve enters: level, ending a little left of the line a quarter of the way up, or
+/// further up when the plot is too narrow for it to start inside there. Returns its
+/// box, an obstacle for the annotations.
 fn equality_label(out: &mut Svg, frame: &Frame) -> Rect {
     let text = "Line of equality";
-    let (x, y) = (frame.x(0.25) - 6.0, frame.y(0.25) - 8.0);
+    let width = text_width(text, TICK_SIZE);
+    let at = ((width + 12.0) / (frame.right - frame.left)).max(0.25);
+    let (x, y) = (frame.x(at) - 6.0, frame.y(at) - 8.0);
     out.text(&Text::new(x, y, TICK_SIZE, Anchor::End, Role::Muted, text));
-    Rect::of_text(x, y, text_width(text, TICK_SIZE), TICK_SIZE, Anchor::End)
+    Rect::of_text(x, y, width, TICK_SIZE, Anchor::End)
 }
 
 /// What the annotations say: the bottom half's share, and the top 1% (or 10%, when the
@@ -251,38 +263,88 @@ fn interpolate(curve: &[(f64, f64)], at: f64) -> Option<f64> {
         })
 }
 
-/// Where a label for `point` goes: the first candidate spot (left, above-left, above,
-/// right, below-right, below) whose box stays in the plot and clear of the `lines` and
-/// the labels already `placed`; the first spot if none is clear.
+/// Where an annotation goes: its lines' anchor `x` and baselines, and its box.
+struct Spot {
+    x: f64,
+    baselines: Vec<f64>,
+    anchor: Anchor,
+    bounds: Rect,
+}
+
+/// How an annotation of several lines sits on a spot's baseline: growing up from it
+/// (spots above the point), centred on it (beside), or growing down (below).
+#[derive(Clone, Copy)]
+enum Grow {
+    Up,
+    Centred,
+    Down,
+}
+
+/// Where the `note` (its lines) for `point` goes: the first candidate spot (left,
+/// above-left, above, right, below-right, below, then higher above-left; for a note of
+/// several lines, then above with the point under its right or left end) whose box
+/// stays in the plot and clear of the `lines` and the labels already `placed`; the
+/// first spot if none is clear.
 fn place(
     point: (f64, f64),
-    width: f64,
+    note: &[String],
     plot: Rect,
     lines: &[&[(f64, f64)]],
     placed: &[Rect],
-) -> (f64, f64, Anchor) {
+) -> Spot {
+    const LEADING: f64 = LABEL_SIZE * 1.25;
+    // Bold runs about a tenth wider than the regular widths `text_width` knows.
+    let width = note
+        .iter()
+        .map(|l| text_width(l, LABEL_SIZE) * 1.1)
+        .fold(0.0, f64::max);
+    let extra = LEADING * note.len().saturating_sub(1) as f64;
     let (px, py) = point;
     let lift = LABEL_SIZE * 0.35;
-    let candidates = [
-        (px - 10.0, py + lift, Anchor::End),
-        (px - 6.0, py - 10.0, Anchor::End),
-        (px, py - 12.0, Anchor::Middle),
-        (px + 10.0, py + lift, Anchor::Start),
-        (px + 6.0, py + LABEL_SIZE + 8.0, Anchor::Start),
-        (px, py + LABEL_SIZE + 10.0, Anchor::Middle),
-        (px - 6.0, py - 28.0, Anchor::End),
-        (px - 6.0, py - 46.0, Anchor::End),
+    let mut candidates = vec![
+        (px - 10.0, py + lift, Anchor::End, Grow::Centred),
+        (px - 6.0, py - 10.0, Anchor::End, Grow::Up),
+        (px, py - 12.0, Anchor::Middle, Grow::Up),
+        (px + 10.0, py + lift, Anchor::Start, Grow::Centred),
+        (px + 6.0, py + LABEL_SIZE + 8.0, Anchor::Start, Grow::Down),
+        (px, py + LABEL_SIZE + 10.0, Anchor::Middle, Grow::Down),
+        (px - 6.0, py - 28.0, Anchor::End, Grow::Up),
+        (px - 6.0, py - 46.0, Anchor::End, Grow::Up),
     ];
-    let clear = |&(x, y, anchor): &(f64, f64, Anchor)| {
-        let bounds = Rect::of_text(x, y, width, LABEL_SIZE, anchor);
-        let padded = bounds.grow(3.0);
-        bounds.inside(&plot)
+    if note.len() > 1 {
+        candidates.push((px + 10.0, py - 12.0, Anchor::End, Grow::Up));
+        candidates.push((px - 10.0, py - 12.0, Anchor::Start, Grow::Up));
+    }
+    let spot = |&(x, y, anchor, grow): &(f64, f64, Anchor, Grow)| {
+        let first = match grow {
+            Grow::Up => y - extra,
+            Grow::Centred => y - extra / 2.0,
+            Grow::Down => y,
+        };
+        let top = Rect::of_text(x, first, width, LABEL_SIZE, anchor);
+        let bounds = Rect {
+            y1: top.y1 + extra,
+            ..top
+        };
+        let baselines = (0..note.len())
+            .map(|i| first + LEADING * i as f64)
+            .collect();
+        Spot {
+            x,
+            baselines,
+            anchor,
+            bounds,
+        }
+    };
+    let clear = |spot: &Spot| {
+        let padded = spot.bounds.grow(3.0);
+        spot.bounds.inside(&plot)
             && lines.iter().all(|line| !padded.crosses(line))
-            && placed.iter().all(|r| !r.grow(4.0).overlaps(&bounds))
+            && placed.iter().all(|r| !r.grow(4.0).overlaps(&spot.bounds))
     };
     candidates
         .iter()
-        .copied()
+        .map(spot)
         .find(clear)
-        .unwrap_or(candidates[0])
+        .unwrap_or_else(|| spot(&candidates[0]))
 }

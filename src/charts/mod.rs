@@ -6,6 +6,10 @@
 //! name (so several charts can share a page), a `viewBox` without a fixed pixel size,
 //! and a `<style>` whose `so-*` classes follow the reader's light or dark scheme (see
 //! `theme`). This module never writes files and its output depends only on its input.
+//!
+//! A chart is laid out for one of two widths (`Width`): a 720-unit viewBox for a page
+//! column, or a 360-unit one shown at about 1:1 on a phone, with the same type sizes. A
+//! page inlines both and shows one by a media query, so the narrow render's ids differ.
 
 mod bar;
 mod histogram;
@@ -34,11 +38,33 @@ pub struct ChartInput<'a> {
     pub compare: Option<(&'a str, &'a Figure)>,
     /// The title of the edition being built (legend label for grouped bars).
     pub edition: &'a str,
+    /// The layout: for a page column, or for a phone.
+    pub width: Width,
+}
+
+/// The width a chart is laid out for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Width {
+    /// A 720-unit viewBox, for a page column.
+    Wide,
+    /// A 360-unit viewBox, shown at about 1:1 on a phone: type as large as the wide
+    /// layout's, so fewer ticks, shorter labels, and labels above long-labelled bars.
+    Narrow,
+}
+
+impl Width {
+    /// The viewBox width.
+    pub fn units(self) -> f64 {
+        match self {
+            Width::Wide => theme::WIDTH,
+            Width::Narrow => theme::NARROW_WIDTH,
+        }
+    }
 }
 
 /// A chart body before it is wrapped in its document.
 struct Drawing {
-    /// The viewBox height (the width is always `theme::WIDTH`).
+    /// The viewBox height (the width is the input's `Width`).
     height: f64,
     /// The shapes and text, drawn by plotters when the document is written.
     body: svg::Svg,
@@ -58,6 +84,7 @@ fn draw(input: &ChartInput) -> Result<Drawing> {
     let kind = input.def.kind;
     let points = series(input.figure, &input.def.figure, None)?;
     let format = input.figure.format;
+    let width = input.width;
     // A point without a finite value has no place on an axis; bars keep it and say "n/a".
     let finite: Vec<Point>;
     let points = match kind {
@@ -72,21 +99,21 @@ fn draw(input: &ChartInput) -> Result<Drawing> {
         }
     };
     if points.is_empty() {
-        return Ok(empty(kind));
+        return Ok(empty(kind, width));
     }
     Ok(match kind {
-        ChartKind::Bar => bar::draw(points, format),
+        ChartKind::Bar => bar::draw(points, format, width),
         ChartKind::GroupedBar => match input.compare {
             Some((earlier, figure)) => {
                 let before = series(figure, &input.def.figure, Some(earlier))?;
-                bar::draw_grouped((input.edition, points), (earlier, before), format)
+                bar::draw_grouped((input.edition, points), (earlier, before), format, width)
             }
-            None => bar::draw(points, format),
+            None => bar::draw(points, format, width),
         },
-        ChartKind::Line => time::draw(points, format, false)?,
-        ChartKind::Area => time::draw(points, format, true)?,
-        ChartKind::Histogram => histogram::draw(points, format),
-        ChartKind::Lorenz => lorenz::draw(points)?,
+        ChartKind::Line => time::draw(points, format, false, width)?,
+        ChartKind::Area => time::draw(points, format, true, width)?,
+        ChartKind::Histogram => histogram::draw(points, format, width),
+        ChartKind::Lorenz => lorenz::draw(points, width)?,
     })
 }
 
@@ -113,10 +140,10 @@ fn kind_name(kind: ChartKind) -> &'static str {
 }
 
 /// A chart with no data says so rather than drawing empty axes.
-fn empty(kind: ChartKind) -> Drawing {
+fn empty(kind: ChartKind, width: Width) -> Drawing {
     let mut out = svg::Svg::new();
     out.text(&svg::Text::new(
-        theme::WIDTH / 2.0,
+        width.units() / 2.0,
         44.0,
         theme::LABEL_SIZE,
         svg::Anchor::Middle,
@@ -142,9 +169,12 @@ fn kind_noun(kind: ChartKind) -> &'static str {
 
 /// Wraps a drawing in the root `<svg>` with its accessible name, description and style.
 fn document(input: &ChartInput, drawing: &Drawing) -> Result<String> {
-    let id = id_base(input.name);
-    let (width, height) = (theme::WIDTH, drawing.height.ceil());
-    let body = drawing.body.render(height)?;
+    let id = match input.width {
+        Width::Wide => id_base(input.name),
+        Width::Narrow => format!("{}-narrow", id_base(input.name)),
+    };
+    let (width, height) = (input.width.units(), drawing.height.ceil());
+    let body = drawing.body.render(width, height)?;
     Ok(format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"so-chart so-chart-{kind}\" \
          viewBox=\"0 0 {w} {h}\" width=\"100%\" preserveAspectRatio=\"xMidYMid meet\" \

@@ -21,7 +21,7 @@ use plotters::prelude::{
 };
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::theme::{Role, FONT_STACK, ROLES, WIDTH};
+use super::theme::{Role, FONT_STACK, ROLES};
 
 /// Where a text's `x` sits within it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -180,12 +180,12 @@ impl Svg {
         }));
     }
 
-    /// The SVG elements for a `WIDTH` × `height` canvas (canvas first), without the
+    /// The SVG elements for a `width` × `height` canvas (canvas first), without the
     /// root element: one group, scaled from plotters' pixels to the viewBox's.
-    pub fn render(&self, height: f64) -> Result<String> {
+    pub fn render(&self, width: f64, height: f64) -> Result<String> {
         let mut out = String::new();
         {
-            let size = (px_len(WIDTH), px_len(height.ceil().max(1.0)));
+            let size = (px_len(width), px_len(height.ceil().max(1.0)));
             let area = SVGBackend::with_string(&mut out, size).into_drawing_area();
             area.fill(&sentinel(Role::Bg))?;
             for shape in &self.shapes {
@@ -372,7 +372,7 @@ mod tests {
         out.line(Role::Ref, (0.0, 0.0), (50.0, 50.0), 1.5);
         out.polyline(Role::Line, &[(0.0, 0.0), (10.0, 5.0), (20.0, 0.0)], 2.5);
         out.text(&Text::new(30.0, 40.0, 13.0, Anchor::End, Role::Muted, "a < b").bold());
-        let body = out.render(60.0).unwrap();
+        let body = out.render(720.0, 60.0).unwrap();
         let lines: Vec<&str> = body.lines().collect();
         assert_eq!(lines.len(), 7, "{body}");
         // Plotters' pixels are tenths of the viewBox's.

@@ -1,45 +1,29 @@
-//! Tests for the charts: a snapshot per kind on small fixed data, then properties every
-//! chart keeps: same bytes for the same input, escaped data, well-formed XML, unique
-//! ids, clear errors, and text that stays inside the viewBox without overlapping.
+//! Tests for the charts: a snapshot per kind on small fixed data (wide) and on realistic
+//! data (narrow), then properties every chart keeps in both widths: same bytes for the
+//! same input, escaped data, well-formed XML, unique ids, clear errors, and text that
+//! stays inside the viewBox without overlapping other text or the bars.
 
-use super::layout::text_width;
+mod fixtures;
+mod inspect;
+
 use super::*;
 use crate::config::Format;
-use crate::figures::Provenance;
+use fixtures::*;
+use inspect::{rects, texts, view_box, well_formed};
 
-fn figure(points: &[(&str, f64)], format: Format) -> Figure {
-    let points = points
-        .iter()
-        .map(|(label, value)| Point {
-            label: (*label).to_owned(),
-            value: *value,
-        })
-        .collect();
-    Figure {
-        label: "A figure".to_owned(),
-        format,
-        value: Value::Series(points),
-        provenance: Provenance {
-            definition: "test data".to_owned(),
-            edition: "2026-spring".to_owned(),
-            snapshot_date: None,
-            rows: None,
-            source: None,
-            source_url: None,
-        },
-    }
-}
-
-fn def(kind: ChartKind, title: &str) -> ChartDef {
-    ChartDef {
-        kind,
-        figure: "fig".to_owned(),
-        title: title.to_owned(),
-        caption: None,
-    }
-}
+const WIDTHS: [Width; 2] = [Width::Wide, Width::Narrow];
 
 fn draw(name: &str, kind: ChartKind, figure: &Figure, compare: Option<&Figure>) -> Result<String> {
+    draw_at(Width::Wide, name, kind, figure, compare)
+}
+
+fn draw_at(
+    width: Width,
+    name: &str,
+    kind: ChartKind,
+    figure: &Figure,
+    compare: Option<&Figure>,
+) -> Result<String> {
     let def = def(kind, "Share of downloads by country");
     render(&ChartInput {
         name,
@@ -47,58 +31,8 @@ fn draw(name: &str, kind: ChartKind, figure: &Figure, compare: Option<&Figure>) 
         figure,
         compare: compare.map(|f| ("Spring 2025", f)),
         edition: "Spring 2026",
+        width,
     })
-}
-
-fn countries() -> Figure {
-    let shares = [
-        ("China", 0.41),
-        ("United States", 0.37),
-        ("France", 0.06),
-        ("Other", 0.16),
-    ];
-    figure(&shares, Format::Percent)
-}
-
-fn countries_before() -> Figure {
-    let shares = [("United States", 0.70), ("China", 0.2), ("Israel", 0.02)];
-    figure(&shares, Format::Percent)
-}
-
-fn months(n: usize, start_year: i32) -> Figure {
-    let labels: Vec<String> = (0..n)
-        .map(|i| format!("{}-{:02}", start_year + (i / 12) as i32, i % 12 + 1))
-        .collect();
-    let points: Vec<(&str, f64)> = labels
-        .iter()
-        .enumerate()
-        .map(|(i, l)| (l.as_str(), (1000.0 * 1.12f64.powi(i as i32)).round()))
-        .collect();
-    figure(&points, Format::Thousands)
-}
-
-fn histogram() -> Figure {
-    let bins = [
-        ("0", 9800.0),
-        ("1\u{2013}9", 11200.0),
-        ("10\u{2013}99", 9100.0),
-        ("100\u{2013}999", 5600.0),
-        ("1K\u{2013}9.9K", 2900.0),
-        ("10K\u{2013}99K", 1100.0),
-        ("100K\u{2013}999K", 260.0),
-        ("1M+", 38.0),
-    ];
-    figure(&bins, Format::Thousands)
-}
-
-fn lorenz() -> Figure {
-    let labels: Vec<String> = (0..=20).map(|i| format!("{}", i as f64 / 20.0)).collect();
-    let points: Vec<(&str, f64)> = labels
-        .iter()
-        .enumerate()
-        .map(|(i, l)| (l.as_str(), (i as f64 / 20.0).powi(6)))
-        .collect();
-    figure(&points, Format::Percent)
 }
 
 #[test]
@@ -137,8 +71,49 @@ fn lorenz_snapshot() {
     insta::assert_snapshot!(draw("lorenz", ChartKind::Lorenz, &lorenz(), None).unwrap());
 }
 
-/// Every fixture, drawn by every kind that takes its labels.
-fn gallery() -> Vec<String> {
+fn narrow(name: &str, kind: ChartKind, figure: &Figure, compare: Option<&Figure>) -> String {
+    draw_at(Width::Narrow, name, kind, figure, compare).unwrap()
+}
+
+#[test]
+fn narrow_bar_snapshot() {
+    insta::assert_snapshot!(narrow("by_country", ChartKind::Bar, &countries(), None));
+}
+
+#[test]
+fn narrow_bar_long_labels_snapshot() {
+    insta::assert_snapshot!(narrow("by_base", ChartKind::Bar, &base_models(), None));
+}
+
+#[test]
+fn narrow_grouped_bar_snapshot() {
+    let (now, before) = (long_countries(), long_countries_before());
+    let svg = narrow("by_country", ChartKind::GroupedBar, &now, Some(&before));
+    insta::assert_snapshot!(svg);
+}
+
+#[test]
+fn narrow_line_snapshot() {
+    insta::assert_snapshot!(narrow("models", ChartKind::Line, &months(50, 2022), None));
+}
+
+#[test]
+fn narrow_area_snapshot() {
+    insta::assert_snapshot!(narrow("models", ChartKind::Area, &months(14, 2024), None));
+}
+
+#[test]
+fn narrow_histogram_snapshot() {
+    insta::assert_snapshot!(narrow("downloads", ChartKind::Histogram, &log_bins(), None));
+}
+
+#[test]
+fn narrow_lorenz_snapshot() {
+    insta::assert_snapshot!(narrow("lorenz", ChartKind::Lorenz, &steep_lorenz(), None));
+}
+
+/// Every fixture, drawn by every kind that takes its labels, at `width`.
+fn gallery(width: Width) -> Vec<String> {
     let long = figure(
         &[
             (
@@ -174,26 +149,41 @@ fn gallery() -> Vec<String> {
             None,
         ),
         (ChartKind::Lorenz, lorenz(), None),
+        (ChartKind::Bar, long_countries(), None),
+        (ChartKind::Bar, base_models(), None),
+        (
+            ChartKind::GroupedBar,
+            long_countries(),
+            Some(long_countries_before()),
+        ),
+        (ChartKind::GroupedBar, base_models(), Some(base_models())),
+        (ChartKind::Line, months(50, 2022), None),
+        (ChartKind::Area, months(14, 2024), None),
+        (ChartKind::Histogram, log_bins(), None),
+        (ChartKind::Lorenz, steep_lorenz(), None),
     ];
     cases
         .iter()
         .enumerate()
         .map(|(i, (kind, fig, before))| {
-            draw(&format!("c{i}"), *kind, fig, before.as_ref()).unwrap()
+            draw_at(width, &format!("c{i}"), *kind, fig, before.as_ref()).unwrap()
         })
         .collect()
 }
 
 #[test]
 fn same_input_gives_the_same_bytes() {
-    assert_eq!(gallery(), gallery());
+    for width in WIDTHS {
+        assert_eq!(gallery(width), gallery(width));
+    }
 }
 
 #[test]
 fn data_and_titles_are_escaped() {
     let nasty = "<script>&\"x\"\u{1}'";
     let fig = figure(&[(nasty, 0.5), ("ok", 0.25)], Format::Percent);
-    for kind in [ChartKind::Bar, ChartKind::GroupedBar, ChartKind::Histogram] {
+    let kinds = [ChartKind::Bar, ChartKind::GroupedBar, ChartKind::Histogram];
+    for (kind, width) in kinds.into_iter().flat_map(|k| WIDTHS.map(|w| (k, w))) {
         let def = def(kind, "Top <b>models</b> & \"friends\"");
         let svg = render(&ChartInput {
             name: "x",
@@ -201,34 +191,61 @@ fn data_and_titles_are_escaped() {
             figure: &fig,
             compare: Some(("<i>then</i>", &fig)),
             edition: "now & later",
+            width,
         })
         .unwrap();
         assert!(!svg.contains("<script"), "{svg}");
         assert!(!svg.contains("<b>") && !svg.contains("<i>"), "{svg}");
         assert!(svg.contains("&lt;script&gt;&amp;&quot;x&quot;"), "{svg}");
         assert!(!svg.contains('\u{1}') && !svg.contains("'</text>"), "{svg}");
-        assert!(svg.contains("<title id=\"so-x-title\">Top &lt;b&gt;models&lt;/b&gt; &amp;"));
+        let id = if width == Width::Wide {
+            "so-x"
+        } else {
+            "so-x-narrow"
+        };
+        let title = format!("<title id=\"{id}-title\">Top &lt;b&gt;models&lt;/b&gt; &amp;");
+        assert!(svg.contains(&title), "{svg}");
         well_formed(&svg);
     }
 }
 
 #[test]
 fn every_chart_is_well_formed_and_accessible() {
-    for (i, svg) in gallery().iter().enumerate() {
-        well_formed(svg);
-        let root = &svg[..svg.find('>').unwrap()];
-        assert!(root.contains("role=\"img\""), "{root}");
-        assert!(root.contains(&format!("aria-labelledby=\"so-c{i}-title so-c{i}-desc\"")));
-        assert!(root.contains("viewBox=\"0 0 720 ") && root.contains("width=\"100%\""));
-        assert!(!root.contains("height="), "no fixed pixel height: {root}");
-        assert!(svg.contains(&format!("<desc id=\"so-c{i}-desc\">")));
-        assert!(svg.contains("@media (prefers-color-scheme: dark)"));
+    for (width, suffix, units) in [(Width::Wide, "", "720"), (Width::Narrow, "-narrow", "360")] {
+        for (i, svg) in gallery(width).iter().enumerate() {
+            well_formed(svg);
+            let root = &svg[..svg.find('>').unwrap()];
+            let id = format!("so-c{i}{suffix}");
+            assert!(root.contains("role=\"img\""), "{root}");
+            assert!(root.contains(&format!("aria-labelledby=\"{id}-title {id}-desc\"")));
+            assert!(root.contains(&format!("viewBox=\"0 0 {units} ")), "{root}");
+            assert!(root.contains("width=\"100%\""), "{root}");
+            assert!(!root.contains("height="), "no fixed pixel height: {root}");
+            assert!(svg.contains(&format!("<title id=\"{id}-title\">")));
+            assert!(svg.contains(&format!("<desc id=\"{id}-desc\">")));
+            assert!(svg.contains("@media (prefers-color-scheme: dark)"));
+        }
+    }
+}
+
+#[test]
+fn both_widths_can_share_a_page() {
+    let ids = |svg: &str| -> Vec<String> {
+        svg.match_indices(" id=\"")
+            .map(|(i, _)| svg[i + 5..i + 5 + svg[i + 5..].find('"').unwrap()].to_owned())
+            .collect()
+    };
+    for (wide, narrow) in gallery(Width::Wide).iter().zip(gallery(Width::Narrow)) {
+        let (wide, narrow) = (ids(wide), ids(&narrow));
+        assert_eq!(wide.len(), 2, "{wide:?}");
+        assert!(narrow.iter().all(|id| !wide.contains(id)), "{narrow:?}");
     }
 }
 
 #[test]
 fn descriptions_read_out_the_data() {
     let svg = draw("c", ChartKind::Bar, &countries(), None).unwrap();
+    let svg = svg + &narrow("c", ChartKind::Bar, &countries(), None);
     assert!(svg.contains("Bar chart. China 41%; United States 37%; France 6%; Other 16%."));
     let svg = draw(
         "c",
@@ -302,21 +319,28 @@ fn an_empty_series_says_no_data() {
 
 #[test]
 fn text_stays_inside_the_viewbox_and_apart() {
-    for svg in gallery() {
-        let root = &svg[..svg.find('>').unwrap()];
-        let height: f64 = attr(root, "viewBox").unwrap()[8..].parse().unwrap();
+    for svg in WIDTHS.into_iter().flat_map(gallery) {
+        let (width, height) = view_box(&svg);
         let texts = texts(&svg);
         for t in &texts {
             assert!(
-                t.x0 >= 0.0 && t.x1 <= 720.0 && t.y0 >= 0.0 && t.y1 <= height,
+                t.x0 >= 0.0 && t.x1 <= width && t.y0 >= 0.0 && t.y1 <= height,
                 "{:?} leaves the viewBox in\n{svg}",
                 t.text
             );
         }
         for (i, a) in texts.iter().enumerate() {
             for b in &texts[i + 1..] {
-                let apart = a.x1 <= b.x0 || b.x1 <= a.x0 || a.y1 <= b.y0 || b.y1 <= a.y0;
-                assert!(apart, "{:?} overlaps {:?}", a.text, b.text);
+                assert!(!a.rect().overlaps(&b.rect()), "{a:?} overlaps {b:?}\n{svg}");
+            }
+        }
+        for r in rects(&svg) {
+            assert!(
+                r.x0 >= 0.0 && r.x1 <= width && r.y1 <= height,
+                "{r:?}\n{svg}"
+            );
+            for t in &texts {
+                assert!(!t.rect().overlaps(&r), "{t:?} overlaps a bar {r:?}\n{svg}");
             }
         }
     }
@@ -324,132 +348,61 @@ fn text_stays_inside_the_viewbox_and_apart() {
 
 #[test]
 fn crowded_bin_labels_turn_upright() {
-    let svg = &gallery()[10];
+    let svg = &gallery(Width::Wide)[10];
     let upright = texts(svg).iter().filter(|t| t.upright).count();
     assert_eq!(upright, 16, "{svg}");
     assert!(svg.contains("transform=\"rotate(270, "), "{svg}");
+    // A phone's width still has a line's room for each.
+    let svg = &gallery(Width::Narrow)[10];
+    let upright = texts(svg).iter().filter(|t| t.upright).count();
+    assert_eq!(upright, 16, "{svg}");
 }
 
 #[test]
 fn long_labels_are_cut_with_an_ellipsis() {
-    let svg = &gallery()[1];
-    assert!(
-        svg.contains("meta-llama/Llama-3.1-8B-Instruct\u{2026}") || svg.contains("\u{2026}</text>")
-    );
-    assert!(!svg.contains("absurdly-long-suffix</text>"));
-    // The desc keeps the whole label for screen readers.
-    assert!(svg.contains("absurdly-long-suffix 50%"));
+    for width in WIDTHS {
+        let svg = &gallery(width)[1];
+        assert!(svg.contains("\u{2026}</text>"), "{svg}");
+        assert!(!svg.contains("absurdly-long-suffix</text>"));
+        // The desc keeps the whole label for screen readers.
+        assert!(svg.contains("absurdly-long-suffix 50%"));
+    }
 }
 
-/// A text element's estimated box in the viewBox.
-#[derive(Debug)]
-struct Placed {
-    text: String,
-    x0: f64,
-    x1: f64,
-    y0: f64,
-    y1: f64,
-    /// Turned a quarter counter-clockwise (`rotate(270, x, y)`), reading upward.
-    upright: bool,
-}
-
-fn attr(tag: &str, name: &str) -> Option<String> {
-    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
-    Some(tag[start..start + tag[start..].find('"')?].to_owned())
-}
-
-/// The text elements, measured as drawn in viewBox units: plotters anchors each at its
-/// top (`y`) and moves the baseline down by `dy` (in ems); an upright text turns around
-/// (`x`, `y`), so its baseline runs `dy` to the right of `x` and its letters go up from
-/// the anchor. All of it sits in one group scaling plotters' pixels to the viewBox's.
-fn texts(svg: &str) -> Vec<Placed> {
-    let group = svg.find("<g transform=\"scale(").unwrap() + "<g transform=\"scale(".len();
-    let scale: f64 = svg[group..group + svg[group..].find(')').unwrap()]
-        .parse()
+#[test]
+fn narrow_bars_put_long_labels_above() {
+    let svg = narrow("c", ChartKind::Bar, &long_countries(), None);
+    let label = texts(&svg)
+        .into_iter()
+        .find(|t| t.text == "United Arab Emirates")
         .unwrap();
-    svg.lines()
-        .filter(|l| l.starts_with("<text "))
-        .map(|line| {
-            let tag = &line[..line.find('>').unwrap()];
-            let text = line[tag.len() + 1..line.len() - "</text>".len()]
-                .replace("&lt;", "<")
-                .replace("&gt;", ">")
-                .replace("&quot;", "\"")
-                .replace("&apos;", "'")
-                .replace("&amp;", "&");
-            let raw = |n: &str| attr(tag, n).unwrap();
-            let num = |n: &str| raw(n).parse::<f64>().unwrap() * scale;
-            let (x, y, size) = (num("x"), num("y"), num("font-size"));
-            let dy = attr(tag, "dy").unwrap();
-            let dy = dy.strip_suffix("em").unwrap().parse::<f64>().unwrap() * size;
-            let width = text_width(&text, size)
-                * if tag.contains("font-weight") {
-                    1.1
-                } else {
-                    1.0
-                };
-            // Along the text: where it starts relative to its anchor.
-            let start = match attr(tag, "text-anchor").as_deref() {
-                Some("end") => -width,
-                Some("middle") => -width / 2.0,
-                _ => 0.0,
-            };
-            let upright = tag.contains("transform=");
-            if upright {
-                let turn = format!("rotate(270, {}, {})", raw("x"), raw("y"));
-                assert!(tag.contains(&turn), "{tag}");
-                let baseline = x + dy;
-                Placed {
-                    text,
-                    x0: baseline - size * 0.8,
-                    x1: baseline + size * 0.25,
-                    y0: y - start - width,
-                    y1: y - start,
-                    upright,
-                }
-            } else {
-                let baseline = y + dy;
-                Placed {
-                    text,
-                    x0: x + start,
-                    x1: x + start + width,
-                    y0: baseline - size * 0.8,
-                    y1: baseline + size * 0.25,
-                    upright,
-                }
-            }
-        })
-        .collect()
+    // Above its bar, starting at the bars' left edge, not cut.
+    assert!(label.x0 < 10.0, "{label:?}");
+    let below = rects(&svg).into_iter().find(|r| r.y0 > label.y1).unwrap();
+    assert!(below.y0 - label.y1 < 10.0, "{below:?}");
+    // Short labels stay beside the bars.
+    let svg = narrow("c", ChartKind::Bar, &countries(), None);
+    let china = texts(&svg).into_iter().find(|t| t.text == "China").unwrap();
+    assert!(china.x0 > 10.0, "{china:?}");
 }
 
-/// Checks tags nest and close, attributes are quoted, and `&` only starts an entity.
-fn well_formed(svg: &str) {
-    let mut open: Vec<String> = Vec::new();
-    let mut rest = svg;
-    while let Some(start) = rest.find('<') {
-        check_text(&rest[..start]);
-        let end = start + rest[start..].find('>').expect("unclosed tag");
-        let tag = &rest[start + 1..end];
-        assert!(!tag.contains('<'), "`<` inside a tag: {tag}");
-        assert_eq!(tag.matches('"').count() % 2, 0, "unbalanced quotes: {tag}");
-        if let Some(name) = tag.strip_prefix('/') {
-            assert_eq!(open.pop().as_deref(), Some(name), "mismatched </{name}>");
-        } else if !tag.ends_with('/') {
-            open.push(tag.split_whitespace().next().unwrap().to_owned());
-        }
-        check_text(tag);
-        rest = &rest[end + 1..];
-    }
-    check_text(rest);
-    assert!(open.is_empty(), "unclosed: {open:?}");
-}
-
-fn check_text(text: &str) {
-    for (i, _) in text.match_indices('&') {
-        let entity = &text[i..text[i..].find(';').map_or(text.len(), |e| i + e + 1)];
-        assert!(
-            ["&amp;", "&lt;", "&gt;", "&quot;", "&#39;", "&apos;"].contains(&entity),
-            "bare `&` in {text:?}"
-        );
-    }
+#[test]
+fn a_narrow_legend_wraps_rather_than_cutting() {
+    let fig = countries();
+    let def = def(ChartKind::GroupedBar, "Shares");
+    let svg = render(&ChartInput {
+        name: "x",
+        def: &def,
+        figure: &fig,
+        compare: Some(("The Spring 2025 edition of the report", &fig)),
+        edition: "The Spring 2026 edition of the report",
+        width: Width::Narrow,
+    })
+    .unwrap();
+    let names: Vec<_> = texts(&svg)
+        .into_iter()
+        .filter(|t| t.text.starts_with("The Spring"))
+        .collect();
+    assert_eq!(names.len(), 2, "{svg}");
+    assert!(names[1].y0 > names[0].y1, "{names:?}");
 }

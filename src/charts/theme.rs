@@ -1,4 +1,4 @@
-//! The charts' look: canvas size, type sizes, the font stack and the colour roles.
+//! The charts' look: canvas widths, type sizes, the font stack and the colour roles.
 //!
 //! Every coloured element carries one `so-*` class and, as a fallback for renderers
 //! without CSS, the light-scheme colour as a presentation attribute (with a role's fixed
@@ -8,8 +8,10 @@
 //! `prefers-color-scheme: dark`, so a page can re-theme every inlined chart by setting
 //! those properties.
 
-/// The width of every chart's viewBox; heights vary by kind and data.
+/// The width of the wide layout's viewBox; heights vary by kind and data.
 pub const WIDTH: f64 = 720.0;
+/// The width of the narrow layout's viewBox, shown at about 1:1 on a phone.
+pub const NARROW_WIDTH: f64 = 360.0;
 /// Category labels and value labels.
 pub const LABEL_SIZE: f64 = 14.0;
 /// Axis ticks, legends and secondary labels.

@@ -1,6 +1,9 @@
 //! Line and area charts over months (`YYYY-MM` labels): light horizontal gridlines with
 //! compact value ticks, year ticks along the bottom (thinned until they cannot touch),
 //! and the last value labelled at the line's end instead of a legend.
+//!
+//! The narrow layout is shorter; its half width thins the month ticks by the same rule
+//! (every other year, every fifth, …).
 
 use anyhow::{Context, Result};
 
@@ -10,10 +13,12 @@ use crate::format;
 
 use super::layout::{nice_ticks, short_number, text_width};
 use super::svg::{Anchor, Svg, Text};
-use super::theme::{Role, LABEL_SIZE, TICK_SIZE, WIDTH};
-use super::Drawing;
+use super::theme::{Role, LABEL_SIZE, TICK_SIZE};
+use super::{Drawing, Width};
 
 const HEIGHT: f64 = 360.0;
+/// Shorter on a phone, where the chart is half as wide.
+const NARROW_HEIGHT: f64 = 280.0;
 const TOP: f64 = 14.0;
 const BOTTOM: f64 = 32.0;
 const MONTHS: [&str; 12] = [
@@ -21,7 +26,12 @@ const MONTHS: [&str; 12] = [
 ];
 
 /// A line (or, `filled`, an area) of the series over its months.
-pub(super) fn draw(points: &[Point], format: Format, filled: bool) -> Result<Drawing> {
+pub(super) fn draw(
+    points: &[Point],
+    format: Format,
+    filled: bool,
+    width: Width,
+) -> Result<Drawing> {
     let mut data = points
         .iter()
         .map(|p| Ok((month(&p.label)?, p.value)))
@@ -45,11 +55,15 @@ pub(super) fn draw(points: &[Point], format: Format, filled: bool) -> Result<Dra
         .fold(0.0, f64::max);
     // Room for the tick labels, and for half of a first month label centred on the edge.
     let left = (widest_tick + 10.0).max(text_width(&name(first.0), TICK_SIZE) / 2.0 + 4.0);
-    let right = WIDTH
+    let right = width.units()
         - (text_width(&end_label, LABEL_SIZE) * 1.1 + 16.0)
             .max(text_width(&name(last.0), TICK_SIZE) / 2.0 + 4.0);
     let (y_lo, y_hi) = (ticks[0], ticks[ticks.len() - 1]);
-    let bottom = HEIGHT - BOTTOM;
+    let height = match width {
+        Width::Wide => HEIGHT,
+        Width::Narrow => NARROW_HEIGHT,
+    };
+    let bottom = height - BOTTOM;
     let x = |m: i64| {
         if last.0 == first.0 {
             (left + right) / 2.0
@@ -123,7 +137,7 @@ pub(super) fn draw(points: &[Point], format: Format, filled: bool) -> Result<Dra
         name(peak.0),
     );
     Ok(Drawing {
-        height: HEIGHT,
+        height,
         body: out,
         summary,
     })

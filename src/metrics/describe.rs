@@ -190,7 +190,14 @@ fn predicate(key: Key, values: &[String], not: bool) -> String {
             return format!("whose author's country {is} known");
         }
     }
-    let shown: Vec<&str> = values.iter().map(|v| display(key, v)).collect();
+    // Country codes read as names; other values stay as written in the config.
+    let shown: Vec<&str> = values
+        .iter()
+        .map(|v| match key {
+            Key::AuthorCountry => display(key, v),
+            _ => v.as_str(),
+        })
+        .collect();
     let list = match (shown.as_slice(), not) {
         ([], false) => "nothing".to_owned(),
         ([], true) => "anything".to_owned(),

@@ -6,7 +6,7 @@
 //! `UNKNOWN_COUNTRY` for an organisation without a country), the pipeline tag, library,
 //! license or base model (`NONE` when absent), or the derivative kind. Filters and
 //! `share_of` match raw values; series labels show them, except that country codes are
-//! shown as English names.
+//! shown as English names and kinds and placeholders in words ("Unattributed").
 
 use anyhow::{bail, Result};
 
@@ -129,9 +129,28 @@ fn by_org<'a>(rows: &Rows<'a>, value_of: impl Fn(Option<&'a Org>) -> &'a str) ->
 
 /// How a raw value of `key` reads in a series label or a definition.
 pub fn display(key: Key, value: &str) -> &str {
-    match key {
-        Key::AuthorCountry => country_name(value),
-        _ => value,
+    match (key, value) {
+        (_, UNATTRIBUTED) => "Unattributed",
+        (Key::AuthorCountry, UNKNOWN_COUNTRY) => "Country not known",
+        (Key::AuthorCountry, code) => country_name(code),
+        (Key::AuthorKind, kind) => match kind {
+            "company" => "Company",
+            "academic" => "Academic",
+            "nonprofit" => "Non-profit",
+            "government" => "Government",
+            "independent" => "Independent",
+            other => other,
+        },
+        (Key::Derivative, kind) => match kind {
+            "original" => "Original",
+            "finetune" => "Fine-tune",
+            "adapter" => "Adapter",
+            "quantized" => "Quantization",
+            "merge" => "Merge",
+            other => other,
+        },
+        (Key::PipelineTag | Key::LibraryName | Key::License, NONE) => "None declared",
+        (_, other) => other,
     }
 }
 

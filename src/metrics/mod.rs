@@ -70,6 +70,20 @@ pub fn compute(
             metric => value(metric, &rows)
                 .with_context(|| format!("failed to compute figure `{name}`"))?,
         };
+        let value = match (&def.metric, &provenance.snapshot_date) {
+            (
+                Metric::CountByMonth {
+                    cumulative: false, ..
+                },
+                Some(date),
+            ) => {
+                provenance
+                    .definition
+                    .push_str("; the snapshot's own month is left out, since it was not over yet");
+                before_month_of(value, date)
+            }
+            _ => value,
+        };
         let figure = Figure {
             label: def.label.clone(),
             format: def.format,
@@ -79,6 +93,21 @@ pub fn compute(
         figures.insert(name.clone(), figure);
     }
     Ok(figures)
+}
+
+/// Drops the points of a monthly series from the month of `date` (`YYYY-MM-DD`) on:
+/// a month the snapshot only saw part of would read as a sudden drop.
+fn before_month_of(value: Value, date: &str) -> Value {
+    let month = date.get(..7).unwrap_or(date);
+    match value {
+        Value::Series(points) => Value::Series(
+            points
+                .into_iter()
+                .filter(|p| p.label.as_str() < month)
+                .collect(),
+        ),
+        other => other,
+    }
 }
 
 /// Computes one snapshot metric (anything but growth and sourced figures).

@@ -133,16 +133,19 @@ mod tests {
             labels,
             [
                 "China",
+                "Country not known",
                 "France",
-                "United States",
-                "unattributed",
-                "unknown"
+                "Unattributed",
+                "United States"
             ]
         );
         assert_eq!(points[0].value, 2.0 / 6.0);
-        // Missing tags group as "none"; likes are all 0, so no groups at all.
+        // Missing tags group as "None declared"; likes are all 0, so no groups at all.
         let tasks = share_by(&rows, Key::PipelineTag, Weight::Count, 1, None).unwrap();
-        assert_eq!(pairs(&tasks), [("none", 4.0 / 6.0), ("Other", 2.0 / 6.0)]);
+        assert_eq!(
+            pairs(&tasks),
+            [("None declared", 4.0 / 6.0), ("Other", 2.0 / 6.0)]
+        );
         assert!(share_by(&rows, Key::Author, Weight::Likes, 3, None)
             .unwrap()
             .is_empty());

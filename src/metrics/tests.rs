@@ -134,7 +134,7 @@ fn computes_every_figure_with_provenance() {
     // company 900, then unattributed 60 and independent 40 as Other.
     assert_eq!(
         points(&figures["by_kind"]),
-        [("company", 0.9), ("Other", 0.1)]
+        [("Company", 0.9), ("Other", 0.1)]
     );
     let table = figures["top_liked"].value.clone();
     let Value::Table(table) = table else {
@@ -252,4 +252,39 @@ fn config_parses_figure_definitions() {
     let figures = crate::config::parse(&text).unwrap().figures;
     let computed = compute(&figures, &snapshot(true), &registry(), "e").unwrap();
     assert_eq!(computed["cn_share"].number(), Some(0.7));
+}
+
+#[test]
+fn monthly_counts_leave_out_the_snapshots_unfinished_month() {
+    let defs = defs(
+        "[figures.per_month]\nlabel = \"m\"\nmetric = \"count_by_month\"\n\
+         [figures.total]\nlabel = \"t\"\nmetric = \"count_by_month\"\ncumulative = true\n",
+    );
+    let mut snap = snapshot(true);
+    snap.manifest.as_mut().unwrap().date = "2024-03-15".to_owned();
+    let figures = compute(&defs, &snap, &registry(), "e").unwrap();
+    let last = |name: &str| {
+        figures[name]
+            .series()
+            .unwrap()
+            .last()
+            .unwrap()
+            .label
+            .clone()
+    };
+    assert_eq!(last("per_month"), "2024-02", "March 2024 was not over");
+    assert_eq!(
+        last("total"),
+        "2024-03",
+        "a running total keeps every model"
+    );
+    assert!(figures["per_month"]
+        .provenance
+        .definition
+        .contains("left out"));
+    let without = compute(&defs, &snapshot(false), &registry(), "e").unwrap();
+    assert_eq!(
+        without["per_month"].series().unwrap().last().unwrap().label,
+        "2024-03"
+    );
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::data::EditionData;
 use super::Urls;
-use crate::charts::{self, ChartInput};
+use crate::charts::{self, ChartInput, Width};
 use crate::config::{ChartKind, Config};
 use crate::content::Edition;
 use crate::figures::Figure;
@@ -17,6 +17,7 @@ use crate::format;
 /// One drawn chart of one edition.
 #[derive(Debug, Clone)]
 pub struct Chart {
+    /// The wide layout, also offered as a download.
     pub svg: String,
     /// The `<figure>` block for the page.
     pub html: String,
@@ -33,6 +34,7 @@ struct View<'a> {
     title: &'a str,
     caption: Option<&'a str>,
     svg: &'a str,
+    svg_narrow: &'a str,
     source: String,
     columns: &'a [String],
     rows: &'a [Vec<String>],
@@ -71,15 +73,21 @@ pub fn render_all(
                     .and_then(|(title, figures)| figures.get(&def.figure).map(|f| (title, f))),
                 _ => None,
             };
-            let input = ChartInput {
-                name,
-                def,
-                figure,
-                compare,
-                edition: &edition.index.front.title,
+            let draw = |width| {
+                let input = ChartInput {
+                    name,
+                    def,
+                    figure,
+                    compare,
+                    edition: &edition.index.front.title,
+                    width,
+                };
+                charts::render(&input)
+                    .with_context(|| format!("chart `{name}` of edition `{}`", edition.slug))
             };
-            let svg = charts::render(&input)
-                .with_context(|| format!("chart `{name}` of edition `{}`", edition.slug))?;
+            // Both layouts go into the page; CSS shows the one that fits the screen.
+            let svg = draw(Width::Wide)?;
+            let svg_narrow = draw(Width::Narrow)?;
             let title = edition.index.front.title.as_str();
             let shown = table(figure, compare, title, |x| format::number(x, figure.format));
             let csv = super::downloads::csv(&table(figure, compare, title, |x| x.to_string()));
@@ -89,6 +97,7 @@ pub fn render_all(
                 title: &def.title,
                 caption: def.caption.as_deref(),
                 svg: &svg,
+                svg_narrow: &svg_narrow,
                 source: source_line(this),
                 columns: &shown[0],
                 rows: &shown[1..],
@@ -137,17 +146,22 @@ fn table(
     rows
 }
 
-/// "Source: Hugging Face Hub API snapshot of 2026-03-15, 45,000 models."
+/// "Source: Hub snapshot of 2026-03-15, 45,000 models." The manifest's `source` names
+/// the tool or API in full on the methodology page; a chart only says what kind it is.
 pub fn source_line(data: &EditionData) -> String {
     let snap = &data.snapshot;
-    let source = snap.source.as_deref().unwrap_or("Snapshot");
+    let kind = if snap.synthetic {
+        "Synthetic Hub snapshot"
+    } else {
+        "Hub snapshot"
+    };
     let date = snap
         .date
         .as_deref()
         .map(|d| format!(" of {d}"))
         .unwrap_or_default();
     format!(
-        "Source: {source}{date}, {} models.",
+        "Source: {kind}{date}, {} models.",
         format::thousands(snap.rows as f64)
     )
 }

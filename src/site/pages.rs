@@ -319,11 +319,9 @@ fn figure_rows<'a>(ctx: &Context<'a>) -> Vec<FigureRow<'a>> {
                 .editions
                 .iter()
                 .filter_map(|e| {
+                    // Series and tables are shown by charts and data files, not here.
                     let figure = ctx.data[&e.slug].figures.get(name)?;
-                    let text = match figure.number() {
-                        Some(x) => format::number(x, figure.format),
-                        None => "series (see charts and figures.csv)".to_owned(),
-                    };
+                    let text = format::number(figure.number()?, figure.format);
                     Some((e.index.front.title.clone(), text))
                 })
                 .collect(),

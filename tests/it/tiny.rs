@@ -67,3 +67,63 @@ fn edition_page_html_is_stable() {
     let end = page.find("</main>").unwrap();
     insta::assert_snapshot!("tiny_edition_main", &page[start..end]);
 }
+
+#[test]
+fn snapshot_override_rebuilds_an_edition_from_another_file() {
+    let project = fixture("tiny");
+    let other = project.path().join("elsewhere.jsonl");
+    std::fs::write(
+        &other,
+        "{\"id\":\"acme/a\",\"downloads\":7}\n{\"id\":\"acme/b\",\"downloads\":3}\n\n",
+    )
+    .unwrap();
+    build_ok(
+        project.path(),
+        &["--snapshot", "2026-spring=elsewhere.jsonl"],
+    );
+    let figures: serde_json::Value = serde_json::from_str(&read(
+        project.path().join("output/2026-spring/figures.json"),
+    ))
+    .unwrap();
+    assert_eq!(figures["models_total"]["value"], 2.0);
+    assert_eq!(figures["us_share"]["value"], 1.0, "acme is a US company");
+    assert!(
+        figures["models_total"]["provenance"]
+            .get("snapshot_date")
+            .is_none(),
+        "no manifest, no date"
+    );
+    let page = read(project.path().join("output/2026-spring/index.html"));
+    assert!(
+        page.contains("elsewhere.jsonl"),
+        "the page names the snapshot it was built from"
+    );
+}
+
+#[test]
+fn builds_are_byte_for_byte_reproducible() {
+    let project = fixture("tiny");
+    build_ok(project.path(), &["--output", "first"]);
+    build_ok(project.path(), &["--output", "second"]);
+    let files = |dir: &str| -> Vec<(String, Vec<u8>)> {
+        let root = project.path().join(dir);
+        walkdir::WalkDir::new(&root)
+            .sort_by_file_name()
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let name = e
+                    .path()
+                    .strip_prefix(&root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                (name, std::fs::read(e.path()).unwrap())
+            })
+            .collect()
+    };
+    let first = files("first");
+    assert!(first.len() > 20);
+    assert_eq!(first, files("second"));
+}
