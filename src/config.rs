@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 
 /// The file name of the report config at a project's root.
@@ -55,9 +55,26 @@ pub struct FigureDef {
     pub label: String,
     #[serde(flatten)]
     pub metric: Metric,
-    /// How a scalar value reads in prose.
+    /// How a value reads in prose, tables and chart labels; see `FigureDef::format`.
     #[serde(default)]
-    pub format: Format,
+    pub format: Option<Format>,
+}
+
+impl FigureDef {
+    /// The format given in the config, or the one that suits the metric: shares as
+    /// percentages, growth as a signed change, indices as decimals, counts in thousands.
+    pub fn format(&self) -> Format {
+        self.format.unwrap_or(match self.metric {
+            Metric::Growth { .. } => Format::Change,
+            Metric::TopShare { .. }
+            | Metric::ShareBelow { .. }
+            | Metric::ShareBy { .. }
+            | Metric::ShareOf { .. }
+            | Metric::Lorenz { .. } => Format::Percent,
+            Metric::Gini { .. } | Metric::Hhi { .. } => Format::Decimal,
+            _ => Format::Thousands,
+        })
+    }
 }
 
 /// The metric kinds. Each is a small pure function in `metrics`.
@@ -260,27 +277,185 @@ pub fn load(root: &Path) -> Result<Config> {
     parse(&text).with_context(|| format!("invalid report config `{}`", path.display()))
 }
 
-/// Parses the report config from TOML text and checks that charts name known figures.
+/// Parses the report config from TOML text and checks what can be checked without
+/// data: names, the figures charts and growth figures refer to, and chart kinds.
 pub fn parse(text: &str) -> Result<Config> {
     let config: Config = toml::from_str(text)?;
+    for name in config.figures.keys().chain(config.charts.keys()) {
+        check_name(name)?;
+    }
+    for (name, figure) in &config.figures {
+        if let Metric::Growth { figure: of } = &figure.metric {
+            let Some(base) = config.figures.get(of) else {
+                bail!(
+                    "figure `{name}` measures the growth of unknown figure `{of}`{}",
+                    crate::suggest::did_you_mean(of, config.figures.keys())
+                );
+            };
+            if !base.metric.is_scalar() || matches!(base.metric, Metric::Growth { .. }) {
+                bail!("figure `{name}` measures the growth of `{of}`, which is not a single computed number");
+            }
+        }
+    }
     for (name, chart) in &config.charts {
-        if !config.figures.contains_key(&chart.figure) {
-            anyhow::bail!(
+        let Some(figure) = config.figures.get(&chart.figure) else {
+            bail!(
                 "chart `{name}` draws unknown figure `{}`{}",
                 chart.figure,
                 crate::suggest::did_you_mean(&chart.figure, config.figures.keys())
             );
-        }
-    }
-    for (name, figure) in &config.figures {
-        if let Metric::Growth { figure: of } = &figure.metric {
-            if !config.figures.contains_key(of) {
-                anyhow::bail!(
-                    "figure `{name}` measures the growth of unknown figure `{of}`{}",
-                    crate::suggest::did_you_mean(of, config.figures.keys())
-                );
-            }
+        };
+        if !chart.kind.draws(&figure.metric) {
+            bail!(
+                "chart `{name}` is a {} chart, which cannot draw figure `{}` (metric `{}`); {}",
+                chart.kind.name(),
+                chart.figure,
+                figure.metric.name(),
+                chart.kind.needs()
+            );
         }
     }
     Ok(config)
+}
+
+/// Figure and chart names become file names and element ids, so they are kept plain.
+fn check_name(name: &str) -> Result<()> {
+    let plain = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if !plain {
+        bail!("`{name}` cannot be a figure or chart name: use letters, digits, `_` and `-` only");
+    }
+    Ok(())
+}
+
+impl Metric {
+    /// The metric's name as written in the config.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Metric::Count { .. } => "count",
+            Metric::Sum { .. } => "sum",
+            Metric::Quantile { .. } => "quantile",
+            Metric::ShareBelow { .. } => "share_below",
+            Metric::TopShare { .. } => "top_share",
+            Metric::Gini { .. } => "gini",
+            Metric::Hhi { .. } => "hhi",
+            Metric::Lorenz { .. } => "lorenz",
+            Metric::ShareBy { .. } => "share_by",
+            Metric::ShareOf { .. } => "share_of",
+            Metric::CountByMonth { .. } => "count_by_month",
+            Metric::LogHistogram { .. } => "log_histogram",
+            Metric::Top { .. } => "top",
+            Metric::Growth { .. } => "growth",
+            Metric::Sourced { .. } => "sourced",
+        }
+    }
+
+    /// True for metrics whose value is one number.
+    pub fn is_scalar(&self) -> bool {
+        !matches!(
+            self,
+            Metric::Lorenz { .. }
+                | Metric::ShareBy { .. }
+                | Metric::CountByMonth { .. }
+                | Metric::LogHistogram { .. }
+                | Metric::Top { .. }
+        )
+    }
+}
+
+impl ChartKind {
+    fn name(self) -> &'static str {
+        match self {
+            ChartKind::Bar => "bar",
+            ChartKind::GroupedBar => "grouped-bar",
+            ChartKind::Line => "line",
+            ChartKind::Area => "area",
+            ChartKind::Histogram => "histogram",
+            ChartKind::Lorenz => "lorenz",
+        }
+    }
+
+    /// Whether a chart of this kind can draw the value of `metric`.
+    fn draws(self, metric: &Metric) -> bool {
+        match self {
+            ChartKind::Bar | ChartKind::GroupedBar => {
+                matches!(metric, Metric::ShareBy { .. } | Metric::LogHistogram { .. })
+            }
+            ChartKind::Line | ChartKind::Area => matches!(metric, Metric::CountByMonth { .. }),
+            ChartKind::Histogram => matches!(metric, Metric::LogHistogram { .. }),
+            ChartKind::Lorenz => matches!(metric, Metric::Lorenz { .. }),
+        }
+    }
+
+    fn needs(self) -> &'static str {
+        match self {
+            ChartKind::Bar | ChartKind::GroupedBar => {
+                "bars draw `share_by` or `log_histogram` figures"
+            }
+            ChartKind::Line | ChartKind::Area => "time series draw `count_by_month` figures",
+            ChartKind::Histogram => "histograms draw `log_histogram` figures",
+            ChartKind::Lorenz => "Lorenz curves draw `lorenz` figures",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEAD: &str = "title = \"t\"\ndescription = \"d\"\nbase-url = \"https://x.org/\"\n";
+
+    fn error(body: &str) -> String {
+        format!("{:#}", parse(&format!("{HEAD}{body}")).unwrap_err())
+    }
+
+    #[test]
+    fn unknown_metric_fields_are_errors() {
+        let msg = error("[figures.a]\nlabel = \"a\"\nmetric = \"count\"\nfliter = 1\n");
+        assert!(msg.contains("fliter"), "{msg}");
+    }
+
+    #[test]
+    fn names_must_be_plain() {
+        let msg = error("[figures.\"../x\"]\nlabel = \"a\"\nmetric = \"count\"\n");
+        assert!(msg.contains("cannot be a figure or chart name"), "{msg}");
+    }
+
+    #[test]
+    fn chart_kind_must_suit_the_metric() {
+        let msg = error(
+            "[figures.a]\nlabel = \"a\"\nmetric = \"share_by\"\nkey = \"author\"\nweight = \"count\"\n\
+             [charts.c]\nkind = \"line\"\nfigure = \"a\"\ntitle = \"t\"\n",
+        );
+        assert!(
+            msg.contains("chart `c` is a line chart") && msg.contains("count_by_month"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn growth_needs_a_scalar_base() {
+        let msg = error(
+            "[figures.a]\nlabel = \"a\"\nmetric = \"count_by_month\"\n\
+             [figures.g]\nlabel = \"g\"\nmetric = \"growth\"\nfigure = \"a\"\n",
+        );
+        assert!(msg.contains("not a single computed number"), "{msg}");
+    }
+
+    #[test]
+    fn formats_default_by_metric() {
+        let config = parse(&format!(
+            "{HEAD}[figures.g]\nlabel = \"g\"\nmetric = \"growth\"\nfigure = \"n\"\n\
+             [figures.n]\nlabel = \"n\"\nmetric = \"count\"\n\
+             [figures.s]\nlabel = \"s\"\nmetric = \"top_share\"\nfield = \"downloads\"\nn = 2\n\
+             [figures.c]\nlabel = \"c\"\nmetric = \"count\"\nformat = \"compact\"\n"
+        ))
+        .unwrap();
+        assert_eq!(config.figures["g"].format(), Format::Change);
+        assert_eq!(config.figures["n"].format(), Format::Thousands);
+        assert_eq!(config.figures["s"].format(), Format::Percent);
+        assert_eq!(config.figures["c"].format(), Format::Compact);
+    }
 }

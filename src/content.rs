@@ -56,9 +56,18 @@ pub fn load(root: &Path) -> Result<Vec<Edition>> {
     Ok(editions)
 }
 
+/// Top-level output paths an edition may not take.
+const RESERVED: [&str; 6] = ["methodology", "theme", "data", "404", "atom", "sitemap"];
+
 fn load_edition(folder: &Path) -> Result<Edition> {
     let slug = file_stem(folder)?;
     check_slug(&slug, folder)?;
+    if RESERVED.contains(&slug.as_str()) {
+        bail!(
+            "`{}`: `{slug}` cannot name an edition, the site uses that path for itself",
+            folder.display()
+        );
+    }
     let index = read_document(&folder.join("index.md"))?;
     let mut chapters = Vec::new();
     for entry in walkdir::WalkDir::new(folder)
@@ -73,6 +82,18 @@ fn load_edition(folder: &Path) -> Result<Edition> {
             let chapter = file_stem(&path)?;
             check_slug(&chapter, &path)?;
             let doc = read_document(&path)?;
+            for (key, set) in [
+                ("snapshot", doc.front.snapshot.is_some()),
+                ("compare-to", doc.front.compare_to.is_some()),
+            ] {
+                if set {
+                    bail!(
+                        "{}:{}: `{key}` belongs in the edition's index.md; a chapter shares its edition's data",
+                        path.display(),
+                        line_of_key(&path, key)
+                    );
+                }
+            }
             chapters.push(Chapter { slug: chapter, doc });
         }
     }
@@ -118,13 +139,28 @@ fn check_compare_to(editions: &[Edition]) -> Result<()> {
         let Some(other) = &edition.index.front.compare_to else {
             continue;
         };
-        if !editions.iter().any(|e| &e.slug == other) {
-            let doc = &edition.index;
-            bail!(
-                "{}:{}: `compare-to` names unknown edition `{other}`{}",
+        let doc = &edition.index;
+        let at = || {
+            format!(
+                "{}:{}",
                 doc.path.display(),
-                line_of_key(&doc.path, "compare-to"),
+                line_of_key(&doc.path, "compare-to")
+            )
+        };
+        let Some(earlier) = editions.iter().find(|e| &e.slug == other) else {
+            bail!(
+                "{}: `compare-to` names unknown edition `{other}`{}",
+                at(),
                 crate::suggest::did_you_mean(other, editions.iter().map(|e| e.slug.as_str()))
+            );
+        };
+        if earlier.index.front.date >= doc.front.date {
+            bail!(
+                "{}: `compare-to` must name an earlier edition, but `{other}` is dated {} and \
+                 this edition {}",
+                at(),
+                earlier.index.front.date,
+                doc.front.date
             );
         }
     }

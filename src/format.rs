@@ -8,12 +8,17 @@ pub fn number(x: f64, format: Format) -> String {
     if !x.is_finite() {
         return "n/a".to_owned();
     }
+    // A value that rounds to zero reads as 0, never as "-0".
+    let x = if x == 0.0 { 0.0 } else { x };
     match format {
         Format::Thousands => thousands(x),
         Format::Compact => compact(x),
         Format::Percent => percent(x),
         Format::Change => change(x),
-        Format::Decimal => format!("{x:.2}"),
+        Format::Decimal => {
+            let rounded = (x * 100.0).round() / 100.0;
+            format!("{:.2}", if rounded == 0.0 { 0.0 } else { rounded })
+        }
     }
 }
 
@@ -34,36 +39,47 @@ pub fn thousands(x: f64) -> String {
     out
 }
 
-/// `2_130_000.0` → `2.1M`; `11_000_000.0` → `11M`; `950.0` → `950`.
+/// `2_130_000.0` → `2.1M`; `11_000_000.0` → `11M`; `950.0` → `950`; `999_600.0` → `1M`.
 pub fn compact(x: f64) -> String {
-    let abs = x.abs();
-    let (scaled, suffix) = match abs {
-        a if a >= 1e9 => (x / 1e9, "B"),
-        a if a >= 1e6 => (x / 1e6, "M"),
-        a if a >= 1e3 => (x / 1e3, "K"),
-        _ => return thousands(x),
+    // Largest unit first; one decimal below 10 (2.1M), none above (11M, 950K).
+    const UNITS: [(f64, &str); 3] = [(1e9, "B"), (1e6, "M"), (1e3, "K")];
+    let shown = |scaled: f64| {
+        if scaled.abs() < 9.95 {
+            (scaled * 10.0).round() / 10.0
+        } else {
+            scaled.round()
+        }
     };
-    // One decimal below 10 (2.1M), none above (11M, 950K); drop a trailing ".0".
-    let text = if scaled.abs() < 9.95 {
-        format!("{scaled:.1}")
-    } else {
-        format!("{scaled:.0}")
+    let Some(at) = UNITS.iter().position(|(unit, _)| x.abs() >= *unit) else {
+        return thousands(x);
     };
-    let text = text.strip_suffix(".0").unwrap_or(&text);
-    format!("{text}{suffix}")
+    let (unit, suffix) = UNITS[at];
+    let scaled = shown(x / unit);
+    // 999.6K rounds to 1000K: say 1M instead.
+    if scaled.abs() >= 1000.0 && at > 0 {
+        let (unit, suffix) = UNITS[at - 1];
+        return format!("{}{suffix}", trim_zero(shown(x / unit)));
+    }
+    format!("{}{suffix}", trim_zero(scaled))
+}
+
+/// `2.0` → `2`, `2.1` → `2.1` (one decimal at most).
+fn trim_zero(x: f64) -> String {
+    let text = format!("{x:.1}");
+    text.strip_suffix(".0").map_or(text.clone(), str::to_owned)
 }
 
 /// `0.496` → `49.6%`; whole percents above 10 drop the decimal only when it is zero.
 pub fn percent(x: f64) -> String {
-    let p = x * 100.0;
-    let text = format!("{p:.1}");
-    let text = text.strip_suffix(".0").unwrap_or(&text);
-    format!("{text}%")
+    let p = (x * 1000.0).round() / 10.0;
+    let p = if p == 0.0 { 0.0 } else { p };
+    format!("{}%", trim_zero(p))
 }
 
 /// `0.83` → `+83%`, `-0.12` → `−12%`.
 pub fn change(x: f64) -> String {
     let p = (x * 100.0).round();
+    let p = if p == 0.0 { 0.0 } else { p };
     if p >= 0.0 {
         format!("+{p:.0}%")
     } else {
@@ -99,6 +115,18 @@ mod tests {
         assert_eq!(percent(0.496), "49.6%");
         assert_eq!(percent(0.37), "37%");
         assert_eq!(percent(0.0004), "0%");
+    }
+
+    #[test]
+    fn rounding_never_shows_minus_zero_or_1000k() {
+        assert_eq!(compact(999_500.0), "1M");
+        assert_eq!(compact(999_999_999.0), "1B");
+        assert_eq!(compact(999.0), "999");
+        assert_eq!(compact(-2_500_000.0), "-2.5M");
+        assert_eq!(change(-0.004), "+0%");
+        assert_eq!(percent(-0.0001), "0%");
+        assert_eq!(number(-0.001, Format::Decimal), "0.00");
+        assert_eq!(number(-0.0, Format::Thousands), "0");
     }
 
     #[test]

@@ -22,11 +22,20 @@ pub struct Output {
 }
 
 impl Output {
-    /// Adds a file; a second file at the same path is a bug in the build, so it is refused.
+    /// Adds a file. A path that climbs out of the site or a second file at the same
+    /// path is refused, whatever names in the content led to it.
     pub fn add(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Result<()> {
         let path = path.into();
+        let escapes = path.starts_with(['/', '\\'])
+            || path.contains(':')
+            || path
+                .split(['/', '\\'])
+                .any(|part| part == ".." || part.is_empty());
+        if escapes {
+            bail!("refusing to write `{path}`: it is not a plain path inside the site");
+        }
         if self.files.insert(path.clone(), bytes.into()).is_some() {
-            bail!("two files were built at `{path}`");
+            bail!("two files would be written at `{path}` (do two names in the content collide?)");
         }
         Ok(())
     }
@@ -148,8 +157,18 @@ mod tests {
     }
 
     #[test]
-    fn duplicate_paths_are_refused() {
+    fn duplicate_and_escaping_paths_are_refused() {
         let mut out = site("x");
         assert!(out.add("index.html", "again").is_err());
+        for bad in [
+            "../x.svg",
+            "a/../../x",
+            "/etc/x",
+            "a//b",
+            "C:/x",
+            "a\\..\\..\\x",
+        ] {
+            assert!(out.add(bad, "x").is_err(), "{bad}");
+        }
     }
 }

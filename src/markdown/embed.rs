@@ -155,6 +155,11 @@ fn chart(name: &str, ctx: &Context, used: &mut Used) -> Result<Embed, String> {
             did_you_mean(name, ctx.charts.keys())
         ));
     };
+    if used.charts.iter().any(|n| n == name) {
+        return Err(format!(
+            "chart `{name}` is already shown on this page; a chart appears once per page"
+        ));
+    }
     note(&mut used.charts, name);
     Ok(Embed {
         html: html.clone(),

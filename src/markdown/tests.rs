@@ -385,3 +385,11 @@ fn escape_html_covers_attributes() {
         "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
     );
 }
+
+#[test]
+fn escaping_drops_characters_html_and_xml_forbid() {
+    assert_eq!(
+        escape_html("a\u{1}b\u{8}c\u{7f}d\u{85}e\u{fffe}f<&>\"'\tg"),
+        "abcdef&lt;&amp;&gt;&quot;&#39;\tg"
+    );
+}

@@ -16,6 +16,7 @@ mod rows;
 pub mod share;
 pub mod stats;
 mod top;
+mod validate;
 
 #[cfg(test)]
 mod fixture;
@@ -36,6 +37,7 @@ pub use describe::{describe, describe_growth};
 pub use months::{count_by_month, month_label};
 pub use rows::Rows;
 pub use top::top;
+pub use validate::validate;
 
 /// Computes every figure in `defs` for one edition. Growth figures are left for
 /// `resolve_growth`, which needs the earlier edition.
@@ -82,11 +84,29 @@ pub fn compute(
                     .push_str("; the snapshot's own month is left out, since it was not over yet");
                 before_month_of(value, date)
             }
+            (
+                Metric::CountByMonth {
+                    cumulative: false, ..
+                },
+                None,
+            ) => {
+                // Without a date, the newest model stands for when the snapshot was taken.
+                match models.created_month.iter().max().filter(|&&m| m > 0) {
+                    Some(&last) => {
+                        provenance.definition.push_str(
+                            "; the newest month in the data is left out, since a snapshot \
+                             without a date is taken to be from that month",
+                        );
+                        before_month_of(value, &month_label(last))
+                    }
+                    None => value,
+                }
+            }
             _ => value,
         };
         let figure = Figure {
             label: def.label.clone(),
-            format: def.format,
+            format: def.format(),
             value,
             provenance,
         };
@@ -256,7 +276,7 @@ pub fn resolve_growth(
         }
         let figure = Figure {
             label: def.label.clone(),
-            format: def.format,
+            format: def.format(),
             value: Value::Number(now / then - 1.0),
             provenance: Provenance {
                 definition: describe_growth(&current.label, previous_edition),

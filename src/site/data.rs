@@ -134,7 +134,7 @@ fn coverage(snap: &snapshot::Snapshot, registry: &Registry, edition: &str) -> Re
             weight,
             filter: None,
         },
-        format: Format::Percent,
+        format: Some(Format::Percent),
     };
     let defs = BTreeMap::from([
         ("models".to_owned(), unattributed(Weight::Count)),

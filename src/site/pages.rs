@@ -159,7 +159,7 @@ pub fn render_all(ctx: &Context, output: &mut Output) -> Result<usize> {
                     date: &edition.index.front.date,
                     summary: &edition.index.front.summary,
                     url: ctx.urls.absolute(&format!("{}/", edition.slug)),
-                    content: rendered.html,
+                    content: feed_content(ctx, edition, &md)?,
                 });
             }
         }
@@ -214,6 +214,30 @@ pub fn render_all(ctx: &Context, output: &mut Output) -> Result<usize> {
     output.add("sitemap.xml", render(ctx.tera, "sitemap.xml", &map)?)?;
     output.add(".nojekyll", "")?;
     Ok(count)
+}
+
+/// The edition's narrative for feed readers: each chart as a plain image of its SVG
+/// download with its title, since readers drop inline SVG and the page's CSS.
+fn feed_content(ctx: &Context, edition: &Edition, md: &markdown::Context) -> Result<String> {
+    let charts: BTreeMap<String, String> = ctx.charts[&edition.slug]
+        .keys()
+        .map(|name| {
+            let title = markdown::escape_html(&ctx.config.charts[name].title);
+            let src = ctx
+                .urls
+                .absolute(&format!("{}/charts/{name}.svg", edition.slug));
+            let html = format!(
+                "<figure><img src=\"{}\" alt=\"{title}\"><figcaption>{title}</figcaption></figure>",
+                markdown::escape_html(&src)
+            );
+            (name.clone(), html)
+        })
+        .collect();
+    let md = markdown::Context {
+        charts: &charts,
+        ..*md
+    };
+    Ok(markdown::render(&edition.index, &md)?.html)
 }
 
 #[derive(Serialize)]

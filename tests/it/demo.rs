@@ -60,6 +60,12 @@ fn demo_builds_a_complete_site() {
 
     let feed = read(site.join("atom.xml"));
     assert_eq!(feed.matches("<entry>").count(), 2);
+    assert!(
+        !feed.contains("&lt;svg"),
+        "feed readers get chart images, not inline SVG"
+    );
+    assert!(feed
+        .contains("&lt;img src=&quot;https://stateof-demo.github.io/stateof/2026-spring/charts/"));
     let sitemap = read(site.join("sitemap.xml"));
     assert!(sitemap.contains("<loc>https://stateof-demo.github.io/stateof/2026-spring/</loc>"));
 }

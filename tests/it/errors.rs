@@ -160,3 +160,61 @@ fn chart_of_unknown_figure_is_a_config_error() {
         "{msg}"
     );
 }
+
+#[test]
+fn compare_to_must_name_an_earlier_edition() {
+    let msg = fails_with(|p| {
+        edit(
+            &p.join("content/2026-spring/index.md"),
+            "compare-to = \"2025-spring\"",
+            "compare-to = \"2026-spring\"",
+        )
+    });
+    assert!(
+        msg.contains("index.md:6") && msg.contains("earlier edition"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn chapters_cannot_name_their_own_snapshot() {
+    let msg = fails_with(|p| {
+        edit(
+            &p.join("content/2026-spring/details.md"),
+            "weight = 1",
+            "weight = 1\nsnapshot = \"snapshots/2025.jsonl\"",
+        )
+    });
+    assert!(
+        msg.contains("details.md:6") && msg.contains("`snapshot`"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn editions_cannot_take_the_sites_own_paths() {
+    let msg = fails_with(|p| {
+        std::fs::rename(p.join("content/2025-spring"), p.join("content/methodology")).unwrap();
+        edit(
+            &p.join("content/2026-spring/index.md"),
+            "compare-to = \"2025-spring\"",
+            "compare-to = \"methodology\"",
+        )
+    });
+    assert!(msg.contains("cannot name an edition"), "{msg}");
+}
+
+#[test]
+fn a_chart_appears_once_per_page() {
+    let msg = fails_with(|p| {
+        edit(
+            &p.join("content/2026-spring/index.md"),
+            "## Countries",
+            "{{ chart(name=\"by_author\") }}\n\n## Countries",
+        )
+    });
+    assert!(
+        msg.contains("index.md:17") && msg.contains("already shown"),
+        "{msg}"
+    );
+}
