@@ -171,11 +171,5 @@ fn check_compare_to(editions: &[Edition]) -> Result<()> {
 /// front matter value); line 1 when it cannot be found.
 pub fn line_of_key(path: &Path, key: &str) -> usize {
     let text = std::fs::read_to_string(path).unwrap_or_default();
-    text.lines()
-        .position(|line| {
-            line.trim_start()
-                .strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with('='))
-        })
-        .map_or(1, |i| i + 1)
+    markdown::key_index(&text, key).map_or(1, |i| i + 1)
 }

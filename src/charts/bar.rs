@@ -331,8 +331,13 @@ fn swatch(out: &mut Svg, role: Role, x: f64, baseline: f64, name: &str) {
     ));
 }
 
-/// (label, this edition's value, earlier edition's value) in display order.
-fn merge<'a>(now: &'a [Point], before: &'a [Point]) -> Vec<(&'a str, Option<f64>, Option<f64>)> {
+/// (label, this edition's value, earlier edition's value) in display order: this
+/// edition's labels, then those only the earlier edition has, then "Other". The page's
+/// data table uses the same rows, so table and chart always agree.
+pub fn merge<'a>(
+    now: &'a [Point],
+    before: &'a [Point],
+) -> Vec<(&'a str, Option<f64>, Option<f64>)> {
     let find =
         |points: &[Point], label: &str| points.iter().find(|p| p.label == label).map(|p| p.value);
     let mut rows: Vec<_> = now

@@ -19,6 +19,8 @@ mod svg;
 mod theme;
 mod time;
 
+pub use bar::merge;
+
 #[cfg(test)]
 mod tests;
 

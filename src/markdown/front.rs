@@ -81,14 +81,16 @@ fn line_col(toml_text: &str, offset: usize) -> (usize, usize) {
 
 /// The file line of `key = …` in the TOML block, or 1 (the opening fence) if not found.
 fn key_line(toml_text: &str, key: &str) -> usize {
-    toml_text
-        .lines()
-        .position(|line| {
-            line.trim_start()
-                .strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with('='))
-        })
-        .map_or(1, |index| index + 2)
+    key_index(toml_text, key).map_or(1, |index| index + 2)
+}
+
+/// The 0-based index of the first line of `text` that assigns `key` (`key = …`).
+pub fn key_index(text: &str, key: &str) -> Option<usize> {
+    text.lines().position(|line| {
+        line.trim_start()
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start().starts_with('='))
+    })
 }
 
 /// Accepts `date = "2026-03-21"` and the bare TOML date `date = 2026-03-21` alike.

@@ -112,14 +112,29 @@ pub(super) fn render(source: &str, embeds: &[Embed]) -> Result<(String, Vec<Head
     Ok((html, walk.headings))
 }
 
-/// The `{#id}`s written by the editor, which automatic ids must not take.
+/// Ids the page layout uses around the narrative; headings must not take them.
+const LAYOUT_IDS: [&str; 2] = ["main", "editions-heading"];
+
+/// The `{#id}`s written by the editor and the layout's own ids, which automatic ids
+/// must not take.
 fn explicit_ids(
     source: &str,
     events: &[(Event, Range<usize>)],
 ) -> Result<HashSet<String>, BodyError> {
-    let mut ids = HashSet::new();
+    let mut ids: HashSet<String> = LAYOUT_IDS.iter().map(|id| id.to_string()).collect();
     for (event, range) in events {
         if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
+            let taken = LAYOUT_IDS.contains(&id.as_ref())
+                || id.starts_with("chart-")
+                || id.starts_with("so-");
+            if taken {
+                return Err(BodyError {
+                    line: line_at(source, range.start),
+                    message: format!(
+                        "the id `{id}` is used by the page layout or a chart; choose another"
+                    ),
+                });
+            }
             if !ids.insert(id.to_string()) {
                 return Err(BodyError {
                     line: line_at(source, range.start),

@@ -22,6 +22,7 @@
 
 mod embed;
 mod front;
+pub use front::key_index;
 mod html;
 mod shortcodes;
 

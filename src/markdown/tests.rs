@@ -393,3 +393,11 @@ fn escaping_drops_characters_html_and_xml_forbid() {
         "abcdef&lt;&amp;&gt;&quot;&#39;\tg"
     );
 }
+
+#[test]
+fn headings_keep_off_the_layouts_ids() {
+    let page = html("## Main\n\ntext\n");
+    assert!(page.contains("<h2 id=\"main-1\">Main</h2>"), "{page}");
+    let msg = error("text\n\n## Start {#main}\n");
+    assert!(msg.contains("used by the page layout"), "{msg}");
+}

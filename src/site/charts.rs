@@ -105,10 +105,7 @@ pub fn render_all(
                 csv_url: urls.link(&format!("{dir}.csv")),
             };
             let context = tera::Context::from_serialize(&view)?;
-            let html = tera
-                .render("partials/chart.html", &context)
-                .map_err(|err| anyhow::anyhow!("{}", super::tera_chain(&err)))
-                .context("failed to render template `partials/chart.html`")?;
+            let html = super::render(tera, "partials/chart.html", &context)?;
             charts.insert(name.clone(), Chart { svg, html, csv });
         }
         all.insert(edition.slug.clone(), charts);
@@ -117,33 +114,34 @@ pub fn render_all(
 }
 
 /// The chart's data as text cells: label, the compared edition's value when there is
-/// one, and this edition's value, each written by `cell`.
+/// one, and this edition's value, each written by `cell`; rows as the chart draws them.
 fn table(
     figure: &Figure,
     compare: Option<(&str, &Figure)>,
     title: &str,
     cell: impl Fn(f64) -> String,
 ) -> Vec<Vec<String>> {
-    let points = figure.series().unwrap_or_default();
-    let mut header = vec![figure.label.clone()];
-    if let Some((earlier, _)) = compare {
-        header.push(earlier.to_owned());
-    }
-    header.push(title.to_owned());
-    let mut rows = vec![header];
-    for point in points {
-        let mut row = vec![point.label.clone()];
-        if let Some((_, earlier)) = compare {
-            let value = earlier
-                .series()
-                .and_then(|ps| ps.iter().find(|p| p.label == point.label))
-                .map_or_else(String::new, |p| cell(p.value));
-            row.push(value);
+    let now = figure.series().unwrap_or_default();
+    let text = |value: Option<f64>| value.map(&cell).unwrap_or_default();
+    match compare {
+        Some((earlier, before)) => {
+            let mut rows = vec![vec![
+                figure.label.clone(),
+                earlier.to_owned(),
+                title.to_owned(),
+            ]];
+            let before = before.series().unwrap_or_default();
+            for (label, this, then) in charts::merge(now, before) {
+                rows.push(vec![label.to_owned(), text(then), text(this)]);
+            }
+            rows
         }
-        row.push(cell(point.value));
-        rows.push(row);
+        None => {
+            let mut rows = vec![vec![figure.label.clone(), title.to_owned()]];
+            rows.extend(now.iter().map(|p| vec![p.label.clone(), cell(p.value)]));
+            rows
+        }
     }
-    rows
 }
 
 /// "Source: Hub snapshot of 2026-03-15, 45,000 models." The manifest's `source` names

@@ -102,6 +102,13 @@ pub fn build(options: &BuildOptions) -> Result<(Output, Summary)> {
 /// Loads every template under `root/templates`; a syntax error names the file and line.
 pub fn load_templates(root: &Path) -> Result<tera::Tera> {
     let dir = root.join("templates");
+    if !dir.is_dir() {
+        anyhow::bail!(
+            "the project has no `{}` folder; a report needs its templates (copy them from \
+             the stateof repository to start)",
+            dir.display()
+        );
+    }
     let glob = format!("{}/**/*", dir.display());
     let mut tera = tera::Tera::new(&glob)
         .map_err(|err| anyhow::anyhow!("{}", tera_chain(&err)))
@@ -112,8 +119,15 @@ pub fn load_templates(root: &Path) -> Result<tera::Tera> {
     Ok(tera)
 }
 
+/// Renders one template; the error names it and carries Tera's whole message.
+fn render(tera: &tera::Tera, template: &str, context: &tera::Context) -> Result<String> {
+    tera.render(template, context)
+        .map_err(|err| anyhow::anyhow!("{}", tera_chain(&err)))
+        .with_context(|| format!("failed to render template `templates/{template}`"))
+}
+
 /// Tera's messages are spread over an error chain; this joins them on one line.
-pub(crate) fn tera_chain(err: &tera::Error) -> String {
+fn tera_chain(err: &tera::Error) -> String {
     let mut text = err.to_string();
     let mut source = std::error::Error::source(err);
     while let Some(inner) = source {

@@ -6,11 +6,12 @@
 
 use std::collections::BTreeMap;
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use serde::Serialize;
 
 use super::charts::Charts;
 use super::data::{EditionData, SnapshotInfo};
+use super::render;
 use super::urls::{page_path, Urls};
 use crate::config::Config;
 use crate::content::Edition;
@@ -247,12 +248,6 @@ struct FeedEntry<'a> {
     summary: &'a str,
     url: String,
     content: String,
-}
-
-fn render(tera: &tera::Tera, template: &str, context: &tera::Context) -> Result<String> {
-    tera.render(template, context)
-        .map_err(|err| anyhow::anyhow!("{}", super::tera_chain(&err)))
-        .with_context(|| format!("failed to render template `templates/{template}`"))
 }
 
 fn base_context(site: &SiteView, page: PageView) -> tera::Context {
