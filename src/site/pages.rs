@@ -94,106 +94,29 @@ struct FigureRow<'a> {
     values: Vec<(String, String)>,
 }
 
+/// One page to render: output file, template, template context.
+type Page = (String, &'static str, tera::Context);
+
 /// Renders every page into `output`; returns how many HTML pages there are.
 pub fn render_all(ctx: &Context, output: &mut Output) -> Result<usize> {
-    let latest = ctx
-        .editions
-        .first()
-        .expect("content::load finds at least one edition");
-    let site = SiteView {
-        title: &ctx.config.title,
-        description: &ctx.config.description,
-        author: ctx.config.author.as_deref(),
-        notice: ctx.config.notice.as_deref(),
-        base_url: &ctx.urls.base_url,
-        base_path: &ctx.urls.base_path,
-        generator: format!("stateof {}", env!("CARGO_PKG_VERSION")),
-        updated: &latest.index.front.date,
-    };
-    let figures: BTreeMap<String, Figures> = ctx
-        .data
-        .iter()
-        .map(|(slug, d)| (slug.clone(), d.figures.clone()))
-        .collect();
-    let titles: BTreeMap<String, String> = ctx
-        .editions
-        .iter()
-        .map(|e| (e.slug.clone(), e.index.front.title.clone()))
-        .collect();
-
-    let mut pages = Vec::new();
-    let mut feed_entries = Vec::new();
-    for (i, edition) in ctx.editions.iter().enumerate() {
-        let view = edition_view(ctx, edition, i == 0);
-        let chart_html: BTreeMap<String, String> = ctx.charts[&edition.slug]
-            .iter()
-            .map(|(name, chart)| (name.clone(), chart.html.clone()))
-            .collect();
-        let md = markdown::Context {
-            edition: &edition.slug,
-            figures: &figures,
-            edition_titles: &titles,
-            charts: &chart_html,
-        };
-        let docs: Vec<(String, &Document)> = std::iter::once((String::new(), &edition.index))
-            .chain(
-                edition
-                    .chapters
-                    .iter()
-                    .map(|c| (format!("{}/", c.slug), &c.doc)),
-            )
-            .collect();
-        for (n, (sub, doc)) in docs.iter().enumerate() {
-            let rendered = markdown::render(doc, &md)?;
-            let file = format!("{}/{sub}index.html", edition.slug);
-            let kind = if n == 0 { "edition" } else { "chapter" };
-            let mut context = base_context(&site, page_view(ctx, doc, kind, &file));
-            context.insert("edition", &view);
-            context.insert("content", &rendered.html);
-            context.insert("toc", &toc(&rendered.headings));
-            context.insert("prev", &n.checked_sub(1).map(|p| &view.pages[p]));
-            context.insert("next", &view.pages.get(n + 1));
-            pages.push((file, "edition.html", context));
-            if n == 0 {
-                feed_entries.push(FeedEntry {
-                    title: &edition.index.front.title,
-                    date: &edition.index.front.date,
-                    summary: &edition.index.front.summary,
-                    url: ctx.urls.absolute(&format!("{}/", edition.slug)),
-                    content: feed_content(ctx, edition, &md)?,
-                });
-            }
-        }
-    }
-
+    let site = site_view(ctx);
     let editions: Vec<EditionView> = ctx
         .editions
         .iter()
         .enumerate()
         .map(|(i, e)| edition_view(ctx, e, i == 0))
         .collect();
-    let mut home = base_context(
+    let (mut pages, feed_entries) = edition_pages(ctx, &site)?;
+    pages.push(home_page(ctx, &site, &editions));
+    pages.push(methodology_page(ctx, &site, &editions));
+    pages.push(simple(
+        ctx,
         &site,
-        simple_page(ctx, &ctx.config.title, "home", "index.html"),
-    );
-    home.insert("editions", &editions);
-    pages.push(("index.html".to_owned(), "home.html", home));
-
-    let mut method = base_context(
-        &site,
-        simple_page(ctx, "Methodology", "methodology", "methodology/index.html"),
-    );
-    method.insert("editions", &editions);
-    method.insert("figures", &figure_rows(ctx));
-    method.insert("registry", &registry_view(ctx.registry));
-    pages.push((
-        "methodology/index.html".to_owned(),
-        "methodology.html",
-        method,
+        "Page not found",
+        "404",
+        "404.html",
+        "404.html",
     ));
-
-    let not_found = base_context(&site, simple_page(ctx, "Page not found", "404", "404.html"));
-    pages.push(("404.html".to_owned(), "404.html", not_found));
 
     let sitemap: Vec<(String, &str)> = pages
         .iter()
@@ -215,6 +138,112 @@ pub fn render_all(ctx: &Context, output: &mut Output) -> Result<usize> {
     output.add("sitemap.xml", render(ctx.tera, "sitemap.xml", &map)?)?;
     output.add(".nojekyll", "")?;
     Ok(count)
+}
+
+fn site_view<'a>(ctx: &Context<'a>) -> SiteView<'a> {
+    let latest = ctx
+        .editions
+        .first()
+        .expect("content::load finds at least one edition");
+    SiteView {
+        title: &ctx.config.title,
+        description: &ctx.config.description,
+        author: ctx.config.author.as_deref(),
+        notice: ctx.config.notice.as_deref(),
+        base_url: &ctx.urls.base_url,
+        base_path: &ctx.urls.base_path,
+        generator: format!("stateof {}", env!("CARGO_PKG_VERSION")),
+        updated: &latest.index.front.date,
+    }
+}
+
+/// Every edition's index page and chapter pages, and each edition's feed entry.
+fn edition_pages<'a>(
+    ctx: &Context<'a>,
+    site: &SiteView,
+) -> Result<(Vec<Page>, Vec<FeedEntry<'a>>)> {
+    let figures: BTreeMap<String, Figures> = ctx
+        .data
+        .iter()
+        .map(|(slug, d)| (slug.clone(), d.figures.clone()))
+        .collect();
+    let titles: BTreeMap<String, String> = ctx
+        .editions
+        .iter()
+        .map(|e| (e.slug.clone(), e.index.front.title.clone()))
+        .collect();
+    let mut pages = Vec::new();
+    let mut feed_entries = Vec::new();
+    for (i, edition) in ctx.editions.iter().enumerate() {
+        let view = edition_view(ctx, edition, i == 0);
+        let chart_html: BTreeMap<String, String> = ctx.charts[&edition.slug]
+            .iter()
+            .map(|(name, chart)| (name.clone(), chart.html.clone()))
+            .collect();
+        let md = markdown::Context {
+            edition: &edition.slug,
+            figures: &figures,
+            edition_titles: &titles,
+            charts: &chart_html,
+        };
+        let docs = std::iter::once((String::new(), &edition.index)).chain(
+            edition
+                .chapters
+                .iter()
+                .map(|c| (format!("{}/", c.slug), &c.doc)),
+        );
+        for (n, (sub, doc)) in docs.enumerate() {
+            let rendered = markdown::render(doc, &md)?;
+            let file = format!("{}/{sub}index.html", edition.slug);
+            let kind = if n == 0 { "edition" } else { "chapter" };
+            let mut context = base_context(site, page_view(ctx, doc, kind, &file));
+            context.insert("edition", &view);
+            context.insert("content", &rendered.html);
+            context.insert("toc", &toc(&rendered.headings));
+            context.insert("prev", &n.checked_sub(1).map(|p| &view.pages[p]));
+            context.insert("next", &view.pages.get(n + 1));
+            pages.push((file, "edition.html", context));
+        }
+        feed_entries.push(FeedEntry {
+            title: &edition.index.front.title,
+            date: &edition.index.front.date,
+            summary: &edition.index.front.summary,
+            url: ctx.urls.absolute(&format!("{}/", edition.slug)),
+            content: feed_content(ctx, edition, &md)?,
+        });
+    }
+    Ok((pages, feed_entries))
+}
+
+fn home_page(ctx: &Context, site: &SiteView, editions: &[EditionView]) -> Page {
+    let mut home = base_context(
+        site,
+        simple_page(ctx, &ctx.config.title, "home", "index.html"),
+    );
+    home.insert("editions", editions);
+    ("index.html".to_owned(), "home.html", home)
+}
+
+fn methodology_page(ctx: &Context, site: &SiteView, editions: &[EditionView]) -> Page {
+    let file = "methodology/index.html";
+    let mut method = base_context(site, simple_page(ctx, "Methodology", "methodology", file));
+    method.insert("editions", editions);
+    method.insert("figures", &figure_rows(ctx));
+    method.insert("registry", &registry_view(ctx.registry));
+    (file.to_owned(), "methodology.html", method)
+}
+
+/// A page with no content of its own beyond its template (the 404 page).
+fn simple(
+    ctx: &Context,
+    site: &SiteView,
+    title: &str,
+    kind: &'static str,
+    file: &str,
+    template: &'static str,
+) -> Page {
+    let context = base_context(site, simple_page(ctx, title, kind, file));
+    (file.to_owned(), template, context)
 }
 
 /// The edition's narrative for feed readers: each chart as a plain image of its SVG
