@@ -10,7 +10,7 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
 
-use crate::{output, registry, sample, site};
+use crate::{fetch, format, output, registry, sample, site};
 
 #[derive(Parser)]
 #[command(
@@ -29,6 +29,8 @@ enum Command {
     Build(BuildArgs),
     /// Generate a synthetic, deterministic Hub snapshot (for demos and benchmarks).
     Sample(SampleArgs),
+    /// Fetch a snapshot of the Hub: models, datasets and spaces as the API lists them.
+    Fetch(FetchArgs),
 }
 
 #[derive(Args)]
@@ -69,11 +71,35 @@ struct SampleArgs {
     registry: PathBuf,
 }
 
+#[derive(Args)]
+struct FetchArgs {
+    /// The snapshot folder to create (it must not exist); work in progress goes to OUT.partial.
+    #[arg(long)]
+    out: PathBuf,
+    /// What to list, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "models,datasets,spaces")]
+    kinds: Vec<fetch::Kind>,
+    /// At most this many entries of each kind.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    limit: Option<u64>,
+    /// The Hub to list [default: $HF_ENDPOINT, else https://huggingface.co]. HF_TOKEN, if
+    /// set, is sent to it as a Bearer token.
+    #[arg(long)]
+    endpoint: Option<String>,
+    /// Continue an interrupted fetch from OUT.partial (same options as the first run).
+    #[arg(long)]
+    resume: bool,
+    /// The first retry delay in milliseconds (it doubles, up to 60 s); tests shorten it.
+    #[arg(long, hide = true, default_value_t = 1000)]
+    retry_base_ms: u64,
+}
+
 /// Parses the command line and runs the command.
 pub fn run() -> Result<()> {
     match Cli::parse().command {
         Command::Build(args) => build(args),
         Command::Sample(args) => sample(args),
+        Command::Fetch(args) => fetch(args),
     }
 }
 
@@ -136,4 +162,43 @@ fn parse_snapshot(text: &str) -> Result<(String, PathBuf)> {
         }
         _ => bail!("expected EDITION=PATH, e.g. 2026-spring=snapshots/models.jsonl.zst"),
     }
+}
+
+/// `HF_ENDPOINT` and `HF_TOKEN` are read here, as the Hub's own clients read them; blank
+/// values count as unset.
+fn fetch(args: FetchArgs) -> Result<()> {
+    let start = Instant::now();
+    let endpoint = args
+        .endpoint
+        .or_else(|| {
+            std::env::var("HF_ENDPOINT")
+                .ok()
+                .filter(|e| !e.trim().is_empty())
+        })
+        .unwrap_or_else(|| fetch::DEFAULT_ENDPOINT.to_owned());
+    let token = fetch::Token::new(std::env::var("HF_TOKEN").ok());
+    let retry = fetch::RetryPolicy {
+        base: std::time::Duration::from_millis(args.retry_base_ms),
+        ..fetch::RetryPolicy::default()
+    };
+    let hub = fetch::Hub::new(&endpoint, token, retry)?;
+    let options = fetch::Options {
+        out: args.out,
+        kinds: args.kinds,
+        limit: args.limit,
+        resume: args.resume,
+        bar: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+    };
+    let summary = fetch::run(&hub, &options)?;
+    let rows: Vec<String> = (summary.rows.iter())
+        .map(|&(kind, rows)| format!("{} {}", format::thousands(rows as f64), kind.name()))
+        .collect();
+    eprintln!(
+        "fetched {} from {} into `{}` ({:.1} s)",
+        rows.join(", "),
+        summary.manifest.endpoint,
+        summary.out.display(),
+        start.elapsed().as_secs_f64()
+    );
+    Ok(())
 }

@@ -3,7 +3,9 @@
 
 mod demo;
 mod errors;
+mod fetch;
 mod links;
+mod mock_hub;
 mod tiny;
 
 use std::path::{Path, PathBuf};

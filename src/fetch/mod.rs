@@ -1,0 +1,307 @@
+//! `stateof fetch`: lists models, datasets and spaces from the Hub API into a snapshot.
+//!
+//! The only module that touches the network. For each kind it asks
+//! `GET {endpoint}/api/{kind}?limit=1000&expand[]=…` and follows the `Link: <…>;
+//! rel="next"` cursors to the last page, writing every entry as one JSON line exactly as
+//! the API returned it. The result is a folder with `<kind>.jsonl.zst` files and a
+//! `manifest.json` (endpoint, query, fetched_at, rows, sha256, tool version) that
+//! `snapshot::load` verifies. The folder appears whole or not at all: work happens in
+//! `OUT.partial/`, which an interrupted fetch (Ctrl-C, lost network, retries run out)
+//! leaves behind for `--resume` to continue from its last complete page (see `store`).
+//!
+//! The listing is walked in the API's default order (by id), which stays stable while
+//! the Hub changes; no `sort` is asked for, because cursors over a changing sort key can
+//! skip or repeat entries. `client` owns HTTP and the retry policy, `page` the parsing
+//! of one response, `store` the files, `progress` the terminal output. This module only
+//! plans the requests and runs the steps in order. It does not read snapshots back
+//! (that is `snapshot`).
+
+mod client;
+mod page;
+mod progress;
+mod store;
+
+use std::path::PathBuf;
+use std::time::SystemTime;
+
+use anyhow::{bail, Context, Result};
+use reqwest::Url;
+use serde::{Deserialize, Serialize};
+
+use crate::format::thousands;
+
+use client::Jitter;
+pub use client::{Hub, RetryPolicy, Token};
+pub use store::{partial_dir, FetchManifest};
+
+/// The public Hub, used when neither `--endpoint` nor `HF_ENDPOINT` names another.
+pub const DEFAULT_ENDPOINT: &str = "https://huggingface.co";
+
+/// The largest page the Hub serves.
+pub const PAGE_SIZE: u64 = 1000;
+
+/// What to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Models,
+    Datasets,
+    Spaces,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 3] = [Kind::Models, Kind::Datasets, Kind::Spaces];
+
+    /// `models`, `datasets` or `spaces`: the API path's last part and the file's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Models => "models",
+            Kind::Datasets => "datasets",
+            Kind::Spaces => "spaces",
+        }
+    }
+
+    /// The `expand[]` fields asked for: what the metrics use and what later editions may
+    /// want (downloads over all time, gating), without the heavy ones (card data,
+    /// file lists, configs). Each kind accepts only its own list; an unknown name is a
+    /// 400 from the Hub.
+    pub fn expand(self) -> &'static [&'static str] {
+        match self {
+            Kind::Models => &[
+                "author",
+                "downloads",
+                "downloadsAllTime",
+                "likes",
+                "trendingScore",
+                "createdAt",
+                "lastModified",
+                "pipeline_tag",
+                "library_name",
+                "tags",
+                "gated",
+                "private",
+            ],
+            Kind::Datasets => &[
+                "author",
+                "downloads",
+                "downloadsAllTime",
+                "likes",
+                "trendingScore",
+                "createdAt",
+                "lastModified",
+                "tags",
+                "gated",
+                "private",
+            ],
+            Kind::Spaces => &[
+                "author",
+                "likes",
+                "trendingScore",
+                "createdAt",
+                "lastModified",
+                "sdk",
+                "tags",
+                "private",
+            ],
+        }
+    }
+
+    /// The first page's path and query, e.g. `/api/models?limit=1000&expand[]=author&…`.
+    pub fn query(self, limit: Option<u64>) -> String {
+        let page = limit.map_or(PAGE_SIZE, |l| l.clamp(1, PAGE_SIZE));
+        let mut query = format!("/api/{}?limit={page}", self.name());
+        for field in self.expand() {
+            query.push_str("&expand[]=");
+            query.push_str(field);
+        }
+        query
+    }
+}
+
+impl std::str::FromStr for Kind {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Kind, String> {
+        Kind::ALL
+            .into_iter()
+            .find(|kind| kind.name() == text.trim())
+            .ok_or_else(|| format!("unknown kind `{text}`: expected models, datasets or spaces"))
+    }
+}
+
+/// What to fetch and where to put it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    /// The snapshot folder to create; it must not exist.
+    pub out: PathBuf,
+    pub kinds: Vec<Kind>,
+    /// At most this many entries per kind.
+    pub limit: Option<u64>,
+    /// Continue the unfinished fetch in `OUT.partial` instead of starting one.
+    pub resume: bool,
+    /// Draw a live progress bar (on a terminal) instead of log lines.
+    pub bar: bool,
+}
+
+/// What a finished fetch wrote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    pub out: PathBuf,
+    /// Entries fetched of each kind, in the order fetched.
+    pub rows: Vec<(Kind, u64)>,
+    pub manifest: FetchManifest,
+}
+
+/// Fetches the listings `options` names from `hub` into a new snapshot folder.
+pub fn run(hub: &Hub, options: &Options) -> Result<Summary> {
+    let mut partial = if options.resume {
+        let partial = store::resume(&options.out)?;
+        check_same_fetch(&partial.state, hub, options)?;
+        partial
+    } else {
+        store::create(&options.out, plan(hub, options)?)?
+    };
+    for index in 0..partial.state.kinds.len() {
+        list(hub, &mut partial, index, options).with_context(|| {
+            let kind = &partial.state.kinds[index];
+            format!(
+                "fetching {} stopped after {} entries; `{}` keeps them: run the same command with --resume to continue",
+                kind.kind.name(),
+                thousands(kind.rows as f64),
+                partial.dir().display()
+            )
+        })?;
+    }
+    let rows = partial
+        .state
+        .kinds
+        .iter()
+        .map(|k| (k.kind, k.rows))
+        .collect();
+    let manifest = partial.finish()?;
+    Ok(Summary {
+        out: options.out.clone(),
+        rows,
+        manifest,
+    })
+}
+
+/// The state a new fetch starts from: each kind's first page.
+fn plan(hub: &Hub, options: &Options) -> Result<store::State> {
+    if options.kinds.is_empty() {
+        bail!("no kinds to fetch: name at least one of models, datasets, spaces");
+    }
+    for (i, kind) in options.kinds.iter().enumerate() {
+        if options.kinds[..i].contains(kind) {
+            bail!("{} is listed twice in the kinds to fetch", kind.name());
+        }
+    }
+    if options.limit == Some(0) {
+        bail!("--limit must be at least 1");
+    }
+    let kinds = options
+        .kinds
+        .iter()
+        .map(|&kind| {
+            let query = kind.query(options.limit);
+            let first = hub.url(&query)?;
+            Ok(store::KindState {
+                kind,
+                query,
+                next: Some(first.into()),
+                rows: 0,
+                bytes: 0,
+                pages: 0,
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok(store::State {
+        endpoint: hub.endpoint().to_owned(),
+        started_at: store::rfc3339(SystemTime::now()),
+        limit: options.limit,
+        kinds,
+    })
+}
+
+/// A resumed fetch must be the one that was started: same endpoint, kinds and limit.
+fn check_same_fetch(state: &store::State, hub: &Hub, options: &Options) -> Result<()> {
+    let kinds: Vec<Kind> = state.kinds.iter().map(|k| k.kind).collect();
+    if state.endpoint != hub.endpoint() || kinds != options.kinds || state.limit != options.limit {
+        let names: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
+        let limit = state
+            .limit
+            .map(|l| format!(" --limit {l}"))
+            .unwrap_or_default();
+        bail!(
+            "the unfinished fetch was started with --endpoint {} --kinds {}{limit}: resume it with the same options, or remove its folder to start over",
+            state.endpoint,
+            names.join(",")
+        );
+    }
+    Ok(())
+}
+
+/// Follows kind number `index`'s cursors from its next page to the last (or to the
+/// limit), appending each page to the partial folder.
+fn list(hub: &Hub, partial: &mut store::Partial, index: usize, options: &Options) -> Result<()> {
+    let kind = &partial.state.kinds[index];
+    let mut meter = progress::Meter::start(kind.kind.name(), kind.rows, kind.pages, options.bar);
+    let mut jitter = Jitter::from_clock();
+    while let Some(next) = partial.state.kinds[index].next.clone() {
+        let url = Url::parse(&next).with_context(|| format!("invalid next-page URL `{next}`"))?;
+        let page = client::get_page(hub, &url, &mut jitter, &mut |note| meter.note(note))?;
+        let mut entries = page.entries;
+        let mut next = page.next.map(String::from);
+        if next.as_deref() == Some(url.as_str()) {
+            bail!("the next-page link of {url} points to the page itself");
+        }
+        let rows = partial.state.kinds[index].rows;
+        if let Some(limit) = options.limit {
+            let room = limit.saturating_sub(rows);
+            if entries.len() as u64 >= room {
+                entries.truncate(room as usize);
+                next = None;
+            }
+        }
+        partial.append(index, &entries, next)?;
+        let kind = &partial.state.kinds[index];
+        meter.page(kind.rows, kind.pages);
+    }
+    meter.finish();
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_ask_for_full_pages_and_the_expanded_fields() {
+        assert_eq!(
+            Kind::Spaces.query(None),
+            "/api/spaces?limit=1000&expand[]=author&expand[]=likes&expand[]=trendingScore&expand[]=createdAt&expand[]=lastModified&expand[]=sdk&expand[]=tags&expand[]=private"
+        );
+        assert!(Kind::Models
+            .query(Some(250))
+            .starts_with("/api/models?limit=250&"));
+        assert!(Kind::Models
+            .query(Some(5000))
+            .starts_with("/api/models?limit=1000&"));
+        for field in [
+            "downloads",
+            "pipeline_tag",
+            "library_name",
+            "tags",
+            "createdAt",
+        ] {
+            assert!(Kind::Models.expand().contains(&field), "{field}");
+        }
+    }
+
+    #[test]
+    fn kinds_parse_from_their_names() {
+        assert_eq!("datasets".parse::<Kind>(), Ok(Kind::Datasets));
+        let err = "model".parse::<Kind>().unwrap_err();
+        assert!(err.contains("models, datasets or spaces"), "{err}");
+    }
+}
