@@ -366,7 +366,8 @@ impl Metric {
 }
 
 impl ChartKind {
-    fn name(self) -> &'static str {
+    /// The kind's name as written in the config.
+    pub fn name(self) -> &'static str {
         match self {
             ChartKind::Bar => "bar",
             ChartKind::GroupedBar => "grouped-bar",

@@ -77,7 +77,7 @@ struct Drawing {
 /// Renders one chart as a standalone SVG document.
 pub fn render(input: &ChartInput) -> Result<String> {
     let drawing = draw(input)
-        .with_context(|| format!("chart `{}` ({})", input.name, kind_name(input.def.kind)))?;
+        .with_context(|| format!("chart `{}` ({})", input.name, input.def.kind.name()))?;
     document(input, &drawing)
 }
 
@@ -130,17 +130,6 @@ fn series<'a>(figure: &'a Figure, name: &str, edition: Option<&str>) -> Result<&
     anyhow::bail!("figure `{name}`{of} is {what}, but a chart draws a series")
 }
 
-fn kind_name(kind: ChartKind) -> &'static str {
-    match kind {
-        ChartKind::Bar => "bar",
-        ChartKind::GroupedBar => "grouped-bar",
-        ChartKind::Line => "line",
-        ChartKind::Area => "area",
-        ChartKind::Histogram => "histogram",
-        ChartKind::Lorenz => "lorenz",
-    }
-}
-
 /// A chart with no data says so rather than drawing empty axes.
 fn empty(kind: ChartKind, width: Width) -> Drawing {
     let mut out = svg::Svg::new();
@@ -185,7 +174,7 @@ fn document(input: &ChartInput, drawing: &Drawing) -> Result<String> {
          <desc id=\"{id}-desc\">{desc}</desc>\n\
          <style>{style}</style>\n\
          {body}</svg>\n",
-        kind = kind_name(input.def.kind),
+        kind = input.def.kind.name(),
         w = svg::num(width),
         h = svg::num(height),
         font = theme::FONT_STACK,

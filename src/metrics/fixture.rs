@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::config::FigureDef;
+use crate::config::{FigureDef, Filter, Key};
 use crate::registry::{self, Registry};
 use crate::snapshot::{Derivative, Models};
 
@@ -143,4 +143,13 @@ pub fn figure_defs(text: &str) -> BTreeMap<String, FigureDef> {
     crate::config::parse(&text)
         .expect("valid figure definitions")
         .figures
+}
+
+/// A filter keeping rows whose `key` is one of `is` (or none of them, with `not`).
+pub fn filter(key: Key, is: &[&str], not: bool) -> Filter {
+    Filter {
+        key,
+        is: is.iter().map(|s| s.to_string()).collect(),
+        not,
+    }
 }

@@ -227,15 +227,7 @@ pub fn keep(rows: &Rows, filter: Option<&Filter>) -> Result<Vec<bool>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::metrics::fixture::{registry, sample};
-
-    fn filter(key: Key, is: &[&str], not: bool) -> Filter {
-        Filter {
-            key,
-            is: is.iter().map(|s| s.to_string()).collect(),
-            not,
-        }
-    }
+    use crate::metrics::fixture::{filter, registry, sample};
 
     #[test]
     fn groups_by_registry_country_with_sentinels() {

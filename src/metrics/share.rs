@@ -101,18 +101,10 @@ pub fn hhi_by(rows: &Rows, key: Key, weight: Weight) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::metrics::fixture::{registry, sample};
+    use crate::metrics::fixture::{filter, registry, sample};
 
     fn pairs(points: &[Point]) -> Vec<(&str, f64)> {
         points.iter().map(|p| (p.label.as_str(), p.value)).collect()
-    }
-
-    fn filter(key: Key, is: &[&str], not: bool) -> Filter {
-        Filter {
-            key,
-            is: is.iter().map(|s| s.to_string()).collect(),
-            not,
-        }
     }
 
     #[test]
