@@ -50,6 +50,10 @@ struct BuildArgs {
     /// Print how long each build step took.
     #[arg(long, short)]
     verbose: bool,
+    /// Compute every figure from the snapshots, neither reading nor writing the
+    /// figure cache (ROOT/.stateof-cache).
+    #[arg(long)]
+    no_cache: bool,
 }
 
 #[derive(Args)]
@@ -116,6 +120,7 @@ fn build(args: BuildArgs) -> Result<()> {
         root,
         base_url: args.base_url,
         snapshots: args.snapshots.into_iter().collect::<BTreeMap<_, _>>(),
+        cache: !args.no_cache,
     };
     let (site, summary) = site::build(&options)?;
     output::write(&site, &options.output)?;

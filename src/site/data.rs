@@ -1,11 +1,14 @@
-//! The data step of a build: each edition's snapshot loaded and its figures computed.
+//! The data step of a build: each edition's snapshot loaded and its figures computed,
+//! or both taken from the cache (`cache`) when nothing they depend on has changed.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use anyhow::{bail, Context, Result};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
+use super::cache::{self, Cache};
 use crate::config::{Config, FigureDef, Format, Key, Metric, Weight};
 use crate::content::{line_of_key, Edition};
 use crate::figures::Figures;
@@ -13,7 +16,7 @@ use crate::registry::{Registry, UNATTRIBUTED};
 use crate::{metrics, snapshot, suggest};
 
 /// What a build knows about one edition's data.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EditionData {
     pub figures: Figures,
     pub snapshot: SnapshotInfo,
@@ -21,7 +24,7 @@ pub struct EditionData {
     pub coverage: Coverage,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SnapshotInfo {
     /// The snapshot file as given (relative to the project root when it is inside it).
     pub file: String,
@@ -32,7 +35,7 @@ pub struct SnapshotInfo {
     pub synthetic: bool,
 }
 
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Coverage {
     pub models: f64,
     pub downloads: f64,
@@ -70,44 +73,21 @@ pub fn snapshot_paths(
     Ok(paths)
 }
 
-/// Loads every edition's snapshot and computes its figures, then growth between editions.
+/// Each edition's data, from the cache or from its snapshot, then growth between
+/// editions (always recomputed: it is cheap, and depends on two editions).
 pub fn compute(
     root: &Path,
     config: &Config,
     registry: &Registry,
     editions: &[Edition],
     paths: &BTreeMap<String, PathBuf>,
+    cache: &mut Cache,
 ) -> Result<BTreeMap<String, EditionData>> {
     let mut data = BTreeMap::new();
     for edition in editions {
         let path = &paths[&edition.slug];
-        let snap = snapshot::load(path).with_context(|| {
-            format!(
-                "{}:{}: cannot read the snapshot of edition `{}`",
-                edition.index.path.display(),
-                line_of_key(&edition.index.path, "snapshot"),
-                edition.slug
-            )
-        })?;
-        let figures = metrics::compute(&config.figures, &snap, registry, &edition.slug)?;
-        let coverage = coverage(&snap, registry, &edition.slug)?;
-        let manifest = snap.manifest.as_ref();
-        let info = SnapshotInfo {
-            file: display_path(root, path),
-            sha256: snap.sha256.clone(),
-            rows: snap.models.len() as u64,
-            date: manifest.map(|m| m.date.clone()),
-            source: manifest.map(|m| m.source.clone()),
-            synthetic: manifest.is_some_and(|m| m.synthetic),
-        };
-        data.insert(
-            edition.slug.clone(),
-            EditionData {
-                figures,
-                snapshot: info,
-                coverage,
-            },
-        );
+        let this = edition_data(root, config, registry, edition, path, cache)?;
+        data.insert(edition.slug.clone(), this);
     }
     // Oldest first, so that an edition's growth figures see its predecessor complete.
     for edition in editions.iter().rev() {
@@ -122,6 +102,114 @@ pub fn compute(
         metrics::resolve_growth(&config.figures, &mut this.figures, &edition.slug, previous)?;
     }
     Ok(data)
+}
+
+/// What an edition's data is computed from, hashed into its cache key.
+#[derive(Serialize)]
+struct Inputs<'a> {
+    edition: &'a str,
+    file: &'a str,
+    snapshot_sha256: &'a str,
+    /// The manifest beside the snapshot (its date and source show in the figures).
+    manifest_sha256: Option<String>,
+    figures: &'a BTreeMap<String, FigureDef>,
+    registry: &'a Registry,
+}
+
+/// One edition's data before growth: from the cache when its inputs are unchanged,
+/// else computed from its snapshot and stored.
+fn edition_data(
+    root: &Path,
+    config: &Config,
+    registry: &Registry,
+    edition: &Edition,
+    path: &Path,
+    cache: &mut Cache,
+) -> Result<EditionData> {
+    let file = display_path(root, path);
+    let manifest = std::fs::read(path.with_file_name(snapshot::MANIFEST));
+    let key = |sha256: &str| {
+        cache::Key::of(&Inputs {
+            edition: &edition.slug,
+            file: &file,
+            snapshot_sha256: sha256,
+            manifest_sha256: manifest.as_ref().ok().map(|m| snapshot::sha256_hex(m)),
+            figures: &config.figures,
+            registry,
+        })
+    };
+    if let Some(sha256) = cache.snapshot_sha256(path) {
+        if let Some(data) = cache.get(&key(&sha256)) {
+            return Ok(data);
+        }
+    }
+
+    let read_at = SystemTime::now();
+    let snap = snapshot::load(path).with_context(|| {
+        format!(
+            "{}:{}: cannot read the snapshot of edition `{}`",
+            edition.index.path.display(),
+            line_of_key(&edition.index.path, "snapshot"),
+            edition.slug
+        )
+    })?;
+    cache.remember_snapshot(path, &snap.sha256, read_at);
+    let (figures, coverage) =
+        figures_and_coverage(&config.figures, &snap, registry, &edition.slug)?;
+    let manifest = snap.manifest.as_ref();
+    let data = EditionData {
+        figures,
+        snapshot: SnapshotInfo {
+            file: file.clone(),
+            sha256: snap.sha256.clone(),
+            rows: snap.models.len() as u64,
+            date: manifest.map(|m| m.date.clone()),
+            source: manifest.map(|m| m.source.clone()),
+            synthetic: manifest.is_some_and(|m| m.synthetic),
+        },
+        coverage,
+    };
+    cache.put(&key(&snap.sha256), &data);
+    Ok(data)
+}
+
+/// The figures of `defs` and the registry's coverage, on every core: the definitions
+/// are dealt out to threads in name order, and the coverage computed meanwhile. The
+/// result does not depend on how they were dealt: each figure is computed alone.
+fn figures_and_coverage(
+    defs: &BTreeMap<String, FigureDef>,
+    snap: &snapshot::Snapshot,
+    registry: &Registry,
+    edition: &str,
+) -> Result<(Figures, Coverage)> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let count = threads.clamp(1, defs.len().max(1));
+    let mut hands = vec![BTreeMap::new(); count];
+    for (i, (name, def)) in defs.iter().enumerate() {
+        hands[i % count].insert(name.clone(), def.clone());
+    }
+    let (parts, coverage) = std::thread::scope(|scope| {
+        let threads: Vec<_> = hands
+            .iter()
+            .map(|hand| scope.spawn(|| metrics::compute(hand, snap, registry, edition)))
+            .collect();
+        let coverage = coverage(snap, registry, edition);
+        let parts: Vec<Result<Figures>> = threads
+            .into_iter()
+            .map(|t| t.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect();
+        (parts, coverage)
+    });
+    let mut figures = Figures::new();
+    for part in parts {
+        match part {
+            Ok(part) => figures.extend(part),
+            // Computed again in one pass, to report the first failing figure by name,
+            // as a single pass would.
+            Err(_) => return Ok((metrics::compute(defs, snap, registry, edition)?, coverage?)),
+        }
+    }
+    Ok((figures, coverage?))
 }
 
 /// The registry's coverage, computed with the same metrics as any figure.

@@ -1,9 +1,11 @@
 //! The site: every page, chart, data file, feed and asset of a report, built in memory.
 //!
 //! `build` reads as the list of steps it takes; each step is a function in a submodule
-//! over plain data. Nothing here writes to disk: the result is an `Output` map that
-//! `output::write` puts in place (or a preview server serves).
+//! over plain data. Nothing here writes the site to disk: the result is an `Output` map
+//! that `output::write` puts in place (or a preview server serves). The one file
+//! written here is the figure cache (`cache`), an optimisation that can be turned off.
 
+pub mod cache;
 mod charts;
 mod data;
 mod downloads;
@@ -18,6 +20,7 @@ use anyhow::{Context, Result};
 
 use crate::output::Output;
 use crate::{config, content, registry};
+use cache::Cache;
 
 pub use data::EditionData;
 pub use urls::Urls;
@@ -33,6 +36,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Edition slug → snapshot file, overriding the edition's front matter.
     pub snapshots: BTreeMap<String, PathBuf>,
+    /// Reuse and store computed figures in `ROOT/.stateof-cache` (see `cache`).
+    pub cache: bool,
 }
 
 /// Counts for the summary line a build prints.
@@ -63,7 +68,12 @@ pub fn build(options: &BuildOptions) -> Result<(Output, Summary)> {
 
     let urls = Urls::new(options.base_url.as_deref().unwrap_or(&config.base_url))?;
     let snapshots = data::snapshot_paths(root, &editions, &options.snapshots)?;
-    let data = data::compute(root, &config, &registry, &editions, &snapshots)?;
+    let mut cache = if options.cache {
+        Cache::open(root)
+    } else {
+        Cache::disabled()
+    };
+    let data = data::compute(root, &config, &registry, &editions, &snapshots, &mut cache)?;
     timer.step("compute figures");
 
     let tera = load_templates(root)?;

@@ -97,6 +97,9 @@ struct FigureRow<'a> {
 /// One page to render: output file, template, template context.
 type Page = (String, &'static str, tera::Context);
 
+/// One rendered page: output file, HTML.
+type Rendered = (String, String);
+
 /// Renders every page into `output`; returns how many HTML pages there are.
 pub fn render_all(ctx: &Context, output: &mut Output) -> Result<usize> {
     let site = site_view(ctx);
@@ -106,26 +109,25 @@ pub fn render_all(ctx: &Context, output: &mut Output) -> Result<usize> {
         .enumerate()
         .map(|(i, e)| edition_view(ctx, e, i == 0))
         .collect();
-    let (mut pages, feed_entries) = edition_pages(ctx, &site)?;
-    pages.push(home_page(ctx, &site, &editions));
-    pages.push(methodology_page(ctx, &site, &editions));
-    pages.push(simple(
-        ctx,
-        &site,
-        "Page not found",
-        "404",
-        "404.html",
-        "404.html",
-    ));
-
-    let sitemap: Vec<(String, &str)> = pages
-        .iter()
-        .filter(|(file, _, _)| file != "404.html")
-        .map(|(file, _, _)| (ctx.urls.absolute(&page_path(file)), site.updated))
-        .collect();
-    let count = pages.len();
+    let (mut rendered, feed_entries) = edition_pages(ctx, &site)?;
+    let pages = [
+        home_page(ctx, &site, &editions),
+        methodology_page(ctx, &site, &editions),
+        simple(ctx, &site, "Page not found", "404", "404.html", "404.html"),
+    ];
     for (file, template, context) in pages {
-        output.add(file, render(ctx.tera, template, &context)?)?;
+        let html = render(ctx.tera, template, &context)?;
+        rendered.push((file, html));
+    }
+
+    let sitemap: Vec<(String, &str)> = rendered
+        .iter()
+        .filter(|(file, _)| file != "404.html")
+        .map(|(file, _)| (ctx.urls.absolute(&page_path(file)), site.updated))
+        .collect();
+    let count = rendered.len();
+    for (file, html) in rendered {
+        output.add(file, html)?;
     }
 
     let mut feed = tera::Context::new();
@@ -157,11 +159,11 @@ fn site_view<'a>(ctx: &Context<'a>) -> SiteView<'a> {
     }
 }
 
-/// Every edition's index page and chapter pages, and each edition's feed entry.
+/// Every edition's index page and chapter pages, rendered, and each edition's feed entry.
 fn edition_pages<'a>(
     ctx: &Context<'a>,
     site: &SiteView,
-) -> Result<(Vec<Page>, Vec<FeedEntry<'a>>)> {
+) -> Result<(Vec<Rendered>, Vec<FeedEntry<'a>>)> {
     let figures: BTreeMap<String, Figures> = ctx
         .data
         .iter()
@@ -186,24 +188,15 @@ fn edition_pages<'a>(
             edition_titles: &titles,
             charts: &chart_html,
         };
-        let docs = std::iter::once((String::new(), &edition.index)).chain(
-            edition
-                .chapters
-                .iter()
-                .map(|c| (format!("{}/", c.slug), &c.doc)),
-        );
-        for (n, (sub, doc)) in docs.enumerate() {
-            let rendered = markdown::render(doc, &md)?;
-            let file = format!("{}/{sub}index.html", edition.slug);
-            let kind = if n == 0 { "edition" } else { "chapter" };
-            let mut context = base_context(site, page_view(ctx, doc, kind, &file));
-            context.insert("edition", &view);
-            context.insert("content", &rendered.html);
-            context.insert("toc", &toc(&rendered.headings));
-            context.insert("prev", &n.checked_sub(1).map(|p| &view.pages[p]));
-            context.insert("next", &view.pages.get(n + 1));
-            pages.push((file, "edition.html", context));
-        }
+        let docs: Vec<(String, &Document)> = std::iter::once((String::new(), &edition.index))
+            .chain(
+                edition
+                    .chapters
+                    .iter()
+                    .map(|c| (format!("{}/", c.slug), &c.doc)),
+            )
+            .collect();
+        pages.extend(render_docs(ctx, site, &view, &md, &docs)?);
         feed_entries.push(FeedEntry {
             title: &edition.index.front.title,
             date: &edition.index.front.date,
@@ -213,6 +206,61 @@ fn edition_pages<'a>(
         });
     }
     Ok((pages, feed_entries))
+}
+
+/// Renders an edition's documents (index first, then chapters) to (file, HTML), on
+/// every core: each thread takes a run of documents and keeps one template context,
+/// in which only what differs from page to page is replaced. (A context per page
+/// would copy the edition's chapter list into every page: quadratic in chapters.)
+/// Pages come out in document order, and the first error is the first failing page's.
+fn render_docs(
+    ctx: &Context,
+    site: &SiteView,
+    view: &EditionView,
+    md: &markdown::Context,
+    docs: &[(String, &Document)],
+) -> Result<Vec<Rendered>> {
+    let render_run = |first: usize, run: &[(String, &Document)]| -> Result<Vec<Rendered>> {
+        let mut context = tera::Context::new();
+        context.insert("site", site);
+        context.insert("edition", view);
+        let mut pages = Vec::with_capacity(run.len());
+        for (offset, (sub, doc)) in run.iter().enumerate() {
+            let n = first + offset;
+            let rendered = markdown::render(doc, md)?;
+            let file = format!("{}/{sub}index.html", view.slug);
+            let kind = if n == 0 { "edition" } else { "chapter" };
+            context.insert("page", &page_view(ctx, doc, kind, &file));
+            context.insert("content", &rendered.html);
+            context.insert("toc", &toc(&rendered.headings));
+            context.insert("prev", &n.checked_sub(1).map(|p| &view.pages[p]));
+            context.insert("next", &view.pages.get(n + 1));
+            let html = render(ctx.tera, "edition.html", &context)?;
+            pages.push((file, html));
+        }
+        Ok(pages)
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let run_len = docs.len().div_ceil(threads).max(8);
+    if docs.len() <= run_len {
+        return render_run(0, docs);
+    }
+    let runs: Vec<Result<Vec<Rendered>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = docs
+            .chunks(run_len)
+            .enumerate()
+            .map(|(i, run)| scope.spawn(move || render_run(i * run_len, run)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    let mut pages = Vec::with_capacity(docs.len());
+    for run in runs {
+        pages.extend(run?);
+    }
+    Ok(pages)
 }
 
 fn home_page(ctx: &Context, site: &SiteView, editions: &[EditionView]) -> Page {

@@ -4,12 +4,17 @@
 //! line, exactly as the Hub API returned it, and usually a `manifest.json` beside it
 //! (source, date, rows, sha256). Reading keeps only the fields the metrics need, interns
 //! repeated strings (authors, tags), ignores unknown fields, and stops at the first
-//! malformed line with the file and line number. This module owns the data types; it
-//! does not compute anything from them (that is `metrics`).
+//! malformed line with the file and line number. A file is read once, on every core:
+//! `read` opens, decompresses and checks it, `chunks` parses it in parallel with the
+//! result of a line-by-line reader, `row` and `scan` read one line. This module owns
+//! the data types; it does not compute anything from them (that is `metrics`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::hash::BuildHasher;
 use std::path::PathBuf;
 
+use hashbrown::{DefaultHashBuilder, HashTable};
 use serde::{Deserialize, Serialize};
 
 /// An interned string: an index into `Strings`. `Sym::NONE` stands for an absent value.
@@ -24,19 +29,104 @@ impl Sym {
     }
 }
 
-/// An interner: each distinct string stored once. Index 0 is the empty string (`Sym::NONE`).
-#[derive(Debug, Clone)]
+/// An interner: each distinct string stored once. `Sym::NONE` is the empty string.
+///
+/// `intern` finds a string already stored and gives it the same symbol; `push` stores a
+/// string without looking for it, for values that are unique per row anyway (model ids),
+/// where a lookup would only cost time. So within a column filled by `intern`, equal
+/// strings have equal symbols; a pushed string may share its text with another symbol.
+/// Pushed strings live apart from interned ones, which keeps the interned ones (the
+/// ones looked up) close together in memory.
+#[derive(Clone)]
 pub struct Strings {
-    names: Vec<Box<str>>,
-    index: HashMap<Box<str>, Sym>,
+    interned: Arena,
+    pushed: Arena,
+    /// Interned symbols, found by their string's hash.
+    index: HashTable<Slot>,
+    hasher: DefaultHashBuilder,
 }
+
+/// An interned string in the index: where its text is, so that a lookup reads the
+/// text without first reading `Arena::ends`.
+#[derive(Clone, Copy)]
+struct Slot {
+    sym: Sym,
+    len: u32,
+    start: usize,
+}
+
+/// Strings back to back: string `i` is `text[ends[i - 1]..ends[i]]`; `ends[0] = 0`.
+#[derive(Clone)]
+struct Arena {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl Arena {
+    fn new() -> Arena {
+        Arena {
+            text: String::new(),
+            ends: vec![0],
+        }
+    }
+
+    fn clear(&mut self) {
+        self.text.clear();
+        self.ends.truncate(1);
+    }
+
+    /// String `i`, 1-based.
+    fn get(&self, i: usize) -> &str {
+        &self.text[self.ends[i - 1]..self.ends[i]]
+    }
+
+    /// Adds `s`; returns its 1-based number.
+    fn add(&mut self, s: &str) -> u32 {
+        self.text.push_str(s);
+        self.ends.push(self.text.len());
+        self.last()
+    }
+
+    /// Adds every string of `other`; returns how many there were before.
+    fn append(&mut self, other: &Arena) -> u32 {
+        let before = self.last();
+        let shift = self.text.len();
+        self.text.push_str(&other.text);
+        self.ends
+            .extend(other.ends[1..].iter().map(|end| end + shift));
+        self.last();
+        before
+    }
+
+    /// The number of the last string.
+    fn last(&self) -> u32 {
+        u32::try_from(self.ends.len() - 1)
+            .ok()
+            .filter(|&i| i & PUSHED == 0)
+            .expect("a snapshot holds fewer than 2^31 strings")
+    }
+}
+
+/// The bit that marks a pushed symbol.
+const PUSHED: u32 = 1 << 31;
 
 impl Default for Strings {
     fn default() -> Self {
         Strings {
-            names: vec!["".into()],
-            index: HashMap::new(),
+            interned: Arena::new(),
+            pushed: Arena::new(),
+            index: HashTable::new(),
+            hasher: DefaultHashBuilder::default(),
         }
+    }
+}
+
+impl fmt::Debug for Strings {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.debug_struct("Strings")
+            .field("interned", &(self.interned.ends.len() - 1))
+            .field("pushed", &(self.pushed.ends.len() - 1))
+            .finish()
     }
 }
 
@@ -46,26 +136,73 @@ impl Strings {
         if s.is_empty() {
             return Sym::NONE;
         }
-        if let Some(&sym) = self.index.get(s) {
-            return sym;
+        let hash = self.hasher.hash_one(s);
+        let text = &self.interned.text;
+        let same = |slot: &Slot| text.get(slot.start..slot.start + slot.len as usize) == Some(s);
+        if let Some(slot) = self.index.find(hash, same) {
+            return slot.sym;
         }
-        let sym = Sym(self.names.len() as u32);
-        self.names.push(s.into());
-        self.index.insert(s.into(), sym);
+        let start = self.interned.text.len();
+        let sym = Sym(self.interned.add(s));
+        let slot = Slot {
+            sym,
+            len: s.len() as u32,
+            start,
+        };
+        let (text, hasher) = (&self.interned.text, &self.hasher);
+        self.index.insert_unique(hash, slot, |slot| {
+            hasher.hash_one(&text[slot.start..slot.start + slot.len as usize])
+        });
         sym
+    }
+
+    /// Stores `s` as a new symbol without looking for it (see the type's notes).
+    pub fn push(&mut self, s: &str) -> Sym {
+        if s.is_empty() {
+            return Sym::NONE;
+        }
+        Sym(self.pushed.add(s) | PUSHED)
+    }
+
+    /// Pushes every string pushed to `from`, in order, and returns the map from their
+    /// symbols there to their symbols here.
+    pub(crate) fn push_all(&mut self, from: &Strings) -> impl Fn(Sym) -> Sym {
+        let offset = self.pushed.append(&from.pushed);
+        move |sym| {
+            if sym.is_none() {
+                sym
+            } else {
+                Sym(sym.0 + offset)
+            }
+        }
+    }
+
+    /// Forgets every string, keeping the memory for the next ones.
+    pub(crate) fn clear(&mut self) {
+        self.interned.clear();
+        self.pushed.clear();
+        self.index.clear();
     }
 
     /// The string behind `sym` (`""` for `Sym::NONE`).
     pub fn get(&self, sym: Sym) -> &str {
-        &self.names[sym.0 as usize]
+        match sym.0 {
+            0 => "",
+            i if i & PUSHED != 0 => self.pushed.get((i & !PUSHED) as usize),
+            i => self.interned.get(i as usize),
+        }
     }
 
+    /// How many interned symbols there are, `Sym::NONE` included: every interned
+    /// symbol is below it, so a vector this long can be indexed by them. Pushed
+    /// symbols are not counted, and cannot index such a vector.
     pub fn len(&self) -> usize {
-        self.names.len()
+        self.interned.ends.len()
     }
 
+    /// True when nothing but `Sym::NONE` was interned.
     pub fn is_empty(&self) -> bool {
-        self.names.len() == 1
+        self.len() == 1
     }
 }
 
@@ -123,6 +260,31 @@ impl Models {
     pub fn is_empty(&self) -> bool {
         self.downloads.is_empty()
     }
+
+    /// Removes every row and string, keeping the memory for the next ones.
+    pub(crate) fn clear(&mut self) {
+        let Models {
+            id,
+            author,
+            downloads,
+            likes,
+            created_month,
+            pipeline_tag,
+            library_name,
+            license,
+            derivative,
+            base_model,
+            strings,
+        } = self;
+        for column in [id, author, pipeline_tag, library_name, license, base_model] {
+            column.clear();
+        }
+        downloads.clear();
+        likes.clear();
+        created_month.clear();
+        derivative.clear();
+        strings.clear();
+    }
 }
 
 /// The `manifest.json` in a snapshot's folder: where the rows came from, and each
@@ -157,6 +319,11 @@ pub struct Snapshot {
     pub sha256: String,
     pub models: Models,
 }
+mod chunks;
 mod read;
 mod row;
+mod scan;
 pub use read::{load, sha256_hex, Compression, MANIFEST};
+
+#[cfg(test)]
+mod reference_tests;

@@ -1,17 +1,19 @@
 //! Reading snapshot files into `Models` columns.
 //!
 //! The file is read once: a hashing reader under the decompressor computes the SHA-256
-//! of the stored bytes while lines stream through a `BufReader`. The `manifest.json`
-//! beside the file, when it lists the file, is checked against what was read.
+//! of the stored bytes while the text streams, in chunks, to parsers on every core
+//! (`chunks`). The `manifest.json` beside the file, when it lists the file, is checked
+//! against what was read.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use sha2::{Digest, Sha256};
 
-use super::{row, Manifest, Models, Snapshot};
+use super::chunks::{self, Plan};
+use super::{Manifest, Snapshot};
 
 /// The manifest's file name, in the snapshot's folder.
 pub const MANIFEST: &str = "manifest.json";
@@ -46,6 +48,11 @@ impl Compression {
 /// Reads the snapshot at `path` (`.jsonl`, `.jsonl.gz`, `.jsonl.zst`) and the
 /// `manifest.json` beside it, if any.
 pub fn load(path: &Path) -> Result<Snapshot> {
+    load_with(path, &Plan::default())
+}
+
+/// `load`, with the work cut up as `plan` says (tests force many small chunks).
+pub(crate) fn load_with(path: &Path, plan: &Plan) -> Result<Snapshot> {
     let compression = Compression::of(path)?;
     let manifest = read_manifest(path)?;
     let file = File::open(path)
@@ -54,32 +61,18 @@ pub fn load(path: &Path) -> Result<Snapshot> {
         inner: file,
         hasher: Sha256::new(),
     };
-    let mut models = Models::default();
-    let capacity = 1 << 18;
-    match compression {
-        Compression::None => read_rows(
-            BufReader::with_capacity(capacity, &mut hashing),
-            path,
-            &mut models,
-        )?,
+    let models = match compression {
+        Compression::None => chunks::parse(&mut hashing, path, plan)?,
         Compression::Gzip => {
-            let decoder = flate2::read::MultiGzDecoder::new(&mut hashing);
-            read_rows(
-                BufReader::with_capacity(capacity, decoder),
-                path,
-                &mut models,
-            )?
+            let mut decoder = flate2::read::MultiGzDecoder::new(&mut hashing);
+            chunks::parse(&mut decoder, path, plan)?
         }
         Compression::Zstd => {
-            let decoder = zstd::Decoder::new(&mut hashing)
+            let mut decoder = zstd::Decoder::new(&mut hashing)
                 .with_context(|| format!("failed to start reading `{}`", path.display()))?;
-            read_rows(
-                BufReader::with_capacity(capacity, decoder),
-                path,
-                &mut models,
-            )?
+            chunks::parse(&mut decoder, path, plan)?
         }
-    }
+    };
     // The decoders may stop before the end of the file; the checksum covers all of it.
     io::copy(&mut hashing, &mut io::sink())
         .with_context(|| format!("failed to read `{}`", path.display()))?;
@@ -104,31 +97,6 @@ pub fn load(path: &Path) -> Result<Snapshot> {
         sha256,
         models,
     })
-}
-
-/// Streams lines into `models`; blank lines are skipped, the first bad one is an error.
-fn read_rows(mut reader: impl BufRead, path: &Path, models: &mut Models) -> Result<()> {
-    let mut line = Vec::with_capacity(4096);
-    let mut number = 0u64;
-    loop {
-        line.clear();
-        number += 1;
-        let read = reader.read_until(b'\n', &mut line).with_context(|| {
-            format!(
-                "failed to read `{}` at line {number}: the file is truncated or corrupt",
-                path.display()
-            )
-        })?;
-        if read == 0 {
-            return Ok(());
-        }
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        if let Err(message) = row::push(models, &line) {
-            bail!("{}:{number}: {message}", path.display());
-        }
-    }
 }
 
 /// The manifest beside `path`, if there is one that lists the file.

@@ -3,7 +3,10 @@
 //! Only the fields the metrics need are parsed, as strings borrowed from the line where
 //! the JSON has no escapes; everything else in the entry is skipped. Tags are reduced
 //! while they are read (license, derivative kind, base model), so a row costs no
-//! allocation beyond the strings the interner has not seen yet.
+//! allocation beyond the strings the interner has not seen yet. Most lines are read by
+//! `scan`, a byte scanner for the plain shape of an entry; the others, and every line
+//! with an error, by serde_json through `Entry`, which is also the definition `scan`
+//! is tested against.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -12,37 +15,37 @@ use std::marker::PhantomData;
 use serde::de::{Deserializer, SeqAccess, Visitor};
 use serde::Deserialize;
 
-use super::{Derivative, Models};
+use super::{scan, Derivative, Models};
 
 /// A string borrowed from the input when it has no escapes.
-#[derive(Deserialize)]
-struct Str<'a>(#[serde(borrow)] Cow<'a, str>);
+#[derive(Debug, Default, PartialEq, Deserialize)]
+pub(super) struct Str<'a>(#[serde(borrow)] pub(super) Cow<'a, str>);
 
 /// The fields of a Hub API model entry that the metrics use.
-#[derive(Deserialize)]
-struct Entry<'a> {
+#[derive(Debug, Default, PartialEq, Deserialize)]
+pub(super) struct Entry<'a> {
     #[serde(borrow)]
-    id: Str<'a>,
+    pub(super) id: Str<'a>,
     #[serde(borrow, default)]
-    author: Option<Str<'a>>,
+    pub(super) author: Option<Str<'a>>,
     #[serde(default)]
-    downloads: Option<u64>,
+    pub(super) downloads: Option<u64>,
     #[serde(default)]
-    likes: Option<u64>,
+    pub(super) likes: Option<u64>,
     #[serde(borrow, default, rename = "createdAt")]
-    created_at: Option<Str<'a>>,
+    pub(super) created_at: Option<Str<'a>>,
     #[serde(borrow, default)]
-    pipeline_tag: Option<Str<'a>>,
+    pub(super) pipeline_tag: Option<Str<'a>>,
     #[serde(borrow, default)]
-    library_name: Option<Str<'a>>,
+    pub(super) library_name: Option<Str<'a>>,
     #[serde(borrow, default)]
-    tags: Option<Tags<'a>>,
+    pub(super) tags: Option<Tags<'a>>,
 }
 
 /// What the metrics need from an entry's `tags`.
 #[derive(Debug, Default, PartialEq)]
-struct Tags<'a> {
-    license: Option<Cow<'a, str>>,
+pub(super) struct Tags<'a> {
+    pub(super) license: Option<Cow<'a, str>>,
     derivative: Derivative,
     /// The first model named by a `base_model:<kind>:X` tag.
     kind_base: Option<Cow<'a, str>>,
@@ -51,7 +54,7 @@ struct Tags<'a> {
 }
 
 impl<'a> Tags<'a> {
-    fn add(&mut self, tag: Cow<'a, str>) {
+    pub(super) fn add(&mut self, tag: Cow<'a, str>) {
         if let Some(license) = strip(&tag, "license:") {
             self.license.get_or_insert(license);
             return;
@@ -111,7 +114,20 @@ impl<'de: 'a, 'a> Deserialize<'de> for Tags<'a> {
 /// Parses one JSON line and appends it to `models`. The error says what is wrong
 /// and at which column; the caller adds the file and line.
 pub(super) fn push(models: &mut Models, line: &[u8]) -> Result<(), String> {
-    let entry: Entry = serde_json::from_slice(line).map_err(describe)?;
+    let entry = match scan::entry(line) {
+        Some(entry) => entry,
+        None => parse(line)?,
+    };
+    add(models, entry)
+}
+
+/// The line's entry as serde_json reads it: the reference `scan` is held to.
+pub(super) fn parse(line: &[u8]) -> Result<Entry<'_>, String> {
+    serde_json::from_slice(line).map_err(describe)
+}
+
+/// Appends one entry's row to `models`.
+fn add(models: &mut Models, entry: Entry) -> Result<(), String> {
     let id = entry.id.0;
     let author = match &entry.author {
         Some(Str(author)) => author.as_ref(),
@@ -125,7 +141,8 @@ pub(super) fn push(models: &mut Models, line: &[u8]) -> Result<(), String> {
     let tags = entry.tags.unwrap_or_default();
     let strings = &mut models.strings;
     let author = strings.intern(author);
-    let id = strings.intern(&id);
+    // Ids are unique: stored, not looked up (see `Strings::push`).
+    let id = strings.push(&id);
     let pipeline_tag = intern_opt(strings, &entry.pipeline_tag);
     let library_name = intern_opt(strings, &entry.library_name);
     let license = strings.intern(tags.license.as_deref().unwrap_or(""));

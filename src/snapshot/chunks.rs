@@ -1,0 +1,310 @@
+//! Parsing a stream of JSON lines on every core, with the result of a sequential reader.
+//!
+//! Three stages run at once: a splitter reads the (decompressed) stream into large
+//! chunks cut at line ends; workers parse whole chunks, each into columns with an
+//! interner of its own; the caller's thread merges the parsed chunks in file order,
+//! re-interning each chunk's strings into the snapshot's interner. Since chunk `k`'s
+//! strings are merged after those of every earlier chunk, and in the order the chunk
+//! first saw them, every symbol gets the number a single pass over the file would have
+//! given it: the columns are the same, whatever the chunk size or thread count.
+//!
+//! Memory stays bounded: a fixed set of slots (a chunk's text, then its rows)
+//! circulates from the splitter to a worker, to the merger and back, so the
+//! decompressed text is never held whole. This module knows lines and chunks; what a
+//! line holds is `row`'s business, and files, compression and checksums are `read`'s.
+
+use std::collections::BTreeMap;
+use std::io::{self, Read};
+use std::path::Path;
+use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
+use std::sync::Mutex;
+use std::thread;
+
+use anyhow::{bail, Context, Result};
+
+use super::{row, Models, Sym};
+
+/// How the work is cut up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Plan {
+    /// Bytes of text per chunk (a chunk always ends at a line end, so it may be longer
+    /// when one line is).
+    pub chunk_bytes: usize,
+    /// Threads parsing chunks.
+    pub workers: usize,
+    /// Slots in circulation: the most chunks held at once.
+    pub slots: usize,
+}
+
+impl Default for Plan {
+    /// A worker per core, up to 8 (one merger could not keep up with more), and 4 MB
+    /// chunks, two per worker and two more in flight: at most 72 MB of text.
+    fn default() -> Self {
+        let workers = thread::available_parallelism().map_or(1, |n| n.get().min(8));
+        Plan {
+            chunk_bytes: 4 << 20,
+            workers,
+            slots: 2 * workers + 2,
+        }
+    }
+}
+
+/// The memory one chunk goes through, reused from chunk to chunk: its text, then its
+/// rows. (Fresh memory for each would cost page faults and table growth every time.)
+#[derive(Default)]
+struct Slot {
+    /// The text; only a prefix of it is the chunk's. Kept initialised, so reuse is free.
+    text: Vec<u8>,
+    /// The chunk's rows, with an interner of their own.
+    rows: Models,
+}
+
+/// A piece of the text, ending at a line end (or at the end of the text).
+struct Chunk {
+    index: usize,
+    slot: Slot,
+    /// The chunk is `slot.text[..len]`.
+    len: usize,
+}
+
+/// A chunk parsed into `slot.rows`: how many lines it had (blank ones included), or
+/// its first bad line.
+struct Parsed {
+    index: usize,
+    result: Result<u64, BadLine>,
+    slot: Slot,
+}
+
+struct BadLine {
+    /// 1-based, within the chunk.
+    line: u64,
+    message: String,
+}
+
+/// Reads every line of `reader` into columns. A bad line is an error naming
+/// `path:line`; a read error, one naming the line the text stopped at.
+pub(super) fn parse(reader: &mut (dyn Read + Send), path: &Path, plan: &Plan) -> Result<Models> {
+    let slots = plan.slots.max(2);
+    let (free_tx, free_rx) = mpsc::sync_channel::<Slot>(slots);
+    for _ in 0..slots {
+        free_tx.send(Slot::default()).expect("the receiver is here");
+    }
+    // Room for every slot: the splitter never waits to hand a chunk on.
+    let (work_tx, work_rx) = mpsc::sync_channel::<Chunk>(slots);
+    let work_rx = Mutex::new(work_rx);
+    let (done_tx, done_rx) = mpsc::channel::<Parsed>();
+    let chunk_bytes = plan.chunk_bytes.max(1);
+
+    thread::scope(|scope| {
+        let splitter = scope.spawn(move || split(reader, chunk_bytes, free_rx, work_tx));
+        for _ in 0..plan.workers.max(1) {
+            let (work_rx, done_tx) = (&work_rx, done_tx.clone());
+            scope.spawn(move || work(work_rx, done_tx));
+        }
+        drop(done_tx);
+        let merged = merge(done_rx, free_tx, path);
+        let split = splitter
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let (models, lines) = merged?;
+        split.with_context(|| {
+            format!(
+                "failed to read `{}` at line {}: the file is truncated or corrupt",
+                path.display(),
+                lines + 1
+            )
+        })?;
+        Ok(models)
+    })
+}
+
+/// The splitter: fills slots from `reader` and cuts them after their last line end;
+/// the rest of the last line starts the next chunk. Stops early, without error, when
+/// the merger has stopped (it drops its end of `free`).
+fn split(
+    reader: &mut (dyn Read + Send),
+    chunk_bytes: usize,
+    free: Receiver<Slot>,
+    work: SyncSender<Chunk>,
+) -> io::Result<()> {
+    let Ok(mut slot) = free.recv() else {
+        return Ok(());
+    };
+    let mut len = 0;
+    let mut index = 0;
+    loop {
+        let filled = fill(reader, &mut slot.text, &mut len, chunk_bytes);
+        let at_end = match filled {
+            Ok(at_end) => at_end,
+            Err(err) => {
+                // The complete lines read so far are parsed first, as a reader going
+                // line by line would have.
+                if let Some(end) = memchr::memrchr(b'\n', &slot.text[..len]) {
+                    let chunk = Chunk {
+                        index,
+                        slot,
+                        len: end + 1,
+                    };
+                    let _ = work.send(chunk);
+                }
+                return Err(err);
+            }
+        };
+        if at_end {
+            if len > 0 {
+                let _ = work.send(Chunk { index, slot, len });
+            }
+            return Ok(());
+        }
+        // A line longer than a chunk: keep reading until it ends.
+        let Some(end) = memchr::memrchr(b'\n', &slot.text[..len]) else {
+            continue;
+        };
+        let Ok(mut next) = free.recv() else {
+            return Ok(());
+        };
+        let rest = len - (end + 1);
+        if next.text.len() < rest + chunk_bytes {
+            next.text.resize(rest + chunk_bytes, 0);
+        }
+        next.text[..rest].copy_from_slice(&slot.text[end + 1..len]);
+        let chunk = Chunk {
+            index,
+            slot,
+            len: end + 1,
+        };
+        if work.send(chunk).is_err() {
+            return Ok(());
+        }
+        index += 1;
+        slot = next;
+        len = rest;
+    }
+}
+
+/// Reads until `buffer[..len]` holds at least `chunk_bytes` more than a line's worth, or
+/// the text ends (then returns true).
+fn fill(
+    reader: &mut (dyn Read + Send),
+    buffer: &mut Vec<u8>,
+    len: &mut usize,
+    chunk_bytes: usize,
+) -> io::Result<bool> {
+    let target = if *len >= chunk_bytes {
+        *len + chunk_bytes
+    } else {
+        chunk_bytes
+    };
+    if buffer.len() < target {
+        buffer.resize(target, 0);
+    }
+    while *len < target {
+        match reader.read(&mut buffer[*len..target]) {
+            Ok(0) => return Ok(true),
+            Ok(n) => *len += n,
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(false)
+}
+
+/// A worker: parses chunks until there are none left or no one wants the results.
+fn work(chunks: &Mutex<Receiver<Chunk>>, done: Sender<Parsed>) {
+    loop {
+        let next = match chunks.lock() {
+            Ok(receiver) => receiver.recv(),
+            Err(_) => return,
+        };
+        let Ok(mut chunk) = next else {
+            return;
+        };
+        let Slot { text, rows } = &mut chunk.slot;
+        rows.clear();
+        let result = parse_chunk(&text[..chunk.len], rows);
+        let parsed = Parsed {
+            index: chunk.index,
+            result,
+            slot: chunk.slot,
+        };
+        if done.send(parsed).is_err() {
+            return;
+        }
+    }
+}
+
+/// Parses the lines of one chunk into `rows`; blank lines are skipped. Returns how
+/// many lines there were.
+fn parse_chunk(text: &[u8], rows: &mut Models) -> Result<u64, BadLine> {
+    let mut lines = 0;
+    let mut rest = text;
+    while !rest.is_empty() {
+        let (line, after) = match memchr::memchr(b'\n', rest) {
+            Some(end) => (&rest[..end], &rest[end + 1..]),
+            None => (rest, &rest[rest.len()..]),
+        };
+        lines += 1;
+        rest = after;
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        if let Err(message) = row::push(rows, line) {
+            return Err(BadLine {
+                line: lines,
+                message,
+            });
+        }
+    }
+    Ok(lines)
+}
+
+/// The merger: appends parsed chunks to the snapshot's columns in file order, and
+/// returns each slot to the splitter once its chunk is in. Returns the columns and
+/// the number of lines read.
+fn merge(done: Receiver<Parsed>, free: SyncSender<Slot>, path: &Path) -> Result<(Models, u64)> {
+    let mut models = Models::default();
+    let mut lines = 0;
+    let mut waiting = BTreeMap::new();
+    let mut next = 0;
+    let mut remap = Vec::new();
+    for parsed in done {
+        waiting.insert(parsed.index, parsed);
+        while let Some(parsed) = waiting.remove(&next) {
+            match parsed.result {
+                Ok(count) => {
+                    append(&mut models, &parsed.slot.rows, &mut remap);
+                    lines += count;
+                }
+                Err(bad) => bail!("{}:{}: {}", path.display(), lines + bad.line, bad.message),
+            }
+            // Fails only when the splitter has finished: the slot is not needed.
+            let _ = free.send(parsed.slot);
+            next += 1;
+        }
+    }
+    Ok((models, lines))
+}
+
+/// Appends `part`'s rows to `models`. Its strings are re-interned in the order of
+/// their symbols in `part`, which is the order `row::push` first met them, so symbols
+/// are numbered as if every row had been pushed to `models` directly. `to` is scratch
+/// space: `part`'s symbols → `models`'.
+fn append(models: &mut Models, part: &Models, to: &mut Vec<Sym>) {
+    let (into, from) = (&mut models.strings, &part.strings);
+    to.clear();
+    to.extend((0..from.len()).map(|i| into.intern(from.get(Sym(i as u32)))));
+    let map = |column: &[Sym], into: &mut Vec<Sym>| {
+        into.extend(column.iter().map(|sym| to[sym.0 as usize]));
+    };
+    map(&part.author, &mut models.author);
+    map(&part.pipeline_tag, &mut models.pipeline_tag);
+    map(&part.library_name, &mut models.library_name);
+    map(&part.license, &mut models.license);
+    map(&part.base_model, &mut models.base_model);
+    let moved = into.push_all(from);
+    models.id.extend(part.id.iter().map(|&sym| moved(sym)));
+    models.downloads.extend_from_slice(&part.downloads);
+    models.likes.extend_from_slice(&part.likes);
+    models.created_month.extend_from_slice(&part.created_month);
+    models.derivative.extend_from_slice(&part.derivative);
+}

@@ -1,0 +1,260 @@
+//! The snapshot reader held to a reference: a deliberately plain reader (one line at a
+//! time, each parsed to a `serde_json::Value`, every string interned) must give the
+//! same columns, value by value, and the same demo figures, to the last digit, as the
+//! parallel reader cutting the file into many small chunks.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::chunks::Plan;
+use super::read::load_with;
+use super::{load, Derivative, Models, Snapshot, Sym};
+use crate::registry::Registry;
+use crate::{config, metrics, registry, sample};
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn demo_registry() -> Registry {
+    registry::load(&repo().join("content/data/organizations.toml")).unwrap()
+}
+
+/// A synthetic snapshot, with lines the fast path leaves to serde_json mixed in.
+fn sample_text(models: usize) -> String {
+    let options = sample::Options {
+        models,
+        date: "2026-03-15".into(),
+        seed: 11,
+    };
+    let generated = sample::generate(&options, &demo_registry()).unwrap();
+    let odd = [
+        r#"{"id":"esc\/aped/m\u00e9","author":"esc\/aped","downloads":5,"tags":["license:m\u0069t"]}"#,
+        "",
+        "   \t",
+        "{\"id\":\"tab/sep\",\t\"downloads\":3,\"likes\":null}\r",
+        r#"{"id":"nested/x","cardData":{"a":[1,{"b":"\"q\""}],"c":-1.5e3},"createdAt":"2024-02-29T00:00:00Z","tags":null}"#,
+        r#"{"id":"gpt2","downloads":0,"author":null,"pipeline_tag":null,"library_name":"transformers"}"#,
+    ];
+    let mut text = String::new();
+    for (i, line) in generated.lines().enumerate() {
+        text.push_str(line);
+        text.push('\n');
+        if i % 397 == 5 {
+            text.push_str(odd[i % odd.len()]);
+            text.push('\n');
+        }
+    }
+    text
+}
+
+/// The reference reader.
+fn reference(text: &str) -> Models {
+    let mut m = Models::default();
+    for line in text.lines() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let row: Value = serde_json::from_str(line).unwrap();
+        let text = |key: &str| row.get(key).and_then(Value::as_str).unwrap_or("");
+        let count = |key: &str| row.get(key).and_then(Value::as_u64).unwrap_or(0);
+        let id = text("id");
+        let author = match row.get("author").and_then(Value::as_str) {
+            Some(author) => author,
+            None => id.split('/').next().unwrap(),
+        };
+        let created = text("createdAt");
+        let month = match created {
+            "" => 0,
+            date => date[..4].parse::<u32>().unwrap() * 12 + date[5..7].parse::<u32>().unwrap() - 1,
+        };
+        let tags: Vec<&str> = match row.get("tags") {
+            Some(Value::Array(tags)) => tags.iter().map(|t| t.as_str().unwrap()).collect(),
+            _ => Vec::new(),
+        };
+        let license = tags.iter().find_map(|t| t.strip_prefix("license:"));
+        let kinds = [
+            ("finetune", Derivative::Finetune),
+            ("adapter", Derivative::Adapter),
+            ("quantized", Derivative::Quantized),
+            ("merge", Derivative::Merge),
+        ];
+        let with_kind = tags.iter().find_map(|t| {
+            let rest = t.strip_prefix("base_model:")?;
+            let (kind, base) = rest.split_once(':')?;
+            let (_, derivative) = kinds.iter().find(|(name, _)| *name == kind)?;
+            Some((*derivative, base))
+        });
+        let plain = tags.iter().find_map(|t| t.strip_prefix("base_model:"));
+        let (derivative, base) = match with_kind {
+            Some((derivative, base)) => (derivative, base),
+            None => (Derivative::Original, plain.unwrap_or("")),
+        };
+        let s = &mut m.strings;
+        let author = s.intern(author);
+        let id = s.intern(id);
+        let task = s.intern(text("pipeline_tag"));
+        let library = s.intern(text("library_name"));
+        let license = s.intern(license.unwrap_or(""));
+        let base = s.intern(base);
+        m.author.push(author);
+        m.id.push(id);
+        m.pipeline_tag.push(task);
+        m.library_name.push(library);
+        m.license.push(license);
+        m.base_model.push(base);
+        m.downloads.push(count("downloads"));
+        m.likes.push(count("likes"));
+        m.created_month.push(month);
+        m.derivative.push(derivative);
+    }
+    m
+}
+
+fn assert_same_rows(fast: &Models, slow: &Models) {
+    assert_eq!(fast.len(), slow.len());
+    let text = |m: &Models, column: &[Sym], row: usize| m.strings.get(column[row]).to_owned();
+    for row in 0..slow.len() {
+        for (name, a, b) in [
+            ("id", &fast.id, &slow.id),
+            ("author", &fast.author, &slow.author),
+            ("pipeline_tag", &fast.pipeline_tag, &slow.pipeline_tag),
+            ("library_name", &fast.library_name, &slow.library_name),
+            ("license", &fast.license, &slow.license),
+            ("base_model", &fast.base_model, &slow.base_model),
+        ] {
+            assert_eq!(
+                text(fast, a, row),
+                text(slow, b, row),
+                "{name} of row {row}"
+            );
+        }
+    }
+    assert_eq!(fast.downloads, slow.downloads);
+    assert_eq!(fast.likes, slow.likes);
+    assert_eq!(fast.created_month, slow.created_month);
+    assert_eq!(fast.derivative, slow.derivative);
+    // Grouping goes by symbol: in the interned columns, one string must be one symbol.
+    let mut sym_of: HashMap<&str, Sym> = HashMap::new();
+    for column in [
+        &fast.author,
+        &fast.pipeline_tag,
+        &fast.library_name,
+        &fast.license,
+        &fast.base_model,
+    ] {
+        for &sym in column.iter() {
+            let previous = sym_of.insert(fast.strings.get(sym), sym);
+            assert!(
+                previous.is_none_or(|p| p == sym),
+                "{}",
+                fast.strings.get(sym)
+            );
+        }
+    }
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+/// Cuts that force many chunks, lines longer than a chunk, and more workers than cores.
+fn small_plans() -> [Plan; 3] {
+    [
+        Plan {
+            chunk_bytes: 64,
+            workers: 3,
+            slots: 2,
+        },
+        Plan {
+            chunk_bytes: 4096,
+            workers: 2,
+            slots: 5,
+        },
+        Plan {
+            chunk_bytes: 100_000,
+            workers: 1,
+            slots: 3,
+        },
+    ]
+}
+
+#[test]
+fn the_parallel_reader_gives_the_reference_rows_and_figures() {
+    let text = sample_text(4000);
+    let slow = reference(&text);
+    let dir = tempfile::tempdir().unwrap();
+    let zst = write(
+        dir.path(),
+        "models.jsonl.zst",
+        &zstd::encode_all(text.as_bytes(), 1).unwrap(),
+    );
+    let plain = write(dir.path(), "models.jsonl", text.as_bytes());
+
+    let config = config::load(repo()).unwrap();
+    let registry = demo_registry();
+    let reference = Snapshot {
+        path: plain.clone(),
+        manifest: None,
+        sha256: super::sha256_hex(text.as_bytes()),
+        models: slow,
+    };
+    let expected = metrics::compute(&config.figures, &reference, &registry, "2026-spring").unwrap();
+    let expected = serde_json::to_string(&expected).unwrap();
+
+    let whole = load(&plain).unwrap();
+    for plan in small_plans() {
+        for path in [&zst, &plain] {
+            let fast = load_with(path, &plan).unwrap();
+            assert_same_rows(&fast.models, &reference.models);
+            // However it is cut, the same symbols.
+            assert_eq!(fast.models.author, whole.models.author, "{plan:?}");
+            assert_eq!(fast.models.base_model, whole.models.base_model, "{plan:?}");
+            assert_eq!(fast.models.id, whole.models.id, "{plan:?}");
+            let figures =
+                metrics::compute(&config.figures, &fast, &registry, "2026-spring").unwrap();
+            assert_eq!(
+                serde_json::to_string(&figures).unwrap(),
+                expected,
+                "{plan:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn errors_name_the_right_line_however_the_file_is_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text: String = (1..=3000)
+        .map(|i| format!("{{\"id\":\"user{i}/model\",\"downloads\":{i}}}\n"))
+        .collect();
+    text.insert_str(
+        text.match_indices('\n').nth(2344).unwrap().0 + 1,
+        "{\"id\":\"bad/line\",\"likes\":-1}\n",
+    );
+    let path = write(dir.path(), "bad.jsonl", text.as_bytes());
+    for plan in small_plans() {
+        let err = format!("{:#}", load_with(&path, &plan).unwrap_err());
+        assert!(
+            err.starts_with(&format!("{}:2346: column ", path.display())),
+            "{plan:?}: {err}"
+        );
+    }
+
+    let mut encoder = zstd::Encoder::new(Vec::new(), 1).unwrap();
+    encoder.write_all(text.as_bytes()).unwrap();
+    let bytes = encoder.finish().unwrap();
+    let cut = write(dir.path(), "cut.jsonl.zst", &bytes[..bytes.len() / 2]);
+    for plan in small_plans() {
+        let err = format!("{:#}", load_with(&cut, &plan).unwrap_err());
+        assert!(
+            err.contains("truncated or corrupt") || err.contains(":2346:"),
+            "{plan:?}: {err}"
+        );
+    }
+}
