@@ -1,10 +1,13 @@
 //! The built site as an in-memory map of paths to bytes, and the one writer that puts
 //! it on disk.
 //!
-//! Writing is atomic from a reader's point of view: the new site is written beside the
-//! output folder, then swapped in with renames, so a failed build never leaves a
-//! half-written or emptied `output/`. A folder that does not look like stateof's own
-//! output is never replaced.
+//! A build only writes once the whole site is in memory, so a failed build never
+//! touches `output/`. A first build writes the site beside the output folder and moves
+//! it into place. Later builds update the folder in place: unchanged files are left
+//! alone, changed ones are replaced each through a temporary file and a rename (a
+//! reader never sees half a file), and files no longer built are removed. This keeps a
+//! rebuild of a thousand pages cheap where deleting and recreating them all would not
+//! be. A folder that does not look like stateof's own output is never touched.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -60,6 +63,9 @@ pub fn write(output: &Output, dir: &Path) -> Result<()> {
     };
     fs::create_dir_all(&parent)
         .with_context(|| format!("failed to create `{}`", parent.display()))?;
+    if dir.join(MARKER).is_file() {
+        return update(output, dir);
+    }
     let name = dir
         .file_name()
         .with_context(|| format!("`{}` is not a folder name", dir.display()))?
@@ -72,6 +78,46 @@ pub fn write(output: &Output, dir: &Path) -> Result<()> {
         let _ = fs::remove_dir_all(&staging);
     }
     result
+}
+
+/// Brings a previous build in `dir` up to date with `output`.
+fn update(output: &Output, dir: &Path) -> Result<()> {
+    for (path, bytes) in &output.files {
+        let target = dir.join(path);
+        if fs::read(&target).is_ok_and(|old| &old == bytes) {
+            continue;
+        }
+        if target.is_dir() {
+            fs::remove_dir_all(&target)
+                .with_context(|| format!("failed to remove `{}`", target.display()))?;
+        }
+        if let Some(folder) = target.parent() {
+            fs::create_dir_all(folder)
+                .with_context(|| format!("failed to create `{}`", folder.display()))?;
+        }
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
+        let temp = target.with_file_name(format!(".{name}.stateof-new"));
+        fs::write(&temp, bytes).with_context(|| format!("failed to write `{}`", temp.display()))?;
+        fs::rename(&temp, &target)
+            .with_context(|| format!("failed to replace `{}`", target.display()))?;
+    }
+    // Contents first, so that folders emptied of stale files can go too.
+    for entry in walkdir::WalkDir::new(dir).min_depth(1).contents_first(true) {
+        let entry = entry.with_context(|| format!("failed to read `{}`", dir.display()))?;
+        let relative = entry.path().strip_prefix(dir).expect("walked below dir");
+        let relative = relative.to_string_lossy().replace('\\', "/");
+        if entry.file_type().is_dir() {
+            // Fails, as it should, while the folder still holds built files.
+            let _ = fs::remove_dir(entry.path());
+        } else if relative != MARKER && !output.files.contains_key(&relative) {
+            fs::remove_file(entry.path())
+                .with_context(|| format!("failed to remove `{}`", entry.path().display()))?;
+        }
+    }
+    Ok(())
 }
 
 fn is_replaceable(dir: &Path) -> Result<bool> {
@@ -144,6 +190,34 @@ mod tests {
             fs::read_dir(tmp.path()).unwrap().count(),
             1,
             "no staging left behind"
+        );
+    }
+
+    #[test]
+    fn updates_in_place_leaving_unchanged_files_alone() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("output");
+        let mut first = site("one");
+        first.add("old/gone.html", "x").unwrap();
+        write(&first, &dir).unwrap();
+        let kept = dir.join("a/b.txt");
+        let before = fs::metadata(&kept).unwrap().modified().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        write(&site("two"), &dir).unwrap();
+        assert_eq!(fs::read_to_string(dir.join("index.html")).unwrap(), "two");
+        assert_eq!(fs::metadata(&kept).unwrap().modified().unwrap(), before);
+        assert!(
+            !dir.join("old").exists(),
+            "stale files and their folder are removed"
+        );
+        assert!(dir.join(MARKER).is_file());
+        let names: Vec<_> = walkdir::WalkDir::new(&dir)
+            .into_iter()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(
+            !names.iter().any(|n| n.ends_with(".stateof-new")),
+            "{names:?}"
         );
     }
 
