@@ -1,0 +1,201 @@
+use super::*;
+use crate::registry;
+use crate::snapshot::{load, Models};
+
+fn registry() -> Registry {
+    registry::parse(include_str!("../../content/data/organizations.toml")).unwrap()
+}
+
+fn options(models: usize, date: &str, seed: u64) -> Options {
+    Options {
+        models,
+        date: date.to_owned(),
+        seed,
+    }
+}
+
+/// Writes and reads back a snapshot, as the report will.
+fn snapshot(options: &Options) -> (Models, Manifest) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("models.jsonl");
+    let manifest = write(options, &registry(), &path).unwrap();
+    let snapshot = load(&path).unwrap();
+    assert_eq!(snapshot.manifest.as_ref(), Some(&manifest));
+    (snapshot.models, manifest)
+}
+
+struct Shares {
+    top200: f64,
+    below200: f64,
+    cn: f64,
+    us: f64,
+    independent: f64,
+    derivatives: f64,
+}
+
+fn shares(models: &Models) -> Shares {
+    let registry = registry();
+    let total: u64 = models.downloads.iter().sum();
+    let mut sorted = models.downloads.clone();
+    sorted.sort_unstable_by(|a, b| b.cmp(a));
+    let country = |code: &str| {
+        let held: u64 = (0..models.len())
+            .filter(|&i| {
+                let org = registry.get(models.strings.get(models.author[i]));
+                org.and_then(|o| o.country.as_deref()) == Some(code)
+            })
+            .map(|i| models.downloads[i])
+            .sum();
+        held as f64 / total as f64
+    };
+    let n = models.len() as f64;
+    let independent = (0..models.len())
+        .filter(|&i| {
+            let org = registry.get(models.strings.get(models.author[i]));
+            org.is_some_and(|o| o.kind == OrgKind::Independent)
+        })
+        .count();
+    Shares {
+        top200: sorted[..200].iter().sum::<u64>() as f64 / total as f64,
+        below200: models.downloads.iter().filter(|&&d| d < 200).count() as f64 / n,
+        cn: country("CN"),
+        us: country("US"),
+        independent: independent as f64 / n,
+        derivatives: models
+            .derivative
+            .iter()
+            .filter(|&&d| d != Derivative::Original)
+            .count() as f64
+            / n,
+    }
+}
+
+fn near(value: f64, target: f64, tolerance: f64) -> bool {
+    (value - target).abs() <= tolerance
+}
+
+#[test]
+fn the_same_options_give_the_same_bytes() {
+    let registry = registry();
+    let a = generate(&options(3000, "2026-03-15", 7), &registry).unwrap();
+    let b = generate(&options(3000, "2026-03-15", 7), &registry).unwrap();
+    let c = generate(&options(3000, "2026-03-15", 8), &registry).unwrap();
+    assert_eq!(a, b);
+    assert_ne!(a, c);
+    assert_eq!(a.lines().count(), 3000);
+}
+
+#[test]
+fn spring_2026_matches_the_report() {
+    let (models, manifest) = snapshot(&options(20_000, "2026-03-15", 1));
+    assert!(manifest.synthetic);
+    assert!(manifest
+        .source
+        .contains("--models 20000 --date 2026-03-15 --seed 1"));
+    assert_eq!(manifest.files["models.jsonl"].rows, 20_000);
+    let s = shares(&models);
+    assert!(near(s.top200, 0.496, 0.002), "top 200: {}", s.top200);
+    assert!(near(s.below200, 0.50, 0.002), "below 200: {}", s.below200);
+    assert!(near(s.cn, 0.41, 0.015), "CN: {}", s.cn);
+    assert!(near(s.us, 0.37, 0.015), "US: {}", s.us);
+    assert!(
+        near(s.independent, 0.40, 0.02),
+        "independent: {}",
+        s.independent
+    );
+}
+
+#[test]
+fn spring_2025_is_us_led_with_fewer_derivatives() {
+    let (early, _) = snapshot(&options(12_000, "2025-03-15", 1));
+    let (late, _) = snapshot(&options(12_000, "2026-03-15", 1));
+    let (early, late) = (shares(&early), shares(&late));
+    assert!(near(early.us, 0.70, 0.015), "US: {}", early.us);
+    assert!(early.cn < 0.2, "CN: {}", early.cn);
+    assert!(late.cn > late.us);
+    assert!(early.derivatives + 0.05 < late.derivatives);
+    assert!(early.independent + 0.08 < late.independent);
+}
+
+#[test]
+fn rows_are_consistent() {
+    let (models, _) = snapshot(&options(5_000, "2025-09-01", 3));
+    let registry = registry();
+    let date = world::parse_date("2025-09-01").unwrap();
+    let last_month = (2025 * 12 + 8) as u32;
+    let ids: HashSet<&str> = models.id.iter().map(|&s| models.strings.get(s)).collect();
+    assert_eq!(ids.len(), models.len(), "ids are unique");
+    for i in 0..models.len() {
+        let id = models.strings.get(models.id[i]);
+        let author = models.strings.get(models.author[i]);
+        assert!(id.starts_with(&format!("{author}/")), "{id}");
+        assert!(models.created_month[i] <= last_month, "{id}");
+        assert!(!models.pipeline_tag[i].is_none(), "{id}");
+        let derived = models.derivative[i] != Derivative::Original;
+        let base = models.strings.get(models.base_model[i]);
+        assert_eq!(derived, !base.is_empty(), "{id}");
+        if derived {
+            assert!(ids.contains(base), "{id}: base {base} is in the snapshot");
+        }
+        if author == "TheBloke" {
+            assert!(models.created_month[i] <= 2024 * 12, "{id}");
+        }
+    }
+    let unattributed = (0..models.len())
+        .filter(|&i| registry.get(models.strings.get(models.author[i])).is_none())
+        .count();
+    assert!(unattributed > models.len() / 5);
+    assert!(date > world::START);
+}
+
+#[test]
+fn compressed_output_reads_back_and_bad_options_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let registry = registry();
+    for name in ["m.jsonl.zst", "m.jsonl.gz"] {
+        let path = dir.path().join("out").join(name);
+        let manifest = write(&options(500, "2026-01-31", 2), &registry, &path).unwrap();
+        let snapshot = load(&path).unwrap();
+        assert_eq!(snapshot.models.len(), 500);
+        assert_eq!(snapshot.manifest.unwrap(), manifest);
+    }
+    for date in ["2026-02-30", "2026-3-15", "26-03-15", "tomorrow", ""] {
+        let err = generate(&options(10, date, 1), &registry).unwrap_err();
+        assert!(err.to_string().contains("YYYY-MM-DD"), "{date}: {err}");
+    }
+    assert!(generate(&options(0, "2026-03-15", 1), &registry).is_err());
+    let err = write(
+        &options(10, "2026-03-15", 1),
+        &registry,
+        &dir.path().join("x.csv"),
+    );
+    assert!(format!("{:#}", err.unwrap_err()).contains("x.csv"));
+}
+
+#[test]
+fn handles_stay_unique_beyond_the_patterns() {
+    let registry = registry();
+    let handles = names::Handles::new(100_000, &registry, &mut Rng::new(1));
+    let unique: HashSet<&String> = handles.names.iter().collect();
+    assert_eq!(unique.len(), 100_000);
+    assert!(handles.names.iter().all(|h| registry.get(h).is_none()));
+}
+
+#[test]
+fn an_empty_registry_still_gives_a_snapshot() {
+    let text = generate(&options(1000, "2026-03-15", 5), &Registry::default()).unwrap();
+    assert_eq!(text.lines().count(), 1000);
+}
+
+#[test]
+fn dates_convert_both_ways() {
+    let day = |y, m, d| world::days_from_civil(y, m, d) * DAY;
+    assert_eq!(world::timestamp(0), "1970-01-01T00:00:00.000Z");
+    assert_eq!(
+        world::timestamp(day(2024, 2, 29) + 3661),
+        "2024-02-29T01:01:01.000Z"
+    );
+    assert_eq!(world::parse_date("2026-03-15").unwrap(), day(2026, 3, 15));
+    assert_eq!(world::parse_date("2024-02-29").unwrap(), day(2024, 2, 29));
+    assert!(world::parse_date("2025-02-29").is_err());
+}
