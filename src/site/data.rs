@@ -145,13 +145,21 @@ fn edition_data(
     }
 
     let read_at = SystemTime::now();
+    let from_front_matter = edition.index.front.snapshot.as_ref().map(|f| root.join(f));
     let snap = snapshot::load(path).with_context(|| {
-        format!(
-            "{}:{}: cannot read the snapshot of edition `{}`",
-            edition.index.path.display(),
-            line_of_key(&edition.index.path, "snapshot"),
-            edition.slug
-        )
+        if from_front_matter.as_deref() == Some(path) {
+            format!(
+                "{}:{}: cannot read the snapshot of edition `{}`",
+                edition.index.path.display(),
+                line_of_key(&edition.index.path, "snapshot"),
+                edition.slug
+            )
+        } else {
+            format!(
+                "cannot read the snapshot given for edition `{}` with --snapshot",
+                edition.slug
+            )
+        }
     })?;
     cache.remember_snapshot(path, &snap.sha256, read_at);
     let (figures, coverage) =
@@ -229,10 +237,15 @@ fn coverage(snap: &snapshot::Snapshot, registry: &Registry, edition: &str) -> Re
         ("downloads".to_owned(), unattributed(Weight::Downloads)),
     ]);
     let figures = metrics::compute(&defs, snap, registry, edition)?;
-    let share = |name: &str| 1.0 - figures[name].number().unwrap_or(1.0);
+    // With nothing to attribute, coverage is undefined (shown as n/a), not 100%.
+    let share = |name: &str, total: u64| match total {
+        0 => f64::NAN,
+        _ => 1.0 - figures[name].number().unwrap_or(1.0),
+    };
+    let models = &snap.models;
     Ok(Coverage {
-        models: share("models"),
-        downloads: share("downloads"),
+        models: share("models", models.len() as u64),
+        downloads: share("downloads", models.downloads.iter().sum()),
     })
 }
 

@@ -13,7 +13,7 @@ use super::charts::Charts;
 use super::data::{EditionData, SnapshotInfo};
 use super::render;
 use super::urls::{page_path, Urls};
-use crate::config::Config;
+use crate::config::{Config, Format};
 use crate::content::Edition;
 use crate::figures::Figures;
 use crate::format;
@@ -385,8 +385,8 @@ fn edition_view<'a>(ctx: &Context<'a>, edition: &'a Edition, latest: bool) -> Ed
         snapshot: &data.snapshot,
         rows: format::thousands(data.snapshot.rows as f64),
         coverage: CoverageView {
-            downloads: format::percent(data.coverage.downloads),
-            models: format::percent(data.coverage.models),
+            downloads: format::number(data.coverage.downloads, Format::Percent),
+            models: format::number(data.coverage.models, Format::Percent),
         },
         compare_to: front.compare_to.as_deref(),
         pages,

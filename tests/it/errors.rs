@@ -218,3 +218,19 @@ fn a_chart_appears_once_per_page() {
         "{msg}"
     );
 }
+
+#[test]
+fn a_missing_override_snapshot_blames_the_option() {
+    let project = fixture("tiny");
+    let out = stateof(
+        project.path(),
+        &["build", "--snapshot", "2026-spring=nowhere.jsonl"],
+    );
+    assert!(!out.status.success());
+    let msg = stderr(&out);
+    assert!(
+        msg.contains("with --snapshot") && msg.contains("nowhere.jsonl"),
+        "{msg}"
+    );
+    assert!(!msg.contains("index.md:5"), "{msg}");
+}

@@ -165,3 +165,15 @@ fn grouped_chart_data_lists_both_editions_row_by_row() {
         1
     );
 }
+
+#[test]
+fn an_empty_snapshot_has_no_coverage_to_report() {
+    let project = fixture("tiny");
+    std::fs::write(project.path().join("empty.jsonl"), "").unwrap();
+    build_ok(project.path(), &["--snapshot", "2026-spring=empty.jsonl"]);
+    let page = read(project.path().join("output/2026-spring/index.html"));
+    assert!(
+        page.contains("attributes n/a of downloads and n/a of models"),
+        "coverage of nothing"
+    );
+}
