@@ -124,6 +124,9 @@ fn build(args: BuildArgs) -> Result<()> {
     };
     let (site, summary) = site::build(&options)?;
     output::write(&site, &options.output)?;
+    for warning in summary.warnings.as_slice() {
+        eprintln!("warning: {warning}");
+    }
     if args.verbose {
         for (step, seconds) in &summary.steps {
             eprintln!("  {step:<18} {:>8.1} ms", seconds * 1000.0);

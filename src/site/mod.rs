@@ -18,6 +18,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 
+use crate::diagnostics::Warnings;
 use crate::output::Output;
 use crate::{config, content, registry};
 use cache::Cache;
@@ -49,6 +50,8 @@ pub struct Summary {
     pub files: usize,
     /// (step name, seconds) in the order run.
     pub steps: Vec<(&'static str, f64)>,
+    /// What the build found wrong but could still build (printed as `warning: …`).
+    pub warnings: Warnings,
 }
 
 /// Builds the whole site of the project at `options.root`.
@@ -105,6 +108,7 @@ pub fn build(options: &BuildOptions) -> Result<(Output, Summary)> {
         charts: charts.values().map(BTreeMap::len).sum(),
         files: output.files.len(),
         steps: timer.steps,
+        warnings: Warnings::default(),
     };
     Ok((output, summary))
 }
