@@ -10,7 +10,7 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
 
-use crate::{fetch, format, output, registry, sample, site};
+use crate::{fetch, format, output, registry, sample, serve, site};
 
 #[derive(Parser)]
 #[command(
@@ -27,6 +27,9 @@ struct Cli {
 enum Command {
     /// Build the report project into a static site.
     Build(BuildArgs),
+    /// Preview the site while you edit: serve it from memory, rebuild on every save,
+    /// and update open pages (errors show over the page).
+    Serve(ServeArgs),
     /// Generate a synthetic, deterministic Hub snapshot (for demos and benchmarks).
     Sample(SampleArgs),
     /// Fetch a snapshot of the Hub: models, datasets and spaces as the API lists them.
@@ -54,6 +57,26 @@ struct BuildArgs {
     /// figure cache (ROOT/.stateof-cache).
     #[arg(long)]
     no_cache: bool,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// The report project's folder (holding stateof.toml).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// The port to listen on (0 takes any free port; the address is printed).
+    #[arg(long, default_value_t = 1111)]
+    port: u16,
+    /// The address to listen on. Other machines can reach the preview only if this is
+    /// not a loopback address.
+    #[arg(long, default_value = "127.0.0.1")]
+    interface: std::net::IpAddr,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    open: bool,
+    /// Build an edition from another snapshot file, e.g. 2026-spring=snap/models.jsonl.zst.
+    #[arg(long = "snapshot", value_name = "EDITION=PATH", value_parser = parse_snapshot)]
+    snapshots: Vec<(String, PathBuf)>,
 }
 
 #[derive(Args)]
@@ -102,19 +125,24 @@ struct FetchArgs {
 pub fn run() -> Result<()> {
     match Cli::parse().command {
         Command::Build(args) => build(args),
+        Command::Serve(args) => serve(args),
         Command::Sample(args) => sample(args),
         Command::Fetch(args) => fetch(args),
     }
 }
 
-fn build(args: BuildArgs) -> Result<()> {
-    let start = Instant::now();
-    // `--root .` (the default) is left out of paths, so messages say `content/x.md`.
-    let root = if args.root == Path::new(".") {
+/// `--root .` (the default) is left out of paths, so messages say `content/x.md`.
+fn project_root(root: PathBuf) -> PathBuf {
+    if root == Path::new(".") {
         PathBuf::new()
     } else {
-        args.root
-    };
+        root
+    }
+}
+
+fn build(args: BuildArgs) -> Result<()> {
+    let start = Instant::now();
+    let root = project_root(args.root);
     let options = site::BuildOptions {
         output: args.output.unwrap_or_else(|| root.join("output")),
         root,
@@ -122,7 +150,11 @@ fn build(args: BuildArgs) -> Result<()> {
         snapshots: args.snapshots.into_iter().collect::<BTreeMap<_, _>>(),
         cache: !args.no_cache,
     };
-    let (site, summary) = site::build(&options)?;
+    let site::Built {
+        output: site,
+        summary,
+        ..
+    } = site::build(&options)?;
     output::write(&site, &options.output)?;
     for warning in summary.warnings.as_slice() {
         eprintln!("warning: {warning}");
@@ -142,6 +174,22 @@ fn build(args: BuildArgs) -> Result<()> {
         start.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+fn serve(args: ServeArgs) -> Result<()> {
+    let root = project_root(args.root);
+    serve::run(serve::Options {
+        build: site::BuildOptions {
+            output: root.join("output"),
+            root,
+            base_url: None,
+            snapshots: args.snapshots.into_iter().collect(),
+            cache: true,
+        },
+        interface: args.interface,
+        port: args.port,
+        open: args.open,
+    })
 }
 
 fn sample(args: SampleArgs) -> Result<()> {

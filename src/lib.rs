@@ -17,6 +17,7 @@ pub mod metrics;
 pub mod output;
 pub mod registry;
 pub mod sample;
+pub mod serve;
 pub mod site;
 pub mod snapshot;
 pub mod suggest;

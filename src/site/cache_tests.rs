@@ -139,7 +139,7 @@ fn figures(root: &Path, cache: bool) -> serde_json::Value {
         cache,
         ..BuildOptions::default()
     };
-    let (output, _) = build(&options).unwrap();
+    let output = build(&options).unwrap().output;
     serde_json::from_slice(output.get("2026-spring/figures.json").unwrap()).unwrap()
 }
 

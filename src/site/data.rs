@@ -35,6 +35,64 @@ pub struct SnapshotInfo {
     pub synthetic: bool,
 }
 
+/// Each edition's data as this process last computed or loaded it, under the cache key
+/// of its inputs. A preview server keeps one across rebuilds, so an edit to narrative,
+/// templates or theme reuses every figure without reading a file, while a changed
+/// snapshot, definition or registry (a different key) is computed afresh.
+///
+/// A snapshot is known unchanged when the figure cache's index says so (by its size
+/// and times), or, for one read too recently for the index to trust its times, until
+/// the caller says it changed (`forget`): a preview server hears of every change.
+#[derive(Debug, Default)]
+pub struct Memo {
+    editions: BTreeMap<String, Memoised>,
+}
+
+#[derive(Debug)]
+struct Memoised {
+    /// The snapshot file and its SHA-256 as read.
+    path: PathBuf,
+    sha256: String,
+    key: cache::Key,
+    data: EditionData,
+}
+
+impl Memo {
+    /// Forgets what was computed from `file`, which has changed.
+    pub fn forget(&mut self, file: &Path) {
+        let same = |p: &Path| std::path::absolute(p).ok() == std::path::absolute(file).ok();
+        self.editions.retain(|_, m| !same(&m.path));
+    }
+
+    fn keep(
+        &mut self,
+        edition: &str,
+        path: &Path,
+        sha256: &str,
+        key: cache::Key,
+        data: &EditionData,
+    ) {
+        let memoised = Memoised {
+            path: path.to_path_buf(),
+            sha256: sha256.to_owned(),
+            key,
+            data: data.clone(),
+        };
+        self.editions.insert(edition.to_owned(), memoised);
+    }
+}
+
+/// Where a build took an edition's figures from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// Kept in memory from the previous build of this process.
+    Memory,
+    /// Read from the figure cache on disk.
+    Cache,
+    /// Computed from the snapshot.
+    Snapshot,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Coverage {
     pub models: f64,
@@ -73,22 +131,35 @@ pub fn snapshot_paths(
     Ok(paths)
 }
 
-/// Each edition's data, from the cache or from its snapshot, then growth between
-/// editions (always recomputed: it is cheap, and depends on two editions).
+/// Where each edition's figures came from, in edition order.
+pub type Sources = Vec<(String, Source)>;
+
+/// What the data step of a build reads besides the editions.
+pub struct Inputs<'a> {
+    pub root: &'a Path,
+    pub config: &'a Config,
+    pub registry: &'a Registry,
+    pub paths: &'a BTreeMap<String, PathBuf>,
+}
+
+/// Each edition's data, from memory, the cache or its snapshot, then growth between
+/// editions (always recomputed: it is cheap, and depends on two editions). Returns
+/// the data and where each edition's figures came from.
 pub fn compute(
-    root: &Path,
-    config: &Config,
-    registry: &Registry,
+    inputs: &Inputs,
     editions: &[Edition],
-    paths: &BTreeMap<String, PathBuf>,
     cache: &mut Cache,
-) -> Result<BTreeMap<String, EditionData>> {
+    memo: &mut Memo,
+) -> Result<(BTreeMap<String, EditionData>, Sources)> {
     let mut data = BTreeMap::new();
+    let mut sources = Vec::new();
     for edition in editions {
-        let path = &paths[&edition.slug];
-        let this = edition_data(root, config, registry, edition, path, cache)?;
+        let (this, source) = edition_data(inputs, edition, cache, memo)?;
         data.insert(edition.slug.clone(), this);
+        sources.push((edition.slug.clone(), source));
     }
+    memo.editions.retain(|slug, _| data.contains_key(slug));
+    let config = inputs.config;
     // Oldest first, so that an edition's growth figures see its predecessor complete.
     for edition in editions.iter().rev() {
         let previous = edition
@@ -101,12 +172,12 @@ pub fn compute(
         let previous = previous.as_ref().map(|(slug, figures)| (*slug, figures));
         metrics::resolve_growth(&config.figures, &mut this.figures, &edition.slug, previous)?;
     }
-    Ok(data)
+    Ok((data, sources))
 }
 
 /// What an edition's data is computed from, hashed into its cache key.
 #[derive(Serialize)]
-struct Inputs<'a> {
+struct KeyInputs<'a> {
     edition: &'a str,
     file: &'a str,
     snapshot_sha256: &'a str,
@@ -116,20 +187,25 @@ struct Inputs<'a> {
     registry: &'a Registry,
 }
 
-/// One edition's data before growth: from the cache when its inputs are unchanged,
-/// else computed from its snapshot and stored.
+/// One edition's data before growth: from memory or the cache when its inputs are
+/// unchanged, else computed from its snapshot and stored in both.
 fn edition_data(
-    root: &Path,
-    config: &Config,
-    registry: &Registry,
+    inputs: &Inputs,
     edition: &Edition,
-    path: &Path,
     cache: &mut Cache,
-) -> Result<EditionData> {
+    memo: &mut Memo,
+) -> Result<(EditionData, Source)> {
+    let Inputs {
+        root,
+        config,
+        registry,
+        ..
+    } = *inputs;
+    let path = inputs.paths[&edition.slug].as_path();
     let file = display_path(root, path);
     let manifest = std::fs::read(path.with_file_name(snapshot::MANIFEST));
     let key = |sha256: &str| {
-        cache::Key::of(&Inputs {
+        cache::Key::of(&KeyInputs {
             edition: &edition.slug,
             file: &file,
             snapshot_sha256: sha256,
@@ -138,9 +214,16 @@ fn edition_data(
             registry,
         })
     };
-    if let Some(sha256) = cache.snapshot_sha256(path) {
-        if let Some(data) = cache.get(&key(&sha256)) {
-            return Ok(data);
+    let memoised = memo.editions.get(&edition.slug).filter(|m| m.path == path);
+    let known = (cache.snapshot_sha256(path)).or_else(|| memoised.map(|m| m.sha256.clone()));
+    if let Some(sha256) = known {
+        let key = key(&sha256);
+        if let Some(m) = memoised.filter(|m| m.key == key) {
+            return Ok((m.data.clone(), Source::Memory));
+        }
+        if let Some(data) = cache.get::<EditionData>(&key) {
+            memo.keep(&edition.slug, path, &sha256, key, &data);
+            return Ok((data, Source::Cache));
         }
     }
 
@@ -177,8 +260,10 @@ fn edition_data(
         },
         coverage,
     };
-    cache.put(&key(&snap.sha256), &data);
-    Ok(data)
+    let key = key(&snap.sha256);
+    cache.put(&key, &data);
+    memo.keep(&edition.slug, path, &snap.sha256, key, &data);
+    Ok((data, Source::Snapshot))
 }
 
 /// The figures of `defs` and the registry's coverage, on every core: the definitions

@@ -10,6 +10,7 @@ mod charts;
 mod data;
 mod downloads;
 mod pages;
+pub mod palette;
 mod urls;
 
 use std::collections::BTreeMap;
@@ -23,7 +24,7 @@ use crate::output::Output;
 use crate::{config, content, registry};
 use cache::Cache;
 
-pub use data::EditionData;
+pub use data::{EditionData, Memo, Source};
 pub use urls::Urls;
 
 /// What `stateof build` was asked to do.
@@ -50,12 +51,68 @@ pub struct Summary {
     pub files: usize,
     /// (step name, seconds) in the order run.
     pub steps: Vec<(&'static str, f64)>,
+    /// Where each edition's figures came from, in edition order.
+    pub figures: data::Sources,
+    /// The data files the build depends on (a preview server watches them).
+    pub data_files: DataFiles,
     /// What the build found wrong but could still build (printed as `warning: …`).
     pub warnings: Warnings,
 }
 
+/// The data files of a build: the registry and every edition's snapshot.
+#[derive(Debug, Clone, Default)]
+pub struct DataFiles {
+    pub registry: PathBuf,
+    pub snapshots: Vec<PathBuf>,
+}
+
+/// What a build keeps for the next one in the same process (a preview server's
+/// rebuilds): the figure cache with its index in memory, and the last figures.
+#[derive(Debug)]
+pub struct Reuse {
+    cache: Cache,
+    memo: Memo,
+}
+
+impl Reuse {
+    /// The cache of the project `options` build (or none, with `cache: false`).
+    pub fn new(options: &BuildOptions) -> Reuse {
+        let cache = if options.cache {
+            Cache::open(&options.root)
+        } else {
+            Cache::disabled()
+        };
+        Reuse {
+            cache,
+            memo: Memo::default(),
+        }
+    }
+}
+
+impl Reuse {
+    /// Forgets figures computed from `file`, which has changed.
+    pub fn forget(&mut self, file: &Path) {
+        self.memo.forget(file);
+    }
+}
+
+/// A built site and what was learnt building it.
+#[derive(Debug)]
+pub struct Built {
+    pub output: Output,
+    pub summary: Summary,
+    /// Every figure of every edition, for a preview server's figure palette.
+    pub palette: Vec<palette::Row>,
+}
+
 /// Builds the whole site of the project at `options.root`.
-pub fn build(options: &BuildOptions) -> Result<(Output, Summary)> {
+pub fn build(options: &BuildOptions) -> Result<Built> {
+    build_again(options, &mut Reuse::new(options))
+}
+
+/// Builds the whole site, reusing what `reuse` kept from an earlier build of the same
+/// project, and keeping in it what this one computed.
+pub fn build_again(options: &BuildOptions, reuse: &mut Reuse) -> Result<Built> {
     let mut timer = Steps::start();
     let root = options.root.as_path();
     let config = config::load(root)?;
@@ -70,13 +127,14 @@ pub fn build(options: &BuildOptions) -> Result<(Output, Summary)> {
     timer.step("read project");
 
     let urls = Urls::new(options.base_url.as_deref().unwrap_or(&config.base_url))?;
-    let snapshots = data::snapshot_paths(root, &editions, &options.snapshots)?;
-    let mut cache = if options.cache {
-        Cache::open(root)
-    } else {
-        Cache::disabled()
+    let paths = data::snapshot_paths(root, &editions, &options.snapshots)?;
+    let inputs = data::Inputs {
+        root,
+        config: &config,
+        registry: &registry,
+        paths: &paths,
     };
-    let data = data::compute(root, &config, &registry, &editions, &snapshots, &mut cache)?;
+    let (data, sources) = data::compute(&inputs, &editions, &mut reuse.cache, &mut reuse.memo)?;
     timer.step("compute figures");
 
     let tera = load_templates(root)?;
@@ -108,9 +166,19 @@ pub fn build(options: &BuildOptions) -> Result<(Output, Summary)> {
         charts: charts.values().map(BTreeMap::len).sum(),
         files: output.files.len(),
         steps: timer.steps,
+        figures: sources,
+        data_files: DataFiles {
+            registry: root.join(&config.registry),
+            snapshots: paths.into_values().collect(),
+        },
         warnings: Warnings::default(),
     };
-    Ok((output, summary))
+    let palette = palette::rows(&config, &editions, &data);
+    Ok(Built {
+        output,
+        summary,
+        palette,
+    })
 }
 
 /// Loads every template under `root/templates`; a syntax error names the file and line.

@@ -6,6 +6,7 @@ mod errors;
 mod fetch;
 mod links;
 mod mock_hub;
+mod serve;
 mod tiny;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,135 @@
+//! The figure palette's data: every figure and chart of the report, with each
+//! edition's value as the prose shows it and the shortcode that shows it.
+//!
+//! A preview server lays it out at `/_stateof/figures` so that editors never open
+//! `stateof.toml` to find a name; a build computes it for free from what it has.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::data::EditionData;
+use crate::config::Config;
+use crate::content::Edition;
+use crate::figures::{Figure, Value};
+use crate::format;
+
+/// One figure or chart.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Row {
+    pub name: String,
+    /// `number`, `series`, `table` or `chart`.
+    pub kind: &'static str,
+    pub label: String,
+    /// The definition in words (a chart's caption).
+    pub definition: String,
+    /// What to paste into the narrative.
+    pub shortcode: String,
+    /// Per edition, latest first.
+    pub values: Vec<EditionValue>,
+}
+
+/// A figure's value in one edition.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EditionValue {
+    pub edition: String,
+    pub title: String,
+    /// As the prose shows it ("37%"), or what the value is ("a series of 51 points").
+    pub text: String,
+    /// Against the edition's `compare-to` edition ("70% → 37%"), with its shortcode.
+    pub compared: Option<Compared>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Compared {
+    /// The title of the edition compared with.
+    pub title: String,
+    pub text: String,
+    pub shortcode: String,
+}
+
+/// The palette of a built report: figures in name order, then charts.
+pub fn rows(
+    config: &Config,
+    editions: &[Edition],
+    data: &BTreeMap<String, EditionData>,
+) -> Vec<Row> {
+    let figures = config.figures.iter().map(|(name, def)| {
+        let found = || {
+            editions
+                .iter()
+                .find_map(|e| data[&e.slug].figures.get(name))
+        };
+        let kind = found().map_or("number", |f| kind(&f.value));
+        let shortcode = match kind {
+            "table" => format!("{{{{ table(name=\"{name}\") }}}}"),
+            _ => format!("{{{{ fig(name=\"{name}\") }}}}"),
+        };
+        Row {
+            name: name.clone(),
+            kind,
+            label: def.label.clone(),
+            definition: found().map_or_else(String::new, |f| f.provenance.definition.clone()),
+            shortcode,
+            values: editions
+                .iter()
+                .map(|e| edition_value(name, e, editions, data))
+                .collect(),
+        }
+    });
+    let charts = config.charts.iter().map(|(name, def)| Row {
+        name: name.clone(),
+        kind: "chart",
+        label: def.title.clone(),
+        definition: def.caption.clone().unwrap_or_default(),
+        shortcode: format!("{{{{ chart(name=\"{name}\") }}}}"),
+        values: Vec::new(),
+    });
+    figures.chain(charts).collect()
+}
+
+fn edition_value(
+    name: &str,
+    edition: &Edition,
+    editions: &[Edition],
+    data: &BTreeMap<String, EditionData>,
+) -> EditionValue {
+    let figure = data[&edition.slug].figures.get(name);
+    let compared = edition.index.front.compare_to.as_ref().and_then(|earlier| {
+        let now = figure?.number()?;
+        let before = data.get(earlier)?.figures.get(name)?.number()?;
+        let format = figure?.format;
+        let earlier_edition = editions.iter().find(|e| &e.slug == earlier)?;
+        Some(Compared {
+            title: earlier_edition.index.front.title.clone(),
+            text: format!(
+                "{}\u{a0}\u{2192} {}",
+                format::number(before, format),
+                format::number(now, format)
+            ),
+            shortcode: format!("{{{{ fig(name=\"{name}\", vs=\"{earlier}\") }}}}"),
+        })
+    });
+    EditionValue {
+        edition: edition.slug.clone(),
+        title: edition.index.front.title.clone(),
+        text: figure.map_or_else(|| "no value".to_owned(), value_text),
+        compared,
+    }
+}
+
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Number(_) => "number",
+        Value::Series(_) => "series",
+        Value::Table(_) => "table",
+    }
+}
+
+fn value_text(figure: &Figure) -> String {
+    match &figure.value {
+        Value::Number(x) => format::number(*x, figure.format),
+        Value::Series(points) => format!("a series of {} points", points.len()),
+        Value::Table(table) => format!("a table of {} rows", table.rows.len()),
+    }
+}
