@@ -11,6 +11,8 @@ use std::path::Path;
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 
+use crate::dates::Month;
+
 /// The file name of the report config at a project's root.
 pub const FILE_NAME: &str = "stateof.toml";
 
@@ -142,7 +144,7 @@ pub enum Metric {
         filter: Option<Filter>,
         /// Only months from this one on (`YYYY-MM`).
         #[serde(default)]
-        since: Option<String>,
+        since: Option<Month>,
         /// Running total instead of per-month counts.
         #[serde(default)]
         cumulative: bool,
@@ -416,6 +418,13 @@ mod tests {
     fn unknown_metric_fields_are_errors() {
         let msg = error("[figures.a]\nlabel = \"a\"\nmetric = \"count\"\nfliter = 1\n");
         assert!(msg.contains("fliter"), "{msg}");
+    }
+
+    #[test]
+    fn since_is_a_month() {
+        let msg =
+            error("[figures.m]\nlabel = \"m\"\nmetric = \"count_by_month\"\nsince = \"2024-1\"\n");
+        assert!(msg.contains("`2024-1` is not a month"), "{msg}");
     }
 
     #[test]

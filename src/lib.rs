@@ -8,6 +8,7 @@ pub mod charts;
 pub mod cli;
 pub mod config;
 pub mod content;
+pub mod dates;
 pub mod diagnostics;
 pub mod fetch;
 pub mod figures;

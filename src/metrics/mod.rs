@@ -28,13 +28,14 @@ use std::collections::BTreeMap;
 use anyhow::{bail, ensure, Context, Result};
 
 use crate::config::{Field, FigureDef, Filter, Metric};
+use crate::dates::{Date, Month};
 use crate::figures::{Figure, Figures, Provenance, Value};
 use crate::registry::Registry;
 use crate::snapshot::{Models, Snapshot};
 
 pub use countries::country_name;
 pub use describe::{describe, describe_growth};
-pub use months::{count_by_month, month_label};
+pub use months::count_by_month;
 pub use rows::Rows;
 pub use top::top;
 pub use validate::validate;
@@ -72,36 +73,28 @@ pub fn compute(
             metric => value(metric, &rows)
                 .with_context(|| format!("failed to compute figure `{name}`"))?,
         };
-        let value = match (&def.metric, &provenance.snapshot_date) {
-            (
-                Metric::CountByMonth {
-                    cumulative: false, ..
-                },
-                Some(date),
-            ) => {
-                provenance
-                    .definition
-                    .push_str("; the snapshot's own month is left out, since it was not over yet");
-                before_month_of(value, date)
-            }
-            (
-                Metric::CountByMonth {
-                    cumulative: false, ..
-                },
-                None,
-            ) => {
+        let value = match &def.metric {
+            Metric::CountByMonth {
+                cumulative: false, ..
+            } => match snapshot_month(snapshot)? {
+                Some(month) => {
+                    provenance.definition.push_str(
+                        "; the snapshot's own month is left out, since it was not over yet",
+                    );
+                    before(value, month)
+                }
                 // Without a date, the newest model stands for when the snapshot was taken.
-                match models.created_month.iter().max().filter(|&&m| m > 0) {
+                None => match models.created_month.iter().max().filter(|&&m| m > 0) {
                     Some(&last) => {
                         provenance.definition.push_str(
                             "; the newest month in the data is left out, since a snapshot \
                              without a date is taken to be from that month",
                         );
-                        before_month_of(value, &month_label(last))
+                        before(value, Month::from_index(last))
                     }
                     None => value,
-                }
-            }
+                },
+            },
             _ => value,
         };
         let figure = Figure {
@@ -115,17 +108,28 @@ pub fn compute(
     Ok(figures)
 }
 
-/// Drops the points of a monthly series from the month of `date` (`YYYY-MM-DD`) on:
-/// a month the snapshot only saw part of would read as a sudden drop.
-fn before_month_of(value: Value, date: &str) -> Value {
-    let month = date.get(..7).unwrap_or(date);
+/// The month of the snapshot's manifest date, if it has a manifest.
+fn snapshot_month(snapshot: &Snapshot) -> Result<Option<Month>> {
+    let Some(manifest) = &snapshot.manifest else {
+        return Ok(None);
+    };
+    let date: Date = manifest.date.parse().with_context(|| {
+        format!(
+            "the manifest of snapshot `{}` has a bad `date`",
+            snapshot.path.display()
+        )
+    })?;
+    Ok(Some(date.month()))
+}
+
+/// Drops the points of a monthly series from `month` on: a month the snapshot only saw
+/// part of would read as a sudden drop.
+fn before(value: Value, month: Month) -> Value {
+    let month = month.to_string();
     match value {
-        Value::Series(points) => Value::Series(
-            points
-                .into_iter()
-                .filter(|p| p.label.as_str() < month)
-                .collect(),
-        ),
+        Value::Series(points) => {
+            Value::Series(points.into_iter().filter(|p| p.label < month).collect())
+        }
         other => other,
     }
 }
@@ -195,12 +199,11 @@ fn value(metric: &Metric, rows: &Rows) -> Result<Value> {
             since,
             cumulative,
         } => {
-            let since = since.as_deref().map(months::parse_month).transpose()?;
             let keep = group::keep(rows, filter.as_ref())?;
             Value::Series(count_by_month(
                 &models.created_month,
                 &keep,
-                since,
+                *since,
                 *cumulative,
             ))
         }

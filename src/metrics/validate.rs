@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use anyhow::{ensure, Context, Result};
 
 use super::group::check_value;
-use super::months::parse_month;
 use crate::config::{FigureDef, Filter, Metric};
 
 /// Checks every figure definition; the error names the figure.
@@ -49,12 +48,7 @@ fn check(metric: &Metric) -> Result<()> {
             check_value(*key, value)?;
             check_filter(filter.as_ref())
         }
-        Metric::CountByMonth { filter, since, .. } => {
-            if let Some(month) = since {
-                parse_month(month)?;
-            }
-            check_filter(filter.as_ref())
-        }
+        Metric::CountByMonth { filter, .. } => check_filter(filter.as_ref()),
         Metric::Sourced { value, .. } => {
             ensure!(value.is_finite(), "value must be a number");
             Ok(())
@@ -94,9 +88,6 @@ mod tests {
             "[figures.us]\nlabel = \"u\"\nmetric = \"share_of\"\nkey = \"author.country\"\nvalue = \"usa\"\nweight = \"count\"\n",
         );
         assert!(msg.contains("figure `us`") && msg.contains("usa"), "{msg}");
-        let msg =
-            error("[figures.m]\nlabel = \"m\"\nmetric = \"count_by_month\"\nsince = \"2024-1\"\n");
-        assert!(msg.contains("2024-1"), "{msg}");
         let msg = error(
             "[figures.c]\nlabel = \"c\"\nmetric = \"count\"\nfilter = { key = \"derivative\", is = [\"merged\"] }\n",
         );
