@@ -140,7 +140,7 @@ pub fn figure_defs(text: &str) -> BTreeMap<String, FigureDef> {
     } else {
         format!("title = \"t\"\ndescription = \"d\"\nbase-url = \"https://example.org/\"\n{text}")
     };
-    crate::config::parse(&text)
+    crate::config::parse(std::path::Path::new("stateof.toml"), &text)
         .expect("valid figure definitions")
         .figures
 }

@@ -99,7 +99,7 @@ pub fn compute(
             .map(|slug| (slug.as_str(), data[slug].figures.clone()));
         let this = data.get_mut(&edition.slug).expect("computed above");
         let previous = previous.as_ref().map(|(slug, figures)| (*slug, figures));
-        metrics::resolve_growth(&config.figures, &mut this.figures, &edition.slug, previous)?;
+        metrics::resolve_growth(&config.figures, &mut this.figures, &edition.slug, previous);
     }
     Ok(data)
 }
@@ -231,6 +231,7 @@ fn coverage(snap: &snapshot::Snapshot, registry: &Registry, edition: &str) -> Re
             filter: None,
         },
         format: Some(Format::Percent),
+        line: 0,
     };
     let defs = BTreeMap::from([
         ("models".to_owned(), unattributed(Weight::Count)),

@@ -59,12 +59,6 @@ pub fn build(options: &BuildOptions) -> Result<(Output, Summary)> {
     let mut timer = Steps::start();
     let root = options.root.as_path();
     let config = config::load(root)?;
-    crate::metrics::validate(&config.figures).with_context(|| {
-        format!(
-            "invalid report config `{}`",
-            root.join(config::FILE_NAME).display()
-        )
-    })?;
     let registry = registry::load(&root.join(&config.registry))?;
     let editions = content::load(root)?;
     timer.step("read project");

@@ -156,9 +156,27 @@ fn chart_of_unknown_figure_is_a_config_error() {
         )
     });
     assert!(
-        msg.contains("stateof.toml") && msg.contains("by_author"),
+        msg.contains("stateof.toml:54: chart `by_author`: draws unknown figure `by_auther` (did you mean `by_author`?)"),
         "{msg}"
     );
+}
+
+#[test]
+fn every_config_error_is_reported_with_its_line() {
+    let msg = fails_with(|p| {
+        let config = p.join("stateof.toml");
+        edit(&config, "label = \"Models\"", "lable = \"Models\"");
+        edit(&config, "format = \"percent\"", "format = \"percnt\"");
+        edit(&config, "kind = \"bar\"", "kind = \"bars\"");
+    });
+    for expected in [
+        "stateof.toml:6: figure `models_total`: unknown key `lable` (did you mean `label`?)",
+        "stateof.toml:14: figure `top2_share`: `format`: unknown value `percnt` (did you mean `percent`?)",
+        "stateof.toml:53: chart `by_author`: `kind`: unknown value `bars` (did you mean `bar`?)",
+        "3 errors",
+    ] {
+        assert!(msg.contains(expected), "{expected} not in {msg}");
+    }
 }
 
 #[test]
