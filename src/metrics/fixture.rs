@@ -111,6 +111,7 @@ pub fn sample() -> Models {
 /// `lab` with no country, and an independent French developer `solo`.
 pub fn registry() -> Registry {
     registry::parse(
+        std::path::Path::new("orgs.toml"),
         r#"
         [org.qwen]
         name = "Qwen"

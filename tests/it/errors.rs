@@ -252,3 +252,20 @@ fn a_missing_override_snapshot_blames_the_option() {
     );
     assert!(!msg.contains("index.md:5"), "{msg}");
 }
+
+#[test]
+fn registry_countries_must_be_iso_codes() {
+    let msg = fails_with(|p| {
+        let registry = p.join("content/data/organizations.toml");
+        edit(&registry, "country = \"US\"", "country = \"UK\"");
+        edit(&registry, "country = \"CN\"", "country = \"XX\"");
+    });
+    assert!(
+        msg.contains(
+            "content/data/organizations.toml:3: organisation `acme`: country `UK` is not an ISO \
+             3166-1 alpha-2 code (did you mean `GB`?)"
+        ) && msg.contains("content/data/organizations.toml:8: organisation")
+            && msg.contains("country `XX`"),
+        "{msg}"
+    );
+}
