@@ -10,6 +10,7 @@ mod charts;
 mod data;
 mod downloads;
 mod pages;
+mod templates;
 mod urls;
 
 use std::collections::BTreeMap;
@@ -127,11 +128,17 @@ pub fn load_templates(root: &Path) -> Result<tera::Tera> {
     Ok(tera)
 }
 
-/// Renders one template; the error names it and carries Tera's whole message.
+/// Renders one template; the error names it and carries Tera's whole message, or, for
+/// an unknown variable, its line in the template and the nearest name in `context`.
 fn render(tera: &tera::Tera, template: &str, context: &tera::Context) -> Result<String> {
-    tera.render(template, context)
-        .map_err(|err| anyhow::anyhow!("{}", tera_chain(&err)))
-        .with_context(|| format!("failed to render template `templates/{template}`"))
+    tera.render(template, context).map_err(|err| {
+        let chain = tera_chain(&err);
+        match templates::unknown_variable(tera, template, context, &chain) {
+            Some(located) => anyhow::anyhow!("{located}"),
+            None => anyhow::anyhow!("{chain}")
+                .context(format!("failed to render template `templates/{template}`")),
+        }
+    })
 }
 
 /// Tera's messages are spread over an error chain; this joins them on one line.

@@ -269,3 +269,20 @@ fn registry_countries_must_be_iso_codes() {
         "{msg}"
     );
 }
+
+#[test]
+fn unknown_template_variable_names_its_line_and_the_nearest_name() {
+    let msg = fails_with(|p| {
+        edit(
+            &p.join("templates/edition.html"),
+            "<h1>{{ page.title }}</h1>",
+            "<h1>{{ page.titel }}</h1>",
+        )
+    });
+    assert!(
+        msg.contains(
+            "templates/edition.html:6: variable `page.titel` not found (did you mean `page.title`?)"
+        ),
+        "{msg}"
+    );
+}
