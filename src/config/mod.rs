@@ -202,7 +202,7 @@ pub enum Weight {
 }
 
 /// Categorical keys a row can be grouped by.
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Key {
     #[serde(rename = "author")]
     Author,

@@ -15,6 +15,7 @@ mod rows;
 pub mod share;
 pub mod stats;
 mod top;
+mod unmatched;
 
 #[cfg(test)]
 mod fixture;
@@ -36,6 +37,7 @@ pub use describe::{describe, describe_growth};
 pub use months::count_by_month;
 pub use rows::Rows;
 pub use top::top;
+pub use unmatched::{unmatched, Unmatched};
 
 /// Computes every figure in `defs` for one edition. Growth figures are left for
 /// `resolve_growth`, which needs the earlier edition.

@@ -72,6 +72,7 @@ pub fn build(options: &BuildOptions) -> Result<(Output, Summary)> {
         Cache::disabled()
     };
     let data = data::compute(root, &config, &registry, &editions, &snapshots, &mut cache)?;
+    let warnings = data::check_values(&config, &editions, &data)?;
     timer.step("compute figures");
 
     let tera = load_templates(root)?;
@@ -103,7 +104,7 @@ pub fn build(options: &BuildOptions) -> Result<(Output, Summary)> {
         charts: charts.values().map(BTreeMap::len).sum(),
         files: output.files.len(),
         steps: timer.steps,
-        warnings: Warnings::default(),
+        warnings,
     };
     Ok((output, summary))
 }

@@ -286,3 +286,42 @@ fn unknown_template_variable_names_its_line_and_the_nearest_name() {
         "{msg}"
     );
 }
+
+#[test]
+fn a_value_no_snapshot_has_is_an_error_naming_the_values_that_exist() {
+    let msg = fails_with(|p| {
+        let config = p.join("stateof.toml");
+        edit(
+            &config,
+            "key = \"author.country\"\nvalue = \"US\"",
+            "key = \"author\"\nvalue = \"acmee\"",
+        );
+    });
+    assert!(
+        msg.contains(
+            "stateof.toml:16: figure `us_share`: `author` = \"acmee\" matches no model in any \
+             edition's snapshot (did you mean `acme`?); its most common values are `acme`"
+        ),
+        "{msg}"
+    );
+}
+
+#[test]
+fn a_value_some_snapshots_lack_is_a_warning_naming_them() {
+    let project = super::fixture("tiny");
+    edit(
+        &project.path().join("stateof.toml"),
+        "key = \"author.country\"\nvalue = \"US\"",
+        "key = \"author\"\nvalue = \"someone\"",
+    );
+    let out = stateof(project.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let msg = stderr(&out);
+    assert!(
+        msg.contains(
+            "warning: stateof.toml:16: figure `us_share`: `author` = \"someone\" matches no model \
+             in the snapshot of edition 2025-spring"
+        ),
+        "{msg}"
+    );
+}
