@@ -49,8 +49,7 @@ pub fn load(root: &Path) -> Result<Vec<Edition>> {
         );
     }
     editions.sort_by(|a, b| {
-        (b.index.front.date.as_str(), b.slug.as_str())
-            .cmp(&(a.index.front.date.as_str(), a.slug.as_str()))
+        (b.index.front.date, b.slug.as_str()).cmp(&(a.index.front.date, a.slug.as_str()))
     });
     check_compare_to(&editions)?;
     Ok(editions)

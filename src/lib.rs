@@ -8,6 +8,8 @@ pub mod charts;
 pub mod cli;
 pub mod config;
 pub mod content;
+pub mod countries;
+pub mod dates;
 pub mod diagnostics;
 pub mod fetch;
 pub mod figures;

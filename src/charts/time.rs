@@ -8,6 +8,7 @@
 use anyhow::{Context, Result};
 
 use crate::config::Format;
+use crate::dates::Month;
 use crate::figures::Point;
 use crate::format;
 
@@ -145,11 +146,10 @@ pub(super) fn draw(
 
 /// `"2024-03"` → months since year 0 (2024 * 12 + 2).
 fn month(label: &str) -> Result<i64> {
-    let parsed = label.split_once('-').and_then(|(y, m)| {
-        let (y, m) = (y.parse::<i64>().ok()?, m.parse::<i64>().ok()?);
-        ((1000..=9999).contains(&y) && (1..=12).contains(&m)).then_some(y * 12 + m - 1)
-    });
-    parsed.with_context(|| format!("series label `{label}` is not a month (`YYYY-MM`)"))
+    let month: Month = label
+        .parse()
+        .with_context(|| format!("series label `{label}` is not a month (`YYYY-MM`)"))?;
+    Ok(i64::from(month.index()))
 }
 
 /// "Mar 2024".

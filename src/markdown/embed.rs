@@ -6,12 +6,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::de::IntoDeserializer;
-use serde::Deserialize;
-
 use super::shortcodes::Call;
 use super::{escape_html, Context};
-use crate::config::Format;
+use crate::config::{names, Format};
 use crate::figures::{Cell, Figure, Table, Value};
 use crate::format;
 use crate::suggest::did_you_mean;
@@ -22,9 +19,6 @@ const SHORTCODES: [(&str, &[&str]); 3] = [
     ("chart", &["name"]),
     ("table", &["name"]),
 ];
-
-/// The names `format="…"` accepts (the `config::Format` variants).
-const FORMATS: [&str; 5] = ["thousands", "compact", "percent", "change", "decimal"];
 
 /// A shortcode's replacement.
 #[derive(Debug, Clone, PartialEq)]
@@ -221,11 +215,12 @@ fn kind(value: &Value) -> &'static str {
 }
 
 fn parse_format(text: &str) -> Result<Format, String> {
-    Format::deserialize(text.into_deserializer()).map_err(|_: serde::de::value::Error| {
+    let formats = names::variants::<Format>();
+    names::parse(text).ok_or_else(|| {
         format!(
             "unknown format `{text}`{}; the formats are {}",
-            did_you_mean(text, &FORMATS),
-            FORMATS.join(", ")
+            did_you_mean(text, formats),
+            formats.join(", ")
         )
     })
 }
@@ -317,7 +312,7 @@ mod tests {
 
     #[test]
     fn every_format_name_parses() {
-        for name in FORMATS {
+        for name in names::variants::<Format>() {
             assert!(parse_format(name).is_ok(), "{name}");
         }
         assert_eq!(parse_format("compact"), Ok(Format::Compact));

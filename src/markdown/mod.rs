@@ -32,6 +32,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{anyhow, Result};
 use serde::Deserialize;
 
+use crate::dates::Date;
 use crate::figures::Figures;
 
 /// One content file, parsed but not rendered.
@@ -51,8 +52,8 @@ pub struct Document {
 pub struct FrontMatter {
     pub title: String,
     /// `YYYY-MM-DD` (a quoted string or a bare TOML date), checked to be a real date.
-    #[serde(deserialize_with = "front::date_text")]
-    pub date: String,
+    #[serde(deserialize_with = "front::date")]
+    pub date: Date,
     #[serde(default)]
     pub summary: String,
     /// The edition's snapshot, relative to the project root.

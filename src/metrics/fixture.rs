@@ -111,6 +111,7 @@ pub fn sample() -> Models {
 /// `lab` with no country, and an independent French developer `solo`.
 pub fn registry() -> Registry {
     registry::parse(
+        std::path::Path::new("orgs.toml"),
         r#"
         [org.qwen]
         name = "Qwen"
@@ -140,7 +141,7 @@ pub fn figure_defs(text: &str) -> BTreeMap<String, FigureDef> {
     } else {
         format!("title = \"t\"\ndescription = \"d\"\nbase-url = \"https://example.org/\"\n{text}")
     };
-    crate::config::parse(&text)
+    crate::config::parse(std::path::Path::new("stateof.toml"), &text)
         .expect("valid figure definitions")
         .figures
 }

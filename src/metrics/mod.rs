@@ -8,7 +8,6 @@
 //! `rows` resolves authors against the registry once for all of them. Nothing here
 //! reads files or formats numbers for people.
 
-mod countries;
 mod describe;
 pub mod group;
 mod months;
@@ -16,7 +15,7 @@ mod rows;
 pub mod share;
 pub mod stats;
 mod top;
-mod validate;
+mod unmatched;
 
 #[cfg(test)]
 mod fixture;
@@ -25,19 +24,20 @@ mod tests;
 
 use std::collections::BTreeMap;
 
-use anyhow::{bail, ensure, Context, Result};
+use anyhow::{bail, Context, Result};
 
 use crate::config::{Field, FigureDef, Filter, Metric};
+use crate::dates::{Date, Month};
 use crate::figures::{Figure, Figures, Provenance, Value};
 use crate::registry::Registry;
 use crate::snapshot::{Models, Snapshot};
 
-pub use countries::country_name;
+pub use crate::countries::country_name;
 pub use describe::{describe, describe_growth};
-pub use months::{count_by_month, month_label};
+pub use months::count_by_month;
 pub use rows::Rows;
 pub use top::top;
-pub use validate::validate;
+pub use unmatched::{unmatched, Unmatched};
 
 /// Computes every figure in `defs` for one edition. Growth figures are left for
 /// `resolve_growth`, which needs the earlier edition.
@@ -62,7 +62,6 @@ pub fn compute(
         let value = match &def.metric {
             Metric::Growth { .. } => continue,
             Metric::Sourced { value, source, url } => {
-                ensure!(value.is_finite(), "figure `{name}`: value must be a number");
                 provenance.snapshot_date = None;
                 provenance.rows = None;
                 provenance.source = Some(source.clone());
@@ -72,36 +71,28 @@ pub fn compute(
             metric => value(metric, &rows)
                 .with_context(|| format!("failed to compute figure `{name}`"))?,
         };
-        let value = match (&def.metric, &provenance.snapshot_date) {
-            (
-                Metric::CountByMonth {
-                    cumulative: false, ..
-                },
-                Some(date),
-            ) => {
-                provenance
-                    .definition
-                    .push_str("; the snapshot's own month is left out, since it was not over yet");
-                before_month_of(value, date)
-            }
-            (
-                Metric::CountByMonth {
-                    cumulative: false, ..
-                },
-                None,
-            ) => {
+        let value = match &def.metric {
+            Metric::CountByMonth {
+                cumulative: false, ..
+            } => match snapshot_month(snapshot)? {
+                Some(month) => {
+                    provenance.definition.push_str(
+                        "; the snapshot's own month is left out, since it was not over yet",
+                    );
+                    before(value, month)
+                }
                 // Without a date, the newest model stands for when the snapshot was taken.
-                match models.created_month.iter().max().filter(|&&m| m > 0) {
+                None => match models.created_month.iter().max().filter(|&&m| m > 0) {
                     Some(&last) => {
                         provenance.definition.push_str(
                             "; the newest month in the data is left out, since a snapshot \
                              without a date is taken to be from that month",
                         );
-                        before_month_of(value, &month_label(last))
+                        before(value, Month::from_index(last))
                     }
                     None => value,
-                }
-            }
+                },
+            },
             _ => value,
         };
         let figure = Figure {
@@ -115,17 +106,28 @@ pub fn compute(
     Ok(figures)
 }
 
-/// Drops the points of a monthly series from the month of `date` (`YYYY-MM-DD`) on:
-/// a month the snapshot only saw part of would read as a sudden drop.
-fn before_month_of(value: Value, date: &str) -> Value {
-    let month = date.get(..7).unwrap_or(date);
+/// The month of the snapshot's manifest date, if it has a manifest.
+fn snapshot_month(snapshot: &Snapshot) -> Result<Option<Month>> {
+    let Some(manifest) = &snapshot.manifest else {
+        return Ok(None);
+    };
+    let date: Date = manifest.date.parse().with_context(|| {
+        format!(
+            "the manifest of snapshot `{}` has a bad `date`",
+            snapshot.path.display()
+        )
+    })?;
+    Ok(Some(date.month()))
+}
+
+/// Drops the points of a monthly series from `month` on: a month the snapshot only saw
+/// part of would read as a sudden drop.
+fn before(value: Value, month: Month) -> Value {
+    let month = month.to_string();
     match value {
-        Value::Series(points) => Value::Series(
-            points
-                .into_iter()
-                .filter(|p| p.label.as_str() < month)
-                .collect(),
-        ),
+        Value::Series(points) => {
+            Value::Series(points.into_iter().filter(|p| p.label < month).collect())
+        }
         other => other,
     }
 }
@@ -136,19 +138,15 @@ fn value(metric: &Metric, rows: &Rows) -> Result<Value> {
     let number = Value::Number;
     Ok(match metric {
         Metric::Count { filter } => {
-            let keep = group::keep(rows, filter.as_ref())?;
+            let keep = group::keep(rows, filter.as_ref());
             number(keep.iter().filter(|&&k| k).count() as f64)
         }
         Metric::Sum { field, filter } => {
-            let values = kept(rows, *field, filter.as_ref())?;
+            let values = kept(rows, *field, filter.as_ref());
             number(stats::sum(&values) as f64)
         }
         Metric::Quantile { field, q, filter } => {
-            ensure!(
-                (0.0..=1.0).contains(q),
-                "q must be between 0 and 1, not {q}"
-            );
-            let mut values = kept(rows, *field, filter.as_ref())?;
+            let mut values = kept(rows, *field, filter.as_ref());
             match stats::quantile(&mut values, *q) {
                 Some(x) => number(x),
                 None => bail!("no models to take a quantile of (check the filter)"),
@@ -159,8 +157,7 @@ fn value(metric: &Metric, rows: &Rows) -> Result<Value> {
             threshold,
             filter,
         } => {
-            ensure!(threshold.is_finite(), "threshold must be a number");
-            let values = kept(rows, *field, filter.as_ref())?;
+            let values = kept(rows, *field, filter.as_ref());
             number(stats::share_below(&values, *threshold))
         }
         Metric::TopShare { field, n } => {
@@ -169,7 +166,6 @@ fn value(metric: &Metric, rows: &Rows) -> Result<Value> {
         Metric::Gini { field } => number(stats::gini(&mut column(models, *field).to_vec())),
         Metric::Hhi { key, weight } => number(share::hhi_by(rows, *key, *weight)),
         Metric::Lorenz { field, points } => {
-            ensure!(*points > 0, "a Lorenz curve needs at least 1 point");
             Value::Series(stats::lorenz(&mut column(models, *field).to_vec(), *points))
         }
         Metric::ShareBy {
@@ -177,30 +173,23 @@ fn value(metric: &Metric, rows: &Rows) -> Result<Value> {
             weight,
             top,
             filter,
-        } => Value::Series(share::share_by(rows, *key, *weight, *top, filter.as_ref())?),
+        } => Value::Series(share::share_by(rows, *key, *weight, *top, filter.as_ref())),
         Metric::ShareOf {
             key,
             value,
             weight,
             filter,
-        } => number(share::share_of(
-            rows,
-            *key,
-            value,
-            *weight,
-            filter.as_ref(),
-        )?),
+        } => number(share::share_of(rows, *key, value, *weight, filter.as_ref())),
         Metric::CountByMonth {
             filter,
             since,
             cumulative,
         } => {
-            let since = since.as_deref().map(months::parse_month).transpose()?;
-            let keep = group::keep(rows, filter.as_ref())?;
+            let keep = group::keep(rows, filter.as_ref());
             Value::Series(count_by_month(
                 &models.created_month,
                 &keep,
-                since,
+                *since,
                 *cumulative,
             ))
         }
@@ -223,47 +212,38 @@ fn column(models: &Models, field: Field) -> &[u64] {
 }
 
 /// The values of `field` in the rows `filter` keeps, as a copy the caller owns.
-fn kept(rows: &Rows, field: Field, filter: Option<&Filter>) -> Result<Vec<u64>> {
+fn kept(rows: &Rows, field: Field, filter: Option<&Filter>) -> Vec<u64> {
     let column = column(rows.models, field);
     if filter.is_none() {
-        return Ok(column.to_vec());
+        return column.to_vec();
     }
-    let keep = group::keep(rows, filter)?;
-    Ok(column
+    let keep = group::keep(rows, filter);
+    column
         .iter()
         .zip(&keep)
         .filter(|&(_, &k)| k)
         .map(|(&x, _)| x)
-        .collect())
+        .collect()
 }
 
 /// Fills the growth figures in `defs` as `this / previous − 1` of the scalar figure
 /// each names, where `previous` is the earlier edition's name and figures. A growth
 /// figure is left out when there is no earlier edition, the earlier edition lacks the
 /// figure, or its value is 0 (no finite ratio); the markdown stage reports it as
-/// unavailable. Growth of a figure that is not a scalar is an error.
+/// unavailable.
 pub fn resolve_growth(
     defs: &BTreeMap<String, FigureDef>,
     figures: &mut Figures,
     edition: &str,
     previous: Option<(&str, &Figures)>,
-) -> Result<()> {
+) {
     for (name, def) in defs {
         let Metric::Growth { figure: of } = &def.metric else {
             continue;
         };
-        if let Some(FigureDef {
-            metric: Metric::Growth { .. },
-            ..
-        }) = defs.get(of)
-        {
-            bail!("figure `{name}` measures the growth of `{of}`, itself a growth figure");
-        }
-        let Some(current) = figures.get(of) else {
-            bail!("figure `{name}` measures the growth of `{of}`, which was not computed");
-        };
-        let Some(now) = current.number() else {
-            bail!("figure `{name}` measures the growth of `{of}`, which is not a single number");
+        // The config checked at load that `of` is a scalar figure.
+        let Some((current, now)) = figures.get(of).and_then(|f| Some((f, f.number()?))) else {
+            continue;
         };
         let Some((previous_edition, earlier)) = previous else {
             continue;
@@ -289,5 +269,4 @@ pub fn resolve_growth(
         };
         figures.insert(name.clone(), figure);
     }
-    Ok(())
 }

@@ -1,10 +1,9 @@
 //! Models created per calendar month, as a zero-filled `YYYY-MM` series.
 //!
-//! Months are counted as in `Models::created_month` (`year * 12 + month - 1`, 0 when the
-//! row has no `createdAt`; such rows are not counted).
+//! Months are counted as in `Models::created_month` (`Month::index`, 0 when the row has
+//! no `createdAt`; such rows are not counted).
 
-use anyhow::{bail, Result};
-
+use crate::dates::Month;
 use crate::figures::Point;
 
 /// Rows created per month, for every month from the first month present (or `since`)
@@ -15,7 +14,7 @@ use crate::figures::Point;
 pub fn count_by_month(
     created_month: &[u32],
     keep: &[bool],
-    since: Option<u32>,
+    since: Option<Month>,
     cumulative: bool,
 ) -> Vec<Point> {
     let months = || {
@@ -28,7 +27,7 @@ pub fn count_by_month(
     let (Some(first), Some(last)) = (months().min(), months().max()) else {
         return Vec::new();
     };
-    let first = since.unwrap_or(first);
+    let first = since.map_or(first, Month::index);
     if first > last {
         return Vec::new();
     }
@@ -47,35 +46,11 @@ pub fn count_by_month(
         .map(|(&count, month)| {
             running += count;
             Point {
-                label: month_label(month),
+                label: Month::from_index(month).to_string(),
                 value: if cumulative { running } else { count } as f64,
             }
         })
         .collect()
-}
-
-/// `YYYY-MM` for a month number (`year * 12 + month - 1`).
-pub fn month_label(month: u32) -> String {
-    format!("{:04}-{:02}", month / 12, month % 12 + 1)
-}
-
-/// Parses `YYYY-MM` into a month number (`year * 12 + month - 1`).
-pub fn parse_month(text: &str) -> Result<u32> {
-    let parsed = (|| {
-        let (year, month) = text.split_once('-')?;
-        if year.len() != 4 || month.len() != 2 {
-            return None;
-        }
-        let year: u32 = year.parse().ok()?;
-        let month: u32 = month.parse().ok()?;
-        (1..=12).contains(&month).then(|| year * 12 + month - 1)
-    })();
-    match parsed {
-        Some(month) => Ok(month),
-        None => {
-            bail!("invalid `since`: `{text}` is not a month; expected `YYYY-MM`, e.g. `2024-01`")
-        }
-    }
 }
 
 #[cfg(test)]
@@ -111,7 +86,7 @@ mod tests {
     fn since_trims_the_start_but_not_the_running_total() {
         let created = [m(2023, 11), m(2024, 1), m(2024, 2)];
         let keep = [true; 3];
-        let since = Some(parse_month("2024-01").unwrap());
+        let since = Some("2024-01".parse().unwrap());
         assert_eq!(
             pairs(&count_by_month(&created, &keep, since, false)),
             [("2024-01", 1.0), ("2024-02", 1.0)]
@@ -120,19 +95,8 @@ mod tests {
             pairs(&count_by_month(&created, &keep, since, true)),
             [("2024-01", 2.0), ("2024-02", 3.0)]
         );
-        let late = Some(m(2025, 1));
+        let late = Some(Month::from_index(m(2025, 1)));
         assert!(count_by_month(&created, &keep, late, false).is_empty());
         assert!(count_by_month(&[0], &[true], None, false).is_empty());
-    }
-
-    #[test]
-    fn parses_and_labels_months() {
-        assert_eq!(parse_month("2024-12").unwrap(), 2024 * 12 + 11);
-        assert_eq!(month_label(2024 * 12 + 11), "2024-12");
-        assert_eq!(month_label(2025 * 12), "2025-01");
-        for bad in ["2024-13", "2024-1", "24-01", "2024/01", "soon"] {
-            let err = parse_month(bad).unwrap_err();
-            assert!(format!("{err:#}").contains(bad), "{bad}");
-        }
     }
 }

@@ -2,9 +2,7 @@
 //! `hhi_by` (concentration), each a fraction of a total weight (rows, downloads or
 //! likes) summed exactly in integers.
 
-use anyhow::Result;
-
-use super::group::{check_value, display, group, keep, Groups, OTHER};
+use super::group::{display, group, keep, Groups, OTHER};
 use super::rows::Rows;
 use super::stats::{hhi, ratio};
 use crate::config::{Filter, Key, Weight};
@@ -40,8 +38,8 @@ pub fn share_by(
     weight: Weight,
     top: usize,
     filter: Option<&Filter>,
-) -> Result<Vec<Point>> {
-    let keep = keep(rows, filter)?;
+) -> Vec<Point> {
+    let keep = keep(rows, filter);
     let groups = group(rows, key);
     let totals = totals(rows.models, &groups, weight, &keep);
     let total: u128 = totals.iter().sum();
@@ -67,7 +65,7 @@ pub fn share_by(
             value: ratio(rest, total),
         });
     }
-    Ok(points)
+    points
 }
 
 /// The share of `weight` held by rows whose raw `key` value is `value`, over the rows
@@ -78,9 +76,8 @@ pub fn share_of(
     value: &str,
     weight: Weight,
     filter: Option<&Filter>,
-) -> Result<f64> {
-    check_value(key, value)?;
-    let keep = keep(rows, filter)?;
+) -> f64 {
+    let keep = keep(rows, filter);
     let groups = group(rows, key);
     let totals = totals(rows.models, &groups, weight, &keep);
     let held = groups
@@ -88,7 +85,7 @@ pub fn share_of(
         .iter()
         .position(|&v| v == value)
         .map_or(0, |g| totals[g]);
-    Ok(ratio(held, totals.iter().sum()))
+    ratio(held, totals.iter().sum())
 }
 
 /// The Herfindahl–Hirschman index of `weight` by `key` over all rows.
@@ -111,7 +108,7 @@ mod tests {
     fn share_by_keeps_the_top_and_folds_the_rest_into_other() {
         let (m, r) = (sample(), registry());
         let rows = Rows::new(&m, &r);
-        let points = share_by(&rows, Key::AuthorCountry, Weight::Downloads, 2, None).unwrap();
+        let points = share_by(&rows, Key::AuthorCountry, Weight::Downloads, 2, None);
         assert_eq!(
             pairs(&points),
             [("China", 0.7), ("United States", 0.2), ("Other", 0.1)]
@@ -119,7 +116,7 @@ mod tests {
         let total: f64 = points.iter().map(|p| p.value).sum();
         assert!((total - 1.0).abs() < 1e-12);
         // By count: ties at 1/6 ordered by label; nothing left for "Other".
-        let points = share_by(&rows, Key::AuthorCountry, Weight::Count, 8, None).unwrap();
+        let points = share_by(&rows, Key::AuthorCountry, Weight::Count, 8, None);
         let labels: Vec<&str> = points.iter().map(|p| p.label.as_str()).collect();
         assert_eq!(
             labels,
@@ -133,23 +130,20 @@ mod tests {
         );
         assert_eq!(points[0].value, 2.0 / 6.0);
         // Missing tags group as "None declared"; likes are all 0, so no groups at all.
-        let tasks = share_by(&rows, Key::PipelineTag, Weight::Count, 1, None).unwrap();
+        let tasks = share_by(&rows, Key::PipelineTag, Weight::Count, 1, None);
         assert_eq!(
             pairs(&tasks),
             [("None declared", 4.0 / 6.0), ("Other", 2.0 / 6.0)]
         );
-        assert!(share_by(&rows, Key::Author, Weight::Likes, 3, None)
-            .unwrap()
-            .is_empty());
+        assert!(share_by(&rows, Key::Author, Weight::Likes, 3, None).is_empty());
     }
 
     #[test]
     fn share_of_matches_raw_values_within_the_filter() {
         let (m, r) = (sample(), registry());
         let rows = Rows::new(&m, &r);
-        let of = |key, value: &str, weight, f: Option<&Filter>| {
-            share_of(&rows, key, value, weight, f).unwrap()
-        };
+        let of =
+            |key, value: &str, weight, f: Option<&Filter>| share_of(&rows, key, value, weight, f);
         assert_eq!(of(Key::AuthorCountry, "CN", Weight::Downloads, None), 0.7);
         assert_eq!(
             of(Key::AuthorKind, "independent", Weight::Downloads, None),

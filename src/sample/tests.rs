@@ -3,7 +3,11 @@ use crate::registry;
 use crate::snapshot::{load, Models};
 
 fn registry() -> Registry {
-    registry::parse(include_str!("../../content/data/organizations.toml")).unwrap()
+    registry::parse(
+        std::path::Path::new("organizations.toml"),
+        include_str!("../../content/data/organizations.toml"),
+    )
+    .unwrap()
 }
 
 fn options(models: usize, date: &str, seed: u64) -> Options {

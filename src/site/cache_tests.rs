@@ -186,7 +186,7 @@ fn builds_reuse_figures_until_what_they_depend_on_changes() {
     let text = fs::read_to_string(&registry).unwrap();
     fs::write(
         &registry,
-        text.replace("country = \"US\"", "country = \"FR\""),
+        text.replace("country = \"CN\"", "country = \"US\""),
     )
     .unwrap();
     let changed = figures(root, true);

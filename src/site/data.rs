@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 use super::cache::{self, Cache};
 use crate::config::{Config, FigureDef, Format, Key, Metric, Weight};
 use crate::content::{line_of_key, Edition};
+use crate::diagnostics::{self, Warnings};
 use crate::figures::Figures;
+use crate::metrics::Unmatched;
 use crate::registry::{Registry, UNATTRIBUTED};
 use crate::{metrics, snapshot, suggest};
 
@@ -22,6 +24,8 @@ pub struct EditionData {
     pub snapshot: SnapshotInfo,
     /// Share of models and of downloads whose author the registry knows.
     pub coverage: Coverage,
+    /// Values the figures ask for that no row of the snapshot has (see `check_values`).
+    pub unmatched: Vec<Unmatched>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -170,9 +174,63 @@ pub fn compute(
             .map(|slug| (slug.as_str(), data[slug].figures.clone()));
         let this = data.get_mut(&edition.slug).expect("computed above");
         let previous = previous.as_ref().map(|(slug, figures)| (*slug, figures));
-        metrics::resolve_growth(&config.figures, &mut this.figures, &edition.slug, previous)?;
+        metrics::resolve_growth(&config.figures, &mut this.figures, &edition.slug, previous);
     }
     Ok((data, sources))
+}
+
+/// Values a figure asks for that some snapshot lacks: an error when no edition's
+/// snapshot has the value (a typo, or a value that does not exist), a warning naming
+/// the editions that lack it otherwise (a tag can be new). Each says which values exist.
+pub fn check_values(
+    config: &Config,
+    editions: &[Edition],
+    data: &BTreeMap<String, EditionData>,
+) -> Result<Warnings> {
+    let mut lacking: BTreeMap<(&str, &str, &str), (Vec<&str>, &Unmatched)> = BTreeMap::new();
+    for edition in editions.iter().rev() {
+        for u in &data[&edition.slug].unmatched {
+            let key = (u.figure.as_str(), u.key.name(), u.value.as_str());
+            lacking
+                .entry(key)
+                .or_insert((Vec::new(), u))
+                .0
+                .push(&edition.slug);
+        }
+    }
+    let mut warnings = Warnings::default();
+    let errors = lacking.into_values().map(|(slugs, u)| {
+        let line = config.figures.get(&u.figure).map_or(1, |def| def.line);
+        let head = format!(
+            "{}:{line}: figure `{}`: `{}` = \"{}\" matches no model",
+            config.path.display(),
+            u.figure,
+            u.key.name(),
+            u.value
+        );
+        let hint = match &u.nearest {
+            Some(nearest) => format!(" (did you mean `{nearest}`?)"),
+            None => String::new(),
+        };
+        if slugs.len() < editions.len() {
+            let editions = slugs.join(", ");
+            warnings.push(format!(
+                "{head} in the snapshot of edition {editions}{hint}"
+            ));
+            return Ok(());
+        }
+        let common = u
+            .common
+            .iter()
+            .map(|v| format!("`{v}`"))
+            .collect::<Vec<_>>();
+        bail!(
+            "{head} in any edition's snapshot{hint}; its most common values are {}",
+            common.join(", ")
+        )
+    });
+    diagnostics::all(errors.collect::<Vec<_>>())?;
+    Ok(warnings)
 }
 
 /// What an edition's data is computed from, hashed into its cache key.
@@ -247,6 +305,8 @@ fn edition_data(
     cache.remember_snapshot(path, &snap.sha256, read_at);
     let (figures, coverage) =
         figures_and_coverage(&config.figures, &snap, registry, &edition.slug)?;
+    let unmatched =
+        metrics::unmatched(&config.figures, &metrics::Rows::new(&snap.models, registry));
     let manifest = snap.manifest.as_ref();
     let data = EditionData {
         figures,
@@ -259,6 +319,7 @@ fn edition_data(
             synthetic: manifest.is_some_and(|m| m.synthetic),
         },
         coverage,
+        unmatched,
     };
     let key = key(&snap.sha256);
     cache.put(&key, &data);
@@ -316,6 +377,7 @@ fn coverage(snap: &snapshot::Snapshot, registry: &Registry, edition: &str) -> Re
             filter: None,
         },
         format: Some(Format::Percent),
+        line: 0,
     };
     let defs = BTreeMap::from([
         ("models".to_owned(), unattributed(Weight::Count)),

@@ -11,6 +11,7 @@ mod data;
 mod downloads;
 mod pages;
 pub mod palette;
+mod templates;
 mod urls;
 
 use std::collections::BTreeMap;
@@ -116,12 +117,6 @@ pub fn build_again(options: &BuildOptions, reuse: &mut Reuse) -> Result<Built> {
     let mut timer = Steps::start();
     let root = options.root.as_path();
     let config = config::load(root)?;
-    crate::metrics::validate(&config.figures).with_context(|| {
-        format!(
-            "invalid report config `{}`",
-            root.join(config::FILE_NAME).display()
-        )
-    })?;
     let registry = registry::load(&root.join(&config.registry))?;
     let editions = content::load(root)?;
     timer.step("read project");
@@ -135,6 +130,7 @@ pub fn build_again(options: &BuildOptions, reuse: &mut Reuse) -> Result<Built> {
         paths: &paths,
     };
     let (data, sources) = data::compute(&inputs, &editions, &mut reuse.cache, &mut reuse.memo)?;
+    let warnings = data::check_values(&config, &editions, &data)?;
     timer.step("compute figures");
 
     let tera = load_templates(root)?;
@@ -171,7 +167,7 @@ pub fn build_again(options: &BuildOptions, reuse: &mut Reuse) -> Result<Built> {
             registry: root.join(&config.registry),
             snapshots: paths.into_values().collect(),
         },
-        warnings: Warnings::default(),
+        warnings,
     };
     let palette = palette::rows(&config, &editions, &data);
     Ok(Built {
@@ -201,11 +197,17 @@ pub fn load_templates(root: &Path) -> Result<tera::Tera> {
     Ok(tera)
 }
 
-/// Renders one template; the error names it and carries Tera's whole message.
+/// Renders one template; the error names it and carries Tera's whole message, or, for
+/// an unknown variable, its line in the template and the nearest name in `context`.
 fn render(tera: &tera::Tera, template: &str, context: &tera::Context) -> Result<String> {
-    tera.render(template, context)
-        .map_err(|err| anyhow::anyhow!("{}", tera_chain(&err)))
-        .with_context(|| format!("failed to render template `templates/{template}`"))
+    tera.render(template, context).map_err(|err| {
+        let chain = tera_chain(&err);
+        match templates::unknown_variable(tera, template, context, &chain) {
+            Some(located) => anyhow::anyhow!("{located}"),
+            None => anyhow::anyhow!("{chain}")
+                .context(format!("failed to render template `templates/{template}`")),
+        }
+    })
 }
 
 /// Tera's messages are spread over an error chain; this joins them on one line.

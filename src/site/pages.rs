@@ -15,6 +15,7 @@ use super::render;
 use super::urls::{page_path, Urls};
 use crate::config::{Config, Format};
 use crate::content::Edition;
+use crate::dates::Date;
 use crate::figures::Figures;
 use crate::format;
 use crate::markdown::{self, Document, Heading};
@@ -42,7 +43,7 @@ struct SiteView<'a> {
     base_path: &'a str,
     generator: String,
     /// The latest edition's date: the site's "last updated".
-    updated: &'a str,
+    updated: Date,
 }
 
 #[derive(Serialize)]
@@ -61,7 +62,7 @@ struct PageView<'a> {
 struct EditionView<'a> {
     slug: &'a str,
     title: &'a str,
-    date: &'a str,
+    date: Date,
     summary: &'a str,
     url: String,
     latest: bool,
@@ -120,7 +121,7 @@ pub fn render_all(ctx: &Context, output: &mut Output) -> Result<usize> {
         rendered.push((file, html));
     }
 
-    let sitemap: Vec<(String, &str)> = rendered
+    let sitemap: Vec<(String, Date)> = rendered
         .iter()
         .filter(|(file, _)| file != "404.html")
         .map(|(file, _)| (ctx.urls.absolute(&page_path(file)), site.updated))
@@ -155,7 +156,7 @@ fn site_view<'a>(ctx: &Context<'a>) -> SiteView<'a> {
         base_url: &ctx.urls.base_url,
         base_path: &ctx.urls.base_path,
         generator: format!("stateof {}", env!("CARGO_PKG_VERSION")),
-        updated: &latest.index.front.date,
+        updated: latest.index.front.date,
     }
 }
 
@@ -199,7 +200,7 @@ fn edition_pages<'a>(
         pages.extend(render_docs(ctx, site, &view, &md, &docs)?);
         feed_entries.push(FeedEntry {
             title: &edition.index.front.title,
-            date: &edition.index.front.date,
+            date: edition.index.front.date,
             summary: &edition.index.front.summary,
             url: ctx.urls.absolute(&format!("{}/", edition.slug)),
             content: feed_content(ctx, edition, &md)?,
@@ -321,7 +322,7 @@ fn feed_content(ctx: &Context, edition: &Edition, md: &markdown::Context) -> Res
 #[derive(Serialize)]
 struct FeedEntry<'a> {
     title: &'a str,
-    date: &'a str,
+    date: Date,
     summary: &'a str,
     url: String,
     content: String,
@@ -378,7 +379,7 @@ fn edition_view<'a>(ctx: &Context<'a>, edition: &'a Edition, latest: bool) -> Ed
     EditionView {
         slug: &edition.slug,
         title: &front.title,
-        date: &front.date,
+        date: front.date,
         summary: &front.summary,
         url: ctx.urls.link(&format!("{}/", edition.slug)),
         latest,

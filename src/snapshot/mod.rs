@@ -219,6 +219,15 @@ pub enum Derivative {
 }
 
 impl Derivative {
+    /// Every kind, in declaration order (the order of `Derivative as u32`).
+    pub const ALL: [Derivative; 5] = [
+        Derivative::Original,
+        Derivative::Finetune,
+        Derivative::Adapter,
+        Derivative::Quantized,
+        Derivative::Merge,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Derivative::Original => "original",

@@ -156,9 +156,27 @@ fn chart_of_unknown_figure_is_a_config_error() {
         )
     });
     assert!(
-        msg.contains("stateof.toml") && msg.contains("by_author"),
+        msg.contains("stateof.toml:54: chart `by_author`: draws unknown figure `by_auther` (did you mean `by_author`?)"),
         "{msg}"
     );
+}
+
+#[test]
+fn every_config_error_is_reported_with_its_line() {
+    let msg = fails_with(|p| {
+        let config = p.join("stateof.toml");
+        edit(&config, "label = \"Models\"", "lable = \"Models\"");
+        edit(&config, "format = \"percent\"", "format = \"percnt\"");
+        edit(&config, "kind = \"bar\"", "kind = \"bars\"");
+    });
+    for expected in [
+        "stateof.toml:6: figure `models_total`: unknown key `lable` (did you mean `label`?)",
+        "stateof.toml:14: figure `top2_share`: `format`: unknown value `percnt` (did you mean `percent`?)",
+        "stateof.toml:53: chart `by_author`: `kind`: unknown value `bars` (did you mean `bar`?)",
+        "3 errors",
+    ] {
+        assert!(msg.contains(expected), "{expected} not in {msg}");
+    }
 }
 
 #[test]
@@ -233,4 +251,77 @@ fn a_missing_override_snapshot_blames_the_option() {
         "{msg}"
     );
     assert!(!msg.contains("index.md:5"), "{msg}");
+}
+
+#[test]
+fn registry_countries_must_be_iso_codes() {
+    let msg = fails_with(|p| {
+        let registry = p.join("content/data/organizations.toml");
+        edit(&registry, "country = \"US\"", "country = \"UK\"");
+        edit(&registry, "country = \"CN\"", "country = \"XX\"");
+    });
+    assert!(
+        msg.contains(
+            "content/data/organizations.toml:3: organisation `acme`: country `UK` is not an ISO \
+             3166-1 alpha-2 code (did you mean `GB`?)"
+        ) && msg.contains("content/data/organizations.toml:8: organisation")
+            && msg.contains("country `XX`"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn unknown_template_variable_names_its_line_and_the_nearest_name() {
+    let msg = fails_with(|p| {
+        edit(
+            &p.join("templates/edition.html"),
+            "<h1>{{ page.title }}</h1>",
+            "<h1>{{ page.titel }}</h1>",
+        )
+    });
+    assert!(
+        msg.contains(
+            "templates/edition.html:6: variable `page.titel` not found (did you mean `page.title`?)"
+        ),
+        "{msg}"
+    );
+}
+
+#[test]
+fn a_value_no_snapshot_has_is_an_error_naming_the_values_that_exist() {
+    let msg = fails_with(|p| {
+        let config = p.join("stateof.toml");
+        edit(
+            &config,
+            "key = \"author.country\"\nvalue = \"US\"",
+            "key = \"author\"\nvalue = \"acmee\"",
+        );
+    });
+    assert!(
+        msg.contains(
+            "stateof.toml:16: figure `us_share`: `author` = \"acmee\" matches no model in any \
+             edition's snapshot (did you mean `acme`?); its most common values are `acme`"
+        ),
+        "{msg}"
+    );
+}
+
+#[test]
+fn a_value_some_snapshots_lack_is_a_warning_naming_them() {
+    let project = super::fixture("tiny");
+    edit(
+        &project.path().join("stateof.toml"),
+        "key = \"author.country\"\nvalue = \"US\"",
+        "key = \"author\"\nvalue = \"someone\"",
+    );
+    let out = stateof(project.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let msg = stderr(&out);
+    assert!(
+        msg.contains(
+            "warning: stateof.toml:16: figure `us_share`: `author` = \"someone\" matches no model \
+             in the snapshot of edition 2025-spring"
+        ),
+        "{msg}"
+    );
 }

@@ -33,6 +33,7 @@ pub(super) fn def(kind: ChartKind, title: &str) -> ChartDef {
         figure: "fig".to_owned(),
         title: title.to_owned(),
         caption: None,
+        line: 0,
     }
 }
 

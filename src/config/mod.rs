@@ -1,15 +1,24 @@
 //! The report config (`stateof.toml` at a project's root): site settings, the figures
 //! every edition computes, and the charts drawn from them.
 //!
-//! Parsing is apart from disk I/O (`parse` takes text) so it can be tested on strings;
-//! `load` adds the file name to every error. Unknown keys are errors, so a typo in a
-//! metric definition never silently falls back to a default.
+//! This module holds the typed config; `load` reads it (apart from disk I/O, `parse`
+//! takes text) and `check` checks it, once, with every error at its line of the file.
+//! Unknown keys are errors, so a typo in a metric definition never silently falls back
+//! to a default. The names of the enums' variants are their serde names (`names`).
+
+mod check;
+mod load;
+pub mod names;
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::PathBuf;
 
-use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
+
+use crate::dates::Month;
+
+pub use check::check_value;
+pub use load::{load, parse};
 
 /// The file name of the report config at a project's root.
 pub const FILE_NAME: &str = "stateof.toml";
@@ -17,6 +26,9 @@ pub const FILE_NAME: &str = "stateof.toml";
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Config {
+    /// The config file, as error messages show it (`stateof.toml`).
+    #[serde(skip)]
+    pub path: PathBuf,
     /// The report's name, shown on every page ("State of Open Source on Hugging Face").
     pub title: String,
     /// One sentence for the home page, feeds and link previews.
@@ -33,10 +45,10 @@ pub struct Config {
     #[serde(default)]
     pub notice: Option<String>,
     /// Figures computed for every edition, by name.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "load::later")]
     pub figures: BTreeMap<String, FigureDef>,
     /// Charts drawn for every edition, by name.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "load::later")]
     pub charts: BTreeMap<String, ChartDef>,
 }
 
@@ -44,11 +56,9 @@ fn default_registry() -> String {
     "content/data/organizations.toml".to_owned()
 }
 
-/// One named figure: what to compute and how to show it.
-///
-/// Not `deny_unknown_fields`: serde cannot combine it with `flatten`. The flattened
-/// `Metric` denies unknown fields itself, so a misspelt key is still an error.
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+/// One named figure: what to compute and how to show it. Serialized (without its
+/// line) into the figure cache's key; read by `load`, key by key.
+#[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(rename_all = "kebab-case")]
 pub struct FigureDef {
     /// A short human label ("Share of downloads in the top 200 models").
@@ -56,8 +66,11 @@ pub struct FigureDef {
     #[serde(flatten)]
     pub metric: Metric,
     /// How a value reads in prose, tables and chart labels; see `FigureDef::format`.
-    #[serde(default)]
     pub format: Option<Format>,
+    /// The line of its `[figures.NAME]` header in the config (0 for a definition made
+    /// in code). Left out of the cache key: moving a definition changes no figure.
+    #[serde(skip)]
+    pub line: usize,
 }
 
 impl FigureDef {
@@ -142,7 +155,7 @@ pub enum Metric {
         filter: Option<Filter>,
         /// Only months from this one on (`YYYY-MM`).
         #[serde(default)]
-        since: Option<String>,
+        since: Option<Month>,
         /// Running total instead of per-month counts.
         #[serde(default)]
         cumulative: bool,
@@ -189,7 +202,7 @@ pub enum Weight {
 }
 
 /// Categorical keys a row can be grouped by.
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Key {
     #[serde(rename = "author")]
     Author,
@@ -250,6 +263,9 @@ pub struct ChartDef {
     /// A one-line reading of the chart, shown as its caption.
     #[serde(default)]
     pub caption: Option<String>,
+    /// The line of its `[charts.NAME]` header in the config.
+    #[serde(skip)]
+    pub line: usize,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
@@ -269,87 +285,15 @@ pub enum ChartKind {
     Lorenz,
 }
 
-/// Reads and parses the report config of the project at `root`.
-pub fn load(root: &Path) -> Result<Config> {
-    let path = root.join(FILE_NAME);
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("failed to read the report config `{}`", path.display()))?;
-    parse(&text).with_context(|| format!("invalid report config `{}`", path.display()))
-}
-
-/// Parses the report config from TOML text and checks what can be checked without
-/// data: names, the figures charts and growth figures refer to, and chart kinds.
-pub fn parse(text: &str) -> Result<Config> {
-    let config: Config = toml::from_str(text)?;
-    for name in config.figures.keys().chain(config.charts.keys()) {
-        check_name(name)?;
-    }
-    for (name, figure) in &config.figures {
-        if let Metric::Growth { figure: of } = &figure.metric {
-            let Some(base) = config.figures.get(of) else {
-                bail!(
-                    "figure `{name}` measures the growth of unknown figure `{of}`{}",
-                    crate::suggest::did_you_mean(of, config.figures.keys())
-                );
-            };
-            if !base.metric.is_scalar() || matches!(base.metric, Metric::Growth { .. }) {
-                bail!("figure `{name}` measures the growth of `{of}`, which is not a single computed number");
-            }
-        }
-    }
-    for (name, chart) in &config.charts {
-        let Some(figure) = config.figures.get(&chart.figure) else {
-            bail!(
-                "chart `{name}` draws unknown figure `{}`{}",
-                chart.figure,
-                crate::suggest::did_you_mean(&chart.figure, config.figures.keys())
-            );
-        };
-        if !chart.kind.draws(&figure.metric) {
-            bail!(
-                "chart `{name}` is a {} chart, which cannot draw figure `{}` (metric `{}`); {}",
-                chart.kind.name(),
-                chart.figure,
-                figure.metric.name(),
-                chart.kind.needs()
-            );
-        }
-    }
-    Ok(config)
-}
-
-/// Figure and chart names become file names and element ids, so they are kept plain.
-fn check_name(name: &str) -> Result<()> {
-    let plain = !name.is_empty()
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-    if !plain {
-        bail!("`{name}` cannot be a figure or chart name: use letters, digits, `_` and `-` only");
-    }
-    Ok(())
-}
-
 impl Metric {
-    /// The metric's name as written in the config.
+    /// The metric's name as written in the config (its serde tag).
     pub fn name(&self) -> &'static str {
-        match self {
-            Metric::Count { .. } => "count",
-            Metric::Sum { .. } => "sum",
-            Metric::Quantile { .. } => "quantile",
-            Metric::ShareBelow { .. } => "share_below",
-            Metric::TopShare { .. } => "top_share",
-            Metric::Gini { .. } => "gini",
-            Metric::Hhi { .. } => "hhi",
-            Metric::Lorenz { .. } => "lorenz",
-            Metric::ShareBy { .. } => "share_by",
-            Metric::ShareOf { .. } => "share_of",
-            Metric::CountByMonth { .. } => "count_by_month",
-            Metric::LogHistogram { .. } => "log_histogram",
-            Metric::Top { .. } => "top",
-            Metric::Growth { .. } => "growth",
-            Metric::Sourced { .. } => "sourced",
-        }
+        let value = serde_json::to_value(self).expect("metrics serialize");
+        let tag = value["metric"].as_str().unwrap_or_default();
+        names::tags::<Metric>("metric")
+            .iter()
+            .find(|&&name| name == tag)
+            .expect("a metric's tag is one of its names")
     }
 
     /// True for metrics whose value is one number.
@@ -365,19 +309,21 @@ impl Metric {
     }
 }
 
-impl ChartKind {
-    /// The kind's name as written in the config.
-    pub fn name(self) -> &'static str {
-        match self {
-            ChartKind::Bar => "bar",
-            ChartKind::GroupedBar => "grouped-bar",
-            ChartKind::Line => "line",
-            ChartKind::Area => "area",
-            ChartKind::Histogram => "histogram",
-            ChartKind::Lorenz => "lorenz",
+/// The config names of unit enums: their serde names, by declaration order.
+macro_rules! named {
+    ($($type:ty),*) => {$(
+        impl $type {
+            /// The name as written in the config.
+            pub fn name(self) -> &'static str {
+                names::variants::<$type>()[self as usize]
+            }
         }
-    }
+    )*};
+}
 
+named!(Field, Weight, Key, Format, ChartKind);
+
+impl ChartKind {
     /// Whether a chart of this kind can draw the value of `metric`.
     fn draws(self, metric: &Metric) -> bool {
         match self {
@@ -389,74 +335,7 @@ impl ChartKind {
             ChartKind::Lorenz => matches!(metric, Metric::Lorenz { .. }),
         }
     }
-
-    fn needs(self) -> &'static str {
-        match self {
-            ChartKind::Bar | ChartKind::GroupedBar => {
-                "bars draw `share_by` or `log_histogram` figures"
-            }
-            ChartKind::Line | ChartKind::Area => "time series draw `count_by_month` figures",
-            ChartKind::Histogram => "histograms draw `log_histogram` figures",
-            ChartKind::Lorenz => "Lorenz curves draw `lorenz` figures",
-        }
-    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const HEAD: &str = "title = \"t\"\ndescription = \"d\"\nbase-url = \"https://x.org/\"\n";
-
-    fn error(body: &str) -> String {
-        format!("{:#}", parse(&format!("{HEAD}{body}")).unwrap_err())
-    }
-
-    #[test]
-    fn unknown_metric_fields_are_errors() {
-        let msg = error("[figures.a]\nlabel = \"a\"\nmetric = \"count\"\nfliter = 1\n");
-        assert!(msg.contains("fliter"), "{msg}");
-    }
-
-    #[test]
-    fn names_must_be_plain() {
-        let msg = error("[figures.\"../x\"]\nlabel = \"a\"\nmetric = \"count\"\n");
-        assert!(msg.contains("cannot be a figure or chart name"), "{msg}");
-    }
-
-    #[test]
-    fn chart_kind_must_suit_the_metric() {
-        let msg = error(
-            "[figures.a]\nlabel = \"a\"\nmetric = \"share_by\"\nkey = \"author\"\nweight = \"count\"\n\
-             [charts.c]\nkind = \"line\"\nfigure = \"a\"\ntitle = \"t\"\n",
-        );
-        assert!(
-            msg.contains("chart `c` is a line chart") && msg.contains("count_by_month"),
-            "{msg}"
-        );
-    }
-
-    #[test]
-    fn growth_needs_a_scalar_base() {
-        let msg = error(
-            "[figures.a]\nlabel = \"a\"\nmetric = \"count_by_month\"\n\
-             [figures.g]\nlabel = \"g\"\nmetric = \"growth\"\nfigure = \"a\"\n",
-        );
-        assert!(msg.contains("not a single computed number"), "{msg}");
-    }
-
-    #[test]
-    fn formats_default_by_metric() {
-        let config = parse(&format!(
-            "{HEAD}[figures.g]\nlabel = \"g\"\nmetric = \"growth\"\nfigure = \"n\"\n\
-             [figures.n]\nlabel = \"n\"\nmetric = \"count\"\n\
-             [figures.s]\nlabel = \"s\"\nmetric = \"top_share\"\nfield = \"downloads\"\nn = 2\n\
-             [figures.c]\nlabel = \"c\"\nmetric = \"count\"\nformat = \"compact\"\n"
-        ))
-        .unwrap();
-        assert_eq!(config.figures["g"].format(), Format::Change);
-        assert_eq!(config.figures["n"].format(), Format::Thousands);
-        assert_eq!(config.figures["s"].format(), Format::Percent);
-        assert_eq!(config.figures["c"].format(), Format::Compact);
-    }
-}
+mod tests;
