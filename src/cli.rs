@@ -54,6 +54,10 @@ struct BuildArgs {
     /// figure cache (ROOT/.stateof-cache).
     #[arg(long)]
     no_cache: bool,
+    /// Build even when a guarded claim ({{ claim(if="…") }}) is false for the data,
+    /// warning about it instead of failing.
+    #[arg(long)]
+    allow_false_claims: bool,
 }
 
 #[derive(Args)]
@@ -121,6 +125,7 @@ fn build(args: BuildArgs) -> Result<()> {
         base_url: args.base_url,
         snapshots: args.snapshots.into_iter().collect::<BTreeMap<_, _>>(),
         cache: !args.no_cache,
+        allow_false_claims: args.allow_false_claims,
     };
     let (site, summary) = site::build(&options)?;
     output::write(&site, &options.output)?;

@@ -39,6 +39,9 @@ pub struct BuildOptions {
     pub snapshots: BTreeMap<String, PathBuf>,
     /// Reuse and store computed figures in `ROOT/.stateof-cache` (see `cache`).
     pub cache: bool,
+    /// A false guarded claim is a warning instead of an error
+    /// (`stateof build --allow-false-claims`).
+    pub allow_false_claims: bool,
 }
 
 /// Counts for the summary line a build prints.
@@ -97,6 +100,12 @@ pub fn build(options: &BuildOptions) -> Result<(Output, Summary)> {
         &mut output,
     )?;
     timer.step("render pages");
+    let mut warnings = Warnings::default();
+    check_claims(
+        pages.false_claims,
+        options.allow_false_claims,
+        &mut warnings,
+    )?;
 
     downloads::add_all(&data, &charts, &mut output)?;
     add_theme(root, &mut output)?;
@@ -104,13 +113,32 @@ pub fn build(options: &BuildOptions) -> Result<(Output, Summary)> {
 
     let summary = Summary {
         editions: editions.len(),
-        pages,
+        pages: pages.count,
         charts: charts.values().map(BTreeMap::len).sum(),
         files: output.files.len(),
         steps: timer.steps,
-        warnings: Warnings::default(),
+        warnings,
     };
     Ok((output, summary))
+}
+
+/// False claims stop the build, every one named, unless they are allowed: then each is
+/// a warning.
+fn check_claims(false_claims: Vec<String>, allow: bool, warnings: &mut Warnings) -> Result<()> {
+    if allow {
+        for message in false_claims {
+            warnings.push(message);
+        }
+        return Ok(());
+    }
+    let hint = "(rewrite the text or its condition, or build with --allow-false-claims \
+                to publish it anyway)";
+    crate::diagnostics::all(
+        false_claims
+            .into_iter()
+            .map(|message| Err::<(), _>(anyhow::anyhow!("{message} {hint}"))),
+    )?;
+    Ok(())
 }
 
 /// Loads every template under `root/templates`; a syntax error names the file and line.

@@ -100,8 +100,17 @@ type Page = (String, &'static str, tera::Context);
 /// One rendered page: output file, HTML.
 type Rendered = (String, String);
 
-/// Renders every page into `output`; returns how many HTML pages there are.
-pub fn render_all(ctx: &Context, output: &mut Output) -> Result<usize> {
+/// What the pages step found besides the pages it added.
+#[derive(Debug, Default)]
+pub struct Pages {
+    /// How many HTML pages there are.
+    pub count: usize,
+    /// One message per false guarded claim (`Claim::false_message`), in page order.
+    pub false_claims: Vec<String>,
+}
+
+/// Renders every page into `output`.
+pub fn render_all(ctx: &Context, output: &mut Output) -> Result<Pages> {
     let site = site_view(ctx);
     let editions: Vec<EditionView> = ctx
         .editions
@@ -109,7 +118,7 @@ pub fn render_all(ctx: &Context, output: &mut Output) -> Result<usize> {
         .enumerate()
         .map(|(i, e)| edition_view(ctx, e, i == 0))
         .collect();
-    let (mut rendered, feed_entries) = edition_pages(ctx, &site)?;
+    let (mut rendered, feed_entries, false_claims) = edition_pages(ctx, &site)?;
     let pages = [
         home_page(ctx, &site, &editions),
         methodology_page(ctx, &site, &editions),
@@ -139,7 +148,10 @@ pub fn render_all(ctx: &Context, output: &mut Output) -> Result<usize> {
     map.insert("urls", &sitemap);
     output.add("sitemap.xml", render(ctx.tera, "sitemap.xml", &map)?)?;
     output.add(".nojekyll", "")?;
-    Ok(count)
+    Ok(Pages {
+        count,
+        false_claims,
+    })
 }
 
 fn site_view<'a>(ctx: &Context<'a>) -> SiteView<'a> {
@@ -159,11 +171,12 @@ fn site_view<'a>(ctx: &Context<'a>) -> SiteView<'a> {
     }
 }
 
-/// Every edition's index page and chapter pages, rendered, and each edition's feed entry.
+/// Every edition's index page and chapter pages, rendered, each edition's feed entry,
+/// and the messages of the false claims the pages make.
 fn edition_pages<'a>(
     ctx: &Context<'a>,
     site: &SiteView,
-) -> Result<(Vec<Rendered>, Vec<FeedEntry<'a>>)> {
+) -> Result<(Vec<Rendered>, Vec<FeedEntry<'a>>, Vec<String>)> {
     let figures: BTreeMap<String, Figures> = ctx
         .data
         .iter()
@@ -174,8 +187,14 @@ fn edition_pages<'a>(
         .iter()
         .map(|e| (e.slug.clone(), e.index.front.title.clone()))
         .collect();
+    let dates: BTreeMap<String, String> = ctx
+        .editions
+        .iter()
+        .map(|e| (e.slug.clone(), e.index.front.date.clone()))
+        .collect();
     let mut pages = Vec::new();
     let mut feed_entries = Vec::new();
+    let mut false_claims = Vec::new();
     for (i, edition) in ctx.editions.iter().enumerate() {
         let view = edition_view(ctx, edition, i == 0);
         let chart_html: BTreeMap<String, String> = ctx.charts[&edition.slug]
@@ -186,6 +205,7 @@ fn edition_pages<'a>(
             edition: &edition.slug,
             figures: &figures,
             edition_titles: &titles,
+            edition_dates: &dates,
             charts: &chart_html,
         };
         let docs: Vec<(String, &Document)> = std::iter::once((String::new(), &edition.index))
@@ -196,7 +216,9 @@ fn edition_pages<'a>(
                     .map(|c| (format!("{}/", c.slug), &c.doc)),
             )
             .collect();
-        pages.extend(render_docs(ctx, site, &view, &md, &docs)?);
+        let (rendered, false_ones) = render_docs(ctx, site, &view, &md, &docs)?;
+        pages.extend(rendered);
+        false_claims.extend(false_ones);
         feed_entries.push(FeedEntry {
             title: &edition.index.front.title,
             date: &edition.index.front.date,
@@ -205,7 +227,7 @@ fn edition_pages<'a>(
             content: feed_content(ctx, edition, &md)?,
         });
     }
-    Ok((pages, feed_entries))
+    Ok((pages, feed_entries, false_claims))
 }
 
 /// Renders an edition's documents (index first, then chapters) to (file, HTML), on
@@ -213,21 +235,28 @@ fn edition_pages<'a>(
 /// in which only what differs from page to page is replaced. (A context per page
 /// would copy the edition's chapter list into every page: quadratic in chapters.)
 /// Pages come out in document order, and the first error is the first failing page's.
+/// Beside the pages: the messages of the documents' false claims.
 fn render_docs(
     ctx: &Context,
     site: &SiteView,
     view: &EditionView,
     md: &markdown::Context,
     docs: &[(String, &Document)],
-) -> Result<Vec<Rendered>> {
-    let render_run = |first: usize, run: &[(String, &Document)]| -> Result<Vec<Rendered>> {
+) -> Result<(Vec<Rendered>, Vec<String>)> {
+    let render_run = |first: usize, run: &[(String, &Document)]| -> Result<Run> {
         let mut context = tera::Context::new();
         context.insert("site", site);
         context.insert("edition", view);
         let mut pages = Vec::with_capacity(run.len());
+        let mut false_claims = Vec::new();
         for (offset, (sub, doc)) in run.iter().enumerate() {
             let n = first + offset;
             let rendered = markdown::render(doc, md)?;
+            false_claims.extend(
+                (rendered.claims.iter())
+                    .filter(|claim| !claim.holds)
+                    .map(|claim| claim.false_message(&doc.path)),
+            );
             let file = format!("{}/{sub}index.html", view.slug);
             let kind = if n == 0 { "edition" } else { "chapter" };
             context.insert("page", &page_view(ctx, doc, kind, &file));
@@ -238,14 +267,14 @@ fn render_docs(
             let html = render(ctx.tera, "edition.html", &context)?;
             pages.push((file, html));
         }
-        Ok(pages)
+        Ok((pages, false_claims))
     };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let run_len = docs.len().div_ceil(threads).max(8);
     if docs.len() <= run_len {
         return render_run(0, docs);
     }
-    let runs: Vec<Result<Vec<Rendered>>> = std::thread::scope(|scope| {
+    let runs: Vec<Result<Run>> = std::thread::scope(|scope| {
         let handles: Vec<_> = docs
             .chunks(run_len)
             .enumerate()
@@ -257,11 +286,17 @@ fn render_docs(
             .collect()
     });
     let mut pages = Vec::with_capacity(docs.len());
+    let mut false_claims = Vec::new();
     for run in runs {
-        pages.extend(run?);
+        let (rendered, false_ones) = run?;
+        pages.extend(rendered);
+        false_claims.extend(false_ones);
     }
-    Ok(pages)
+    Ok((pages, false_claims))
 }
+
+/// A run of rendered pages and the messages of their false claims.
+type Run = (Vec<Rendered>, Vec<String>);
 
 fn home_page(ctx: &Context, site: &SiteView, editions: &[EditionView]) -> Page {
     let mut home = base_context(
