@@ -58,6 +58,9 @@ struct BuildArgs {
     /// warning about it instead of failing.
     #[arg(long)]
     allow_false_claims: bool,
+    /// Build editions and chapters marked `draft = true` too, each marked as a draft.
+    #[arg(long)]
+    drafts: bool,
 }
 
 #[derive(Args)]
@@ -126,10 +129,12 @@ fn build(args: BuildArgs) -> Result<()> {
         snapshots: args.snapshots.into_iter().collect::<BTreeMap<_, _>>(),
         cache: !args.no_cache,
         allow_false_claims: args.allow_false_claims,
+        drafts: args.drafts,
     };
     let (site, summary) = site::build(&options)?;
-    output::write(&site, &options.output)?;
-    for warning in summary.warnings.as_slice() {
+    let written = output::write(&site, &options.output)?;
+    let removed = written.removed_pages_warning(&options.output);
+    for warning in summary.warnings.as_slice().iter().chain(&removed) {
         eprintln!("warning: {warning}");
     }
     if args.verbose {

@@ -78,6 +78,10 @@ pub struct FrontMatter {
     /// A social preview image.
     #[serde(default)]
     pub image: Option<String>,
+    /// A draft: left out of `stateof build` unless drafts are asked for (`--drafts`,
+    /// and the preview server), and then marked as a draft on its page.
+    #[serde(default)]
+    pub draft: bool,
 }
 
 /// Everything `render` needs besides the document.

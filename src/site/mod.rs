@@ -42,6 +42,9 @@ pub struct BuildOptions {
     /// A false guarded claim is a warning instead of an error
     /// (`stateof build --allow-false-claims`).
     pub allow_false_claims: bool,
+    /// Build editions and chapters marked `draft = true` too, marked as drafts
+    /// (`stateof build --drafts`; the preview server sets it).
+    pub drafts: bool,
 }
 
 /// Counts for the summary line a build prints.
@@ -69,7 +72,10 @@ pub fn build(options: &BuildOptions) -> Result<(Output, Summary)> {
         )
     })?;
     let registry = registry::load(&root.join(&config.registry))?;
-    let editions = content::load(root)?;
+    let mut warnings = Warnings::default();
+    let content = content::load(root, options.drafts)?;
+    warnings.extend(content.warnings);
+    let editions = content.editions;
     timer.step("read project");
 
     let urls = Urls::new(options.base_url.as_deref().unwrap_or(&config.base_url))?;
@@ -100,7 +106,6 @@ pub fn build(options: &BuildOptions) -> Result<(Output, Summary)> {
         &mut output,
     )?;
     timer.step("render pages");
-    let mut warnings = Warnings::default();
     check_claims(
         pages.false_claims,
         options.allow_false_claims,

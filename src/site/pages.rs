@@ -55,6 +55,8 @@ struct PageView<'a> {
     /// Absolute URL, for canonical links and previews.
     url: String,
     image: Option<String>,
+    /// A draft page, built only when drafts are asked for.
+    draft: bool,
 }
 
 #[derive(Serialize)]
@@ -71,6 +73,8 @@ struct EditionView<'a> {
     coverage: CoverageView,
     compare_to: Option<&'a str>,
     pages: Vec<NavItem<'a>>,
+    /// A draft edition, built only when drafts are asked for.
+    draft: bool,
 }
 
 /// The registry's coverage as percentages for display.
@@ -379,6 +383,7 @@ fn page_view<'a>(ctx: &Context, doc: &'a Document, kind: &'static str, file: &st
         url: ctx.urls.absolute(&path),
         image: front.image.as_ref().map(|i| ctx.urls.absolute(i)),
         path,
+        draft: front.draft,
     }
 }
 
@@ -396,6 +401,7 @@ fn simple_page<'a>(
         url: ctx.urls.absolute(&path),
         image: None,
         path,
+        draft: false,
     }
 }
 
@@ -425,6 +431,7 @@ fn edition_view<'a>(ctx: &Context<'a>, edition: &'a Edition, latest: bool) -> Ed
         },
         compare_to: front.compare_to.as_deref(),
         pages,
+        draft: front.draft,
     }
 }
 

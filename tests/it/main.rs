@@ -2,6 +2,7 @@
 //! through the `stateof` binary as a user would.
 
 mod claims;
+mod content;
 mod demo;
 mod errors;
 mod fetch;
