@@ -5,6 +5,7 @@
 //! that `output::write` puts in place (or a preview server serves). The one file
 //! written here is the figure cache (`cache`), an optimisation that can be turned off.
 
+mod assets;
 pub mod cache;
 mod charts;
 mod data;
@@ -88,6 +89,8 @@ pub fn build(options: &BuildOptions) -> Result<(Output, Summary)> {
     let data = data::compute(root, &config, &registry, &editions, &snapshots, &mut cache)?;
     timer.step("compute figures");
 
+    let statics = assets::read_static(root, &mut warnings)?;
+    let static_files: Vec<&str> = statics.iter().map(|(path, _)| path.as_str()).collect();
     let tera = load_templates(root)?;
     let charts = charts::render_all(&config, &editions, &data, &urls, &tera)?;
     timer.step("draw charts");
@@ -102,6 +105,7 @@ pub fn build(options: &BuildOptions) -> Result<(Output, Summary)> {
             charts: &charts,
             urls: &urls,
             tera: &tera,
+            static_files: &static_files,
         },
         &mut output,
     )?;
@@ -113,7 +117,8 @@ pub fn build(options: &BuildOptions) -> Result<(Output, Summary)> {
     )?;
 
     downloads::add_all(&data, &charts, &mut output)?;
-    add_theme(root, &mut output)?;
+    assets::add_theme(root, &mut output, &mut warnings)?;
+    assets::add_static(root, statics, &mut output)?;
     timer.step("data and assets");
 
     let summary = Summary {
@@ -183,23 +188,6 @@ fn tera_chain(err: &tera::Error) -> String {
         source = inner.source();
     }
     text
-}
-
-/// Copies the theme's files (CSS, fonts, icons) to `theme/` in the output.
-fn add_theme(root: &Path, output: &mut Output) -> Result<()> {
-    let dir = root.join("theme");
-    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-        let entry = entry.with_context(|| format!("failed to read `{}`", dir.display()))?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let relative = entry.path().strip_prefix(root).expect("walked below root");
-        let bytes = std::fs::read(entry.path())
-            .with_context(|| format!("failed to read `{}`", entry.path().display()))?;
-        let path = relative.to_string_lossy().replace('\\', "/");
-        output.add(path, bytes)?;
-    }
-    Ok(())
 }
 
 /// Wall-clock time per named step.

@@ -30,6 +30,8 @@ pub struct Context<'a> {
     pub charts: &'a Charts,
     pub urls: &'a Urls,
     pub tera: &'a tera::Tera,
+    /// Paths of the files copied from `static/` to the site root (for favicon links).
+    pub static_files: &'a [&'a str],
 }
 
 #[derive(Serialize)]
@@ -43,6 +45,17 @@ struct SiteView<'a> {
     generator: String,
     /// The latest edition's date: the site's "last updated".
     updated: &'a str,
+    /// Favicons found in `static/`, for `<link rel="icon">`.
+    icons: Vec<IconView>,
+}
+
+#[derive(Serialize)]
+struct IconView {
+    href: String,
+    /// The MIME type, for `type="…"`.
+    mime: &'static str,
+    /// `sizes="…"`.
+    sizes: &'static str,
 }
 
 #[derive(Serialize)]
@@ -172,7 +185,24 @@ fn site_view<'a>(ctx: &Context<'a>) -> SiteView<'a> {
         base_path: &ctx.urls.base_path,
         generator: format!("stateof {}", env!("CARGO_PKG_VERSION")),
         updated: &latest.index.front.date,
+        icons: icons(ctx),
     }
+}
+
+/// The favicons `static/` provides, the bitmap first as browsers expect.
+fn icons(ctx: &Context) -> Vec<IconView> {
+    [
+        ("favicon.ico", "image/x-icon", "32x32"),
+        ("favicon.svg", "image/svg+xml", "any"),
+    ]
+    .into_iter()
+    .filter(|(file, _, _)| ctx.static_files.contains(file))
+    .map(|(file, mime, sizes)| IconView {
+        href: ctx.urls.link(file),
+        mime,
+        sizes,
+    })
+    .collect()
 }
 
 /// Every edition's index page and chapter pages, rendered, each edition's feed entry,

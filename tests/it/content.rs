@@ -150,3 +150,54 @@ fn a_published_edition_cannot_compare_to_a_draft() {
     );
     build_ok(project.path(), &["--drafts"]);
 }
+
+#[test]
+fn static_files_are_copied_to_the_site_root_and_favicons_linked() {
+    let project = fixture("tiny");
+    let dir = project.path().join("static");
+    fs::create_dir_all(dir.join(".well-known")).unwrap();
+    fs::write(dir.join("CNAME"), "report.example.org\n").unwrap();
+    fs::write(dir.join(".well-known/security.txt"), "Contact: x\n").unwrap();
+    fs::write(dir.join("favicon.svg"), "<svg/>").unwrap();
+    build_ok(project.path(), &[]);
+    let site = project.path().join("output");
+    assert_eq!(read(site.join("CNAME")), "report.example.org\n");
+    assert!(site.join(".well-known/security.txt").is_file());
+    let page = read(site.join("2026-spring/index.html"));
+    assert!(
+        page.contains("<link rel=\"icon\" href=\"/tiny/favicon.svg\" type=\"image/svg+xml\""),
+        "{page}"
+    );
+    assert!(!page.contains("favicon.ico"), "no .ico, no link to one");
+
+    fs::write(dir.join("sitemap.xml"), "<mine/>").unwrap();
+    let out = stateof(project.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains(
+            "`static/sitemap.xml` collides with `sitemap.xml`, which stateof builds itself"
+        ),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn links_out_of_the_project_are_skipped_with_a_warning() {
+    let elsewhere = tempfile::tempdir().unwrap();
+    fs::write(elsewhere.path().join("passwd"), "root:x:0:0").unwrap();
+    let project = fixture("tiny");
+    std::os::unix::fs::symlink(
+        elsewhere.path().join("passwd"),
+        project.path().join("theme/passwd.css"),
+    )
+    .unwrap();
+    let warnings = build_warnings(project.path(), &[]);
+    assert!(
+        warnings.contains("warning: theme/passwd.css: skipped: a symbolic link to `"),
+        "{warnings}"
+    );
+    assert!(!project.path().join("output/theme/passwd.css").exists());
+    assert!(project.path().join("output/theme/style.css").is_file());
+}
