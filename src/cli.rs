@@ -57,6 +57,13 @@ struct BuildArgs {
     /// figure cache (ROOT/.stateof-cache).
     #[arg(long)]
     no_cache: bool,
+    /// Build even when a guarded claim ({{ claim(if="…") }}) is false for the data,
+    /// warning about it instead of failing.
+    #[arg(long)]
+    allow_false_claims: bool,
+    /// Build editions and chapters marked `draft = true` too, each marked as a draft.
+    #[arg(long)]
+    drafts: bool,
 }
 
 #[derive(Args)]
@@ -77,6 +84,9 @@ struct ServeArgs {
     /// Build an edition from another snapshot file, e.g. 2026-spring=snap/models.jsonl.zst.
     #[arg(long = "snapshot", value_name = "EDITION=PATH", value_parser = parse_snapshot)]
     snapshots: Vec<(String, PathBuf)>,
+    /// Show a claim that the data makes false as a warning rather than an error.
+    #[arg(long)]
+    allow_false_claims: bool,
 }
 
 #[derive(Args)]
@@ -149,14 +159,17 @@ fn build(args: BuildArgs) -> Result<()> {
         base_url: args.base_url,
         snapshots: args.snapshots.into_iter().collect::<BTreeMap<_, _>>(),
         cache: !args.no_cache,
+        allow_false_claims: args.allow_false_claims,
+        drafts: args.drafts,
     };
     let site::Built {
         output: site,
         summary,
         ..
     } = site::build(&options)?;
-    output::write(&site, &options.output)?;
-    for warning in summary.warnings.as_slice() {
+    let written = output::write(&site, &options.output)?;
+    let removed = written.removed_pages_warning(&options.output);
+    for warning in summary.warnings.as_slice().iter().chain(&removed) {
         eprintln!("warning: {warning}");
     }
     if args.verbose {
@@ -185,6 +198,8 @@ fn serve(args: ServeArgs) -> Result<()> {
             base_url: None,
             snapshots: args.snapshots.into_iter().collect(),
             cache: true,
+            drafts: true,
+            allow_false_claims: args.allow_false_claims,
         },
         interface: args.interface,
         port: args.port,

@@ -48,8 +48,42 @@ impl Output {
     }
 }
 
+/// What `write` did besides writing the site.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Written {
+    /// Site-relative paths of files a previous build wrote and this one does not, which
+    /// were removed (an edition or chapter deleted, renamed, skipped or made a draft).
+    pub removed: Vec<String>,
+}
+
+impl Written {
+    /// The removed HTML pages, if any, as one warning naming them (under `dir`).
+    pub fn removed_pages_warning(&self, dir: &Path) -> Option<String> {
+        const SHOWN: usize = 10;
+        let pages: Vec<String> = (self.removed.iter())
+            .filter(|path| path.ends_with(".html"))
+            .map(|path| format!("`{}`", dir.join(path).display()))
+            .collect();
+        if pages.is_empty() {
+            return None;
+        }
+        let more = match pages.len().saturating_sub(SHOWN) {
+            0 => String::new(),
+            n => format!(" and {n} more"),
+        };
+        Some(format!(
+            "removed {} page{} that an earlier build published and this one no longer makes: \
+             {}{more} (was an edition or chapter deleted, renamed, skipped or made a draft?)",
+            pages.len(),
+            if pages.len() == 1 { "" } else { "s" },
+            pages[..pages.len().min(SHOWN)].join(", ")
+        ))
+    }
+}
+
 /// Writes `output` into `dir`, replacing what was there only once everything is written.
-pub fn write(output: &Output, dir: &Path) -> Result<()> {
+/// Returns the files of a previous build that were removed.
+pub fn write(output: &Output, dir: &Path) -> Result<Written> {
     if dir.exists() && !is_replaceable(dir)? {
         bail!(
             "refusing to replace `{}`: it is not empty and has no `{MARKER}` file, so it was \
@@ -77,11 +111,12 @@ pub fn write(output: &Output, dir: &Path) -> Result<()> {
     if result.is_err() {
         let _ = fs::remove_dir_all(&staging);
     }
-    result
+    result.map(|()| Written::default())
 }
 
 /// Brings a previous build in `dir` up to date with `output`.
-fn update(output: &Output, dir: &Path) -> Result<()> {
+fn update(output: &Output, dir: &Path) -> Result<Written> {
+    let mut written = Written::default();
     for (path, bytes) in &output.files {
         let target = dir.join(path);
         if fs::read(&target).is_ok_and(|old| &old == bytes) {
@@ -115,9 +150,11 @@ fn update(output: &Output, dir: &Path) -> Result<()> {
         } else if relative != MARKER && !output.files.contains_key(&relative) {
             fs::remove_file(entry.path())
                 .with_context(|| format!("failed to remove `{}`", entry.path().display()))?;
+            written.removed.push(relative);
         }
     }
-    Ok(())
+    written.removed.sort();
+    Ok(written)
 }
 
 fn is_replaceable(dir: &Path) -> Result<bool> {
@@ -203,7 +240,16 @@ mod tests {
         let kept = dir.join("a/b.txt");
         let before = fs::metadata(&kept).unwrap().modified().unwrap();
         std::thread::sleep(std::time::Duration::from_millis(20));
-        write(&site("two"), &dir).unwrap();
+        let written = write(&site("two"), &dir).unwrap();
+        assert_eq!(written.removed, ["old/gone.html"]);
+        let warning = written.removed_pages_warning(Path::new("out")).unwrap();
+        assert!(
+            warning.starts_with(
+                "removed 1 page that an earlier build published and this one \
+                 no longer makes: `out/old/gone.html` (was an edition"
+            ),
+            "{warning}"
+        );
         assert_eq!(fs::read_to_string(dir.join("index.html")).unwrap(), "two");
         assert_eq!(fs::metadata(&kept).unwrap().modified().unwrap(), before);
         assert!(

@@ -14,10 +14,12 @@ use crate::format;
 use crate::suggest::did_you_mean;
 
 /// The shortcodes and the arguments each takes.
-const SHORTCODES: [(&str, &[&str]); 3] = [
+const SHORTCODES: [(&str, &[&str]); 5] = [
     ("fig", &["name", "vs", "format"]),
     ("chart", &["name"]),
     ("table", &["name"]),
+    ("claim", &["if"]),
+    ("end", &[]),
 ];
 
 /// A shortcode's replacement.
@@ -49,12 +51,15 @@ fn note(list: &mut Vec<String>, name: &str) {
 pub(super) fn expand(call: &Call, ctx: &Context, used: &mut Used) -> Result<Embed, String> {
     let Some((_, allowed)) = SHORTCODES.iter().find(|(name, _)| *name == call.name) else {
         return Err(format!(
-            "unknown shortcode `{}`{}; the shortcodes are fig, chart and table",
+            "unknown shortcode `{}`{}; the shortcodes are fig, chart, table, claim and end",
             call.name,
             did_you_mean(&call.name, SHORTCODES.iter().map(|(name, _)| name))
         ));
     };
     let args = check_args(call, allowed)?;
+    if call.name == "claim" || call.name == "end" {
+        return claim_mark(call, &args);
+    }
     let name = *args.get("name").ok_or_else(|| {
         format!(
             "`{}` needs a `name` argument, e.g. {{{{ {}(name=\"…\") }}}}",
@@ -66,6 +71,22 @@ pub(super) fn expand(call: &Call, ctx: &Context, used: &mut Used) -> Result<Embe
         "table" => table(name, ctx, used),
         _ => chart(name, ctx, used),
     }
+}
+
+/// `claim` and `end` mark where a guarded passage starts and ends; they show nothing
+/// (`claim` evaluates them).
+fn claim_mark(call: &Call, args: &BTreeMap<&str, &str>) -> Result<Embed, String> {
+    if call.name == "claim" && !args.contains_key("if") {
+        return Err(
+            "`claim` needs a condition, e.g. {{ claim(if=\"cn_share > us_share\") }}".to_owned(),
+        );
+    }
+    Ok(Embed {
+        html: String::new(),
+        text: String::new(),
+        block: false,
+        what: format!("`{}`", call.name),
+    })
 }
 
 fn check_args<'c>(call: &'c Call, allowed: &[&str]) -> Result<BTreeMap<&'c str, &'c str>, String> {
@@ -100,17 +121,8 @@ fn fig(
     };
     let (mut html, mut text) = data(figure, x, format, ctx);
     if let Some(earlier) = args.get("vs") {
-        if !ctx.figures.contains_key(*earlier) && !ctx.edition_titles.contains_key(*earlier) {
-            let known: BTreeSet<&String> = ctx
-                .figures
-                .keys()
-                .chain(ctx.edition_titles.keys())
-                .collect();
-            return Err(format!(
-                "unknown edition `{earlier}`{}",
-                did_you_mean(earlier, known)
-            ));
-        }
+        check_edition(ctx, earlier)?;
+        check_earlier(ctx, earlier)?;
         let before = lookup(ctx, earlier, name)?;
         let (before_html, before_text) = data(before, scalar(name, before)?, format, ctx);
         html = format!("{before_html}&nbsp;\u{2192} {html}");
@@ -163,9 +175,57 @@ fn chart(name: &str, ctx: &Context, used: &mut Used) -> Result<Embed, String> {
     })
 }
 
+/// An error naming the known editions when `edition` is not one of them.
+pub(super) fn check_edition(ctx: &Context, edition: &str) -> Result<(), String> {
+    if ctx.figures.contains_key(edition) || ctx.edition_titles.contains_key(edition) {
+        return Ok(());
+    }
+    let known: BTreeSet<&String> = ctx
+        .figures
+        .keys()
+        .chain(ctx.edition_titles.keys())
+        .collect();
+    Err(format!(
+        "unknown edition `{edition}`{}",
+        did_you_mean(edition, known)
+    ))
+}
+
+/// `vs=` compares with an earlier edition: not the page's own, nor a later one (by the
+/// front matter dates).
+fn check_earlier(ctx: &Context, earlier: &str) -> Result<(), String> {
+    let date = |slug: &str| ctx.edition_dates.get(slug).copied();
+    let this = date(ctx.edition);
+    let earlier_ones: Vec<&str> = (ctx.edition_dates.iter())
+        .filter(|(_, d)| Some(**d) < this)
+        .map(|(slug, _)| slug.as_str())
+        .collect();
+    let which = if earlier_ones.is_empty() {
+        "no edition is earlier than this one".to_owned()
+    } else {
+        format!("the earlier editions are {}", earlier_ones.join(", "))
+    };
+    if earlier == ctx.edition {
+        return Err(format!(
+            "`vs=\"{earlier}\"` names this page's own edition; compare with an earlier one ({which})"
+        ));
+    }
+    match (date(earlier), this) {
+        (Some(then), Some(now)) if then >= now => Err(format!(
+            "`vs=\"{earlier}\"` must name an earlier edition, but `{earlier}` is dated {then} and \
+             this edition {now} ({which})"
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// The figure `name` of `edition`, or an error telling unknown names apart from figures
 /// that this edition lacks (such as a growth figure with nothing to compare to).
-fn lookup<'c>(ctx: &Context<'c>, edition: &str, name: &str) -> Result<&'c Figure, String> {
+pub(super) fn lookup<'c>(
+    ctx: &Context<'c>,
+    edition: &str,
+    name: &str,
+) -> Result<&'c Figure, String> {
     if let Some(figure) = ctx.figures.get(edition).and_then(|f| f.get(name)) {
         return Ok(figure);
     }
@@ -193,7 +253,7 @@ fn lookup<'c>(ctx: &Context<'c>, edition: &str, name: &str) -> Result<&'c Figure
     ))
 }
 
-fn scalar(name: &str, figure: &Figure) -> Result<f64, String> {
+pub(super) fn scalar(name: &str, figure: &Figure) -> Result<f64, String> {
     figure.number().ok_or_else(|| {
         let hint = match figure.value {
             Value::Table(_) => "show it with table(name=\"…\")",

@@ -84,6 +84,11 @@ pub(super) fn render(source: &str, embeds: &[Embed]) -> Result<(String, Vec<Head
             message,
         };
         match event {
+            Event::Start(Tag::Paragraph) if only_marks(&events[i..], embeds) => {
+                // A paragraph holding nothing but claim marks shows nothing at all.
+                i += 3;
+                continue;
+            }
             Event::Start(Tag::Paragraph) if lone_block(&events[i..], embeds).is_some() => {
                 let html = lone_block(&events[i..], embeds).unwrap_or_default();
                 walk.out
@@ -265,6 +270,18 @@ fn lone_block<'e>(events: &[(Event, Range<usize>)], embeds: &'e [Embed]) -> Opti
         [Piece::Embed(index)] if embeds[*index].block => Some(&embeds[*index].html),
         _ => None,
     }
+}
+
+/// True when `events` is a paragraph holding nothing but placeholders of embeds that
+/// show nothing (the `claim` and `end` marks), and whitespace.
+fn only_marks(events: &[(Event, Range<usize>)], embeds: &[Embed]) -> bool {
+    let [_, (Event::Text(text), _), (Event::End(TagEnd::Paragraph), _), ..] = events else {
+        return false;
+    };
+    pieces(text).iter().all(|piece| match piece {
+        Piece::Text(part) => part.trim().is_empty(),
+        Piece::Embed(index) => embeds[*index].html.is_empty(),
+    })
 }
 
 /// A URL fragment from heading text: lowercase letters and digits, words joined by `-`.

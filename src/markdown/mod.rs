@@ -1,15 +1,24 @@
-//! Markdown narrative: front matter, figure and chart shortcodes, HTML.
+//! Markdown narrative: front matter, figure and chart shortcodes, guarded claims, HTML.
 //!
 //! A content file is TOML front matter between `+++` lines, then Markdown (with tables,
 //! footnotes, strikethrough, smart punctuation and `{#id}` heading attributes). The body
-//! may call three shortcodes, Tera-like:
+//! may call these shortcodes, Tera-like:
 //!
 //! - `{{ fig(name="top200_share") }}`: the figure's value, formatted, in a
 //!   `<data class="fig" value="…" title="provenance">` element (`class="fig sourced"` for
 //!   figures stated by a source). `vs="2025-spring"` shows `earlier → this`;
 //!   `format="compact"` (or thousands, percent, change, decimal) overrides the format.
+//!   `vs` must name an earlier edition (by front matter date) than the page's.
 //! - `{{ chart(name="downloads_by_country") }}`: the chart's ready HTML block.
 //! - `{{ table(name="top_models") }}`: a `top` figure as an HTML table.
+//! - `{{ claim(if="cn_share > us_share") }}…{{ end }}`: a guarded claim. The text up
+//!   to `{{ end }}` (on the same line or a later one; claims do not nest) is true only
+//!   while the condition holds. Both shortcodes show nothing; the text renders as usual.
+//!   The condition compares figures and numbers with `< <= > >= == !=`, combined with
+//!   `and`, `or`, `not` and parentheses: `name` is a figure of the page's edition,
+//!   `name@2025-spring` one of another edition, and `40%` is 0.4. Values are compared
+//!   raw. Every claim is evaluated on every render and returned in `Rendered.claims`;
+//!   the site fails the build on a false one (see `Claim::false_message`).
 //!
 //! Charts and tables are blocks: alone in a paragraph they replace it; in a sentence or a
 //! heading they are an error. Shortcodes in code spans and code blocks are left as
@@ -20,6 +29,8 @@
 //! Raw HTML in the narrative passes through (editors are trusted); everything taken
 //! from data is escaped here. This module reads no files and knows nothing of layouts.
 
+mod claim;
+pub use claim::Claim;
 mod embed;
 mod front;
 pub use front::key_index;
@@ -68,6 +79,10 @@ pub struct FrontMatter {
     /// A social preview image.
     #[serde(default)]
     pub image: Option<String>,
+    /// A draft: left out of `stateof build` unless drafts are asked for (`--drafts`,
+    /// and the preview server), and then marked as a draft on its page.
+    #[serde(default)]
+    pub draft: bool,
 }
 
 /// Everything `render` needs besides the document.
@@ -79,6 +94,8 @@ pub struct Context<'a> {
     pub figures: &'a BTreeMap<String, Figures>,
     /// Edition slug → title, for provenance and "vs" labels.
     pub edition_titles: &'a BTreeMap<String, String>,
+    /// Edition slug → front matter date (`YYYY-MM-DD`): `vs=` must name an earlier one.
+    pub edition_dates: &'a BTreeMap<String, crate::dates::Date>,
     /// Chart name → ready HTML block (`<figure>…</figure>`) for this edition.
     pub charts: &'a BTreeMap<String, String>,
 }
@@ -94,6 +111,9 @@ pub struct Rendered {
     pub figures_used: Vec<String>,
     /// Charts the body shows, in order of first use.
     pub charts_used: Vec<String>,
+    /// Every guarded claim, in order, evaluated for this edition (true or not: the
+    /// caller decides what a false claim does).
+    pub claims: Vec<Claim>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -125,10 +145,19 @@ pub fn render(doc: &Document, ctx: &Context) -> Result<Rendered> {
         anyhow!("{}:{}: {message}", doc.path.display(), doc.body_line + line)
     };
     let scanned = shortcodes::scan(&doc.body).map_err(|e| at(e.line, &e.message))?;
+    let spans = claim::spans(&scanned.calls).map_err(|e| at(e.line, &e.message))?;
     let mut used = embed::Used::default();
     let mut embeds = Vec::with_capacity(scanned.calls.len());
     for call in &scanned.calls {
         embeds.push(embed::expand(call, ctx, &mut used).map_err(|m| at(call.line, &m))?);
+    }
+    let mut claims = Vec::with_capacity(spans.len());
+    for &span in &spans {
+        let line = scanned.calls[span.0].line;
+        let (calls, source) = (&scanned.calls, &scanned.source);
+        let claim = claim::evaluate(span, calls, source, &embeds, ctx, doc.body_line + line)
+            .map_err(|m| at(line, &m))?;
+        claims.push(claim);
     }
     let (html, headings) =
         html::render(&scanned.source, &embeds).map_err(|e| at(e.line, &e.message))?;
@@ -147,6 +176,7 @@ pub fn render(doc: &Document, ctx: &Context) -> Result<Rendered> {
         headings,
         figures_used: used.figures,
         charts_used: used.charts,
+        claims,
     })
 }
 

@@ -20,7 +20,8 @@ pub(super) const CLOSE: char = '\u{E001}';
 /// One shortcode call, as written.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Call {
-    /// `fig`, `chart`, `table` (not checked here).
+    /// `fig`, `chart`, `table`, `claim`, `end` (not checked here). `end` alone may be
+    /// written without parentheses: `{{ end }}`.
     pub name: String,
     /// `key="value"` pairs in the order written.
     pub args: Vec<(String, String)>,
@@ -111,6 +112,9 @@ fn parse_call(inner: &str) -> Result<(String, Vec<(String, String)>), String> {
     let mut rest = inner.trim_start();
     let name = ident(&mut rest).ok_or("expected a name like `fig(…)`")?;
     rest = rest.trim_start();
+    if name == "end" && rest.is_empty() {
+        return Ok((name, Vec::new()));
+    }
     rest = rest
         .strip_prefix('(')
         .ok_or_else(|| format!("expected `(` after `{name}`"))?;
@@ -187,6 +191,14 @@ mod tests {
     }
 
     #[test]
+    fn end_needs_no_parentheses() {
+        let scanned = scan("{{ claim(if=\"a > b\") }}x{{ end }}{{end()}}").unwrap();
+        let names: Vec<&str> = scanned.calls.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["claim", "end", "end"]);
+        assert_eq!(scanned.calls[0].args, args(&[("if", "a > b")]));
+    }
+
+    #[test]
     fn escaped_braces_become_literal() {
         let scanned = scan(r#"write \{{ fig(name="x") }} to show a figure"#).unwrap();
         assert_eq!(
@@ -228,6 +240,7 @@ mod tests {
             ("{{ fig(name=\"x\" vs=\"y\") }}", "expected `,` or `)`"),
             ("{{ fig(name=\"x\") extra }}", "unexpected `extra`"),
             ("{{ (name=\"x\") }}", "expected a name"),
+            ("{{ claim }}", "expected `(` after `claim`"),
         ];
         for (body, expected) in cases {
             let err = scan(body).unwrap_err();

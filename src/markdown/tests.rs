@@ -27,6 +27,7 @@ fn figure(label: &str, format: Format, value: Value, edition: &str) -> Figure {
 struct Fixture {
     figures: BTreeMap<String, Figures>,
     titles: BTreeMap<String, String>,
+    dates: BTreeMap<String, crate::dates::Date>,
     charts: BTreeMap<String, String>,
 }
 
@@ -89,9 +90,14 @@ impl Fixture {
             "downloads_by_country".to_owned(),
             "<figure class=\"chart\"><svg></svg></figure>".to_owned(),
         )]);
+        let dates = BTreeMap::from([
+            ("2026-spring".to_owned(), "2026-03-21".parse().unwrap()),
+            ("2025-spring".to_owned(), "2025-03-20".parse().unwrap()),
+        ]);
         Fixture {
             figures,
             titles,
+            dates,
             charts,
         }
     }
@@ -101,6 +107,7 @@ impl Fixture {
             edition,
             figures: &self.figures,
             edition_titles: &self.titles,
+            edition_dates: &self.dates,
             charts: &self.charts,
         }
     }
@@ -400,4 +407,125 @@ fn headings_keep_off_the_layouts_ids() {
     assert!(page.contains("<h2 id=\"main-1\">Main</h2>"), "{page}");
     let msg = error("text\n\n## Start {#main}\n");
     assert!(msg.contains("used by the page layout"), "{msg}");
+}
+
+#[test]
+fn claims_render_their_text_and_nothing_else() {
+    let out = render_body(
+        "{{ claim(if=\"us_share < us_share@2025-spring\") }}The US share fell to \
+         {{ fig(name=\"us_share\") }}.{{ end }} Next.\n",
+    )
+    .unwrap();
+    assert_eq!(out.html.matches("<p>").count(), 1, "{}", out.html);
+    assert!(
+        out.html.starts_with("<p>The US share fell to <data"),
+        "{}",
+        out.html
+    );
+    let [claim] = out.claims.as_slice() else {
+        panic!("{:?}", out.claims)
+    };
+    assert!(claim.holds);
+    assert_eq!(claim.line, 5);
+    assert_eq!(claim.edition, "2026-spring");
+    assert_eq!(claim.text, "The US share fell to 37%.");
+    assert_eq!(
+        claim.values,
+        [
+            ("us_share".to_owned(), "37%".to_owned()),
+            ("us_share@2025-spring".to_owned(), "70%".to_owned())
+        ]
+    );
+}
+
+#[test]
+fn claims_span_paragraphs_and_false_ones_are_reported_not_refused() {
+    let body = "Intro.\n\n{{ claim(if=\"top200_share > 60% or not us_share < 0.5\") }}\n\n\
+                A first paragraph.\n\nA second one.\n\n{{ end }}\n\nAfter.\n";
+    let out = render_body(body).unwrap();
+    assert_eq!(
+        out.html,
+        "<p>Intro.</p>\n<p>A first paragraph.</p>\n<p>A second one.</p>\n<p>After.</p>\n"
+    );
+    let claim = &out.claims[0];
+    assert!(!claim.holds);
+    assert_eq!(claim.line, 7);
+    assert_eq!(claim.text, "A first paragraph. A second one.");
+    assert_eq!(
+        claim.false_message(Path::new("x.md")),
+        "x.md:7: claim is false for edition 2026-spring: top200_share > 60% or not \
+         us_share < 0.5 (top200_share = 49.6%, us_share = 37%): \"A first paragraph. A second one.\""
+    );
+}
+
+#[test]
+fn claim_mistakes_are_located_errors() {
+    let cases = [
+        (
+            "{{ claim(if=\"a > b\") }}text\n",
+            ":5: this claim has no `{{ end }}`",
+        ),
+        (
+            "text\n\ntext {{ end }}\n",
+            ":7: `{{ end }}` without a claim",
+        ),
+        (
+            "{{ claim(if=\"us_share > 0\") }}\n{{ claim(if=\"us_share > 0\") }}{{ end }}",
+            ":5: this claim has no `{{ end }}` before the next claim starts",
+        ),
+        ("{{ claim() }}x{{ end }}", ":5: `claim` needs a condition"),
+        (
+            "\n{{ claim(if=\"us_shar > 1%\") }}x{{ end }}",
+            ":6: unknown figure `us_shar` (did you mean `us_share`?)",
+        ),
+        (
+            "{{ claim(if=\"us_share > us_share@2025-sprig\") }}x{{ end }}",
+            ":5: unknown edition `2025-sprig` (did you mean `2025-spring`?)",
+        ),
+        (
+            "{{ claim(if=\"by_country > 1\") }}x{{ end }}",
+            ":5: figure `by_country` is a series, not a single number",
+        ),
+        (
+            "{{ claim(if=\"us_share >\") }}x{{ end }}",
+            ":5: in the claim's condition `us_share >`: expected a figure name or a number",
+        ),
+        (
+            "{{ claim(if=\"us_share > 0\") }}x{{ end(x=\"1\") }}",
+            ":5: `end` has no argument `x`",
+        ),
+    ];
+    for (body, expected) in cases {
+        let e = error(body);
+        assert!(
+            e.starts_with(&format!("content/2026-spring/index.md{expected}")),
+            "{e}"
+        );
+    }
+}
+
+#[test]
+fn vs_must_name_an_earlier_edition() {
+    let e = error("{{ fig(name=\"us_share\", vs=\"2026-spring\") }}");
+    assert!(
+        e.starts_with(
+            "content/2026-spring/index.md:5: `vs=\"2026-spring\"` names this page's own edition; \
+             compare with an earlier one (the earlier editions are 2025-spring)"
+        ),
+        "{e}"
+    );
+    let fixture = Fixture::new();
+    let doc = parse_document(
+        Path::new("a.md"),
+        &format!("{HEAD}{{{{ fig(name=\"us_share\", vs=\"2026-spring\") }}}}"),
+    )
+    .unwrap();
+    let e = render(&doc, &fixture.ctx("2025-spring"))
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        e,
+        "a.md:5: `vs=\"2026-spring\"` must name an earlier edition, but `2026-spring` is dated \
+         2026-03-21 and this edition 2025-03-20 (no edition is earlier than this one)"
+    );
 }

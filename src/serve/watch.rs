@@ -203,9 +203,7 @@ pub fn rebuild_loop<R>(
             Err(_) => return,
         }
         loop {
-            if !gather(changes, &mut gathered) {
-                return;
-            }
+            gather(changes, &mut gathered);
             let result = build(&gathered);
             let mut newer = false;
             while let Ok(change) = changes.try_recv() {
@@ -223,17 +221,13 @@ pub fn rebuild_loop<R>(
 }
 
 /// Adds changes to `gathered` until none has come for `QUIET` (or for `LONGEST` in
-/// all). False when the channel closed.
-fn gather(changes: &Receiver<(Change, PathBuf)>, gathered: &mut Changes) -> bool {
+/// all), or the channel has closed.
+fn gather(changes: &Receiver<(Change, PathBuf)>, gathered: &mut Changes) {
     let start = Instant::now();
-    loop {
+    while start.elapsed() < LONGEST {
         match changes.recv_timeout(QUIET) {
             Ok(change) => gathered.add(change),
-            Err(RecvTimeoutError::Timeout) => return true,
-            Err(RecvTimeoutError::Disconnected) => return false,
-        }
-        if start.elapsed() > LONGEST {
-            return true;
+            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return,
         }
     }
 }

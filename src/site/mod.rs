@@ -5,6 +5,7 @@
 //! that `output::write` puts in place (or a preview server serves). The one file
 //! written here is the figure cache (`cache`), an optimisation that can be turned off.
 
+mod assets;
 pub mod cache;
 mod charts;
 mod data;
@@ -41,6 +42,12 @@ pub struct BuildOptions {
     pub snapshots: BTreeMap<String, PathBuf>,
     /// Reuse and store computed figures in `ROOT/.stateof-cache` (see `cache`).
     pub cache: bool,
+    /// A false guarded claim is a warning instead of an error
+    /// (`stateof build --allow-false-claims`).
+    pub allow_false_claims: bool,
+    /// Build editions and chapters marked `draft = true` too, marked as drafts
+    /// (`stateof build --drafts`; the preview server sets it).
+    pub drafts: bool,
 }
 
 /// Counts for the summary line a build prints.
@@ -118,7 +125,10 @@ pub fn build_again(options: &BuildOptions, reuse: &mut Reuse) -> Result<Built> {
     let root = options.root.as_path();
     let config = config::load(root)?;
     let registry = registry::load(&root.join(&config.registry))?;
-    let editions = content::load(root)?;
+    let mut warnings = Warnings::default();
+    let content = content::load(root, options.drafts)?;
+    warnings.extend(content.warnings);
+    let editions = content.editions;
     timer.step("read project");
 
     let urls = Urls::new(options.base_url.as_deref().unwrap_or(&config.base_url))?;
@@ -130,9 +140,11 @@ pub fn build_again(options: &BuildOptions, reuse: &mut Reuse) -> Result<Built> {
         paths: &paths,
     };
     let (data, sources) = data::compute(&inputs, &editions, &mut reuse.cache, &mut reuse.memo)?;
-    let warnings = data::check_values(&config, &editions, &data)?;
+    warnings.extend(data::check_values(&config, &editions, &data)?);
     timer.step("compute figures");
 
+    let statics = assets::read_static(root, &mut warnings)?;
+    let static_files: Vec<&str> = statics.iter().map(|(path, _)| path.as_str()).collect();
     let tera = load_templates(root)?;
     let charts = charts::render_all(&config, &editions, &data, &urls, &tera)?;
     timer.step("draw charts");
@@ -147,18 +159,25 @@ pub fn build_again(options: &BuildOptions, reuse: &mut Reuse) -> Result<Built> {
             charts: &charts,
             urls: &urls,
             tera: &tera,
+            static_files: &static_files,
         },
         &mut output,
     )?;
     timer.step("render pages");
+    check_claims(
+        pages.false_claims,
+        options.allow_false_claims,
+        &mut warnings,
+    )?;
 
     downloads::add_all(&data, &charts, &mut output)?;
-    add_theme(root, &mut output)?;
+    assets::add_theme(root, &mut output, &mut warnings)?;
+    assets::add_static(root, statics, &mut output)?;
     timer.step("data and assets");
 
     let summary = Summary {
         editions: editions.len(),
-        pages,
+        pages: pages.count,
         charts: charts.values().map(BTreeMap::len).sum(),
         files: output.files.len(),
         steps: timer.steps,
@@ -175,6 +194,25 @@ pub fn build_again(options: &BuildOptions, reuse: &mut Reuse) -> Result<Built> {
         summary,
         palette,
     })
+}
+
+/// False claims stop the build, every one named, unless they are allowed: then each is
+/// a warning.
+fn check_claims(false_claims: Vec<String>, allow: bool, warnings: &mut Warnings) -> Result<()> {
+    if allow {
+        for message in false_claims {
+            warnings.push(message);
+        }
+        return Ok(());
+    }
+    let hint = "(rewrite the text or its condition, or build with --allow-false-claims \
+                to publish it anyway)";
+    crate::diagnostics::all(
+        false_claims
+            .into_iter()
+            .map(|message| Err::<(), _>(anyhow::anyhow!("{message} {hint}"))),
+    )?;
+    Ok(())
 }
 
 /// Loads every template under `root/templates`; a syntax error names the file and line.
@@ -220,23 +258,6 @@ fn tera_chain(err: &tera::Error) -> String {
         source = inner.source();
     }
     text
-}
-
-/// Copies the theme's files (CSS, fonts, icons) to `theme/` in the output.
-fn add_theme(root: &Path, output: &mut Output) -> Result<()> {
-    let dir = root.join("theme");
-    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-        let entry = entry.with_context(|| format!("failed to read `{}`", dir.display()))?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let relative = entry.path().strip_prefix(root).expect("walked below root");
-        let bytes = std::fs::read(entry.path())
-            .with_context(|| format!("failed to read `{}`", entry.path().display()))?;
-        let path = relative.to_string_lossy().replace('\\', "/");
-        output.add(path, bytes)?;
-    }
-    Ok(())
 }
 
 /// Wall-clock time per named step.

@@ -31,6 +31,8 @@ pub struct Context<'a> {
     pub charts: &'a Charts,
     pub urls: &'a Urls,
     pub tera: &'a tera::Tera,
+    /// Paths of the files copied from `static/` to the site root (for favicon links).
+    pub static_files: &'a [&'a str],
 }
 
 #[derive(Serialize)]
@@ -44,6 +46,17 @@ struct SiteView<'a> {
     generator: String,
     /// The latest edition's date: the site's "last updated".
     updated: Date,
+    /// Favicons found in `static/`, for `<link rel="icon">`.
+    icons: Vec<IconView>,
+}
+
+#[derive(Serialize)]
+struct IconView {
+    href: String,
+    /// The MIME type, for `type="…"`.
+    mime: &'static str,
+    /// `sizes="…"`.
+    sizes: &'static str,
 }
 
 #[derive(Serialize)]
@@ -56,6 +69,8 @@ struct PageView<'a> {
     /// Absolute URL, for canonical links and previews.
     url: String,
     image: Option<String>,
+    /// A draft page, built only when drafts are asked for.
+    draft: bool,
 }
 
 #[derive(Serialize)]
@@ -72,6 +87,8 @@ struct EditionView<'a> {
     coverage: CoverageView,
     compare_to: Option<&'a str>,
     pages: Vec<NavItem<'a>>,
+    /// A draft edition, built only when drafts are asked for.
+    draft: bool,
 }
 
 /// The registry's coverage as percentages for display.
@@ -101,8 +118,17 @@ type Page = (String, &'static str, tera::Context);
 /// One rendered page: output file, HTML.
 type Rendered = (String, String);
 
-/// Renders every page into `output`; returns how many HTML pages there are.
-pub fn render_all(ctx: &Context, output: &mut Output) -> Result<usize> {
+/// What the pages step found besides the pages it added.
+#[derive(Debug, Default)]
+pub struct Pages {
+    /// How many HTML pages there are.
+    pub count: usize,
+    /// One message per false guarded claim (`Claim::false_message`), in page order.
+    pub false_claims: Vec<String>,
+}
+
+/// Renders every page into `output`.
+pub fn render_all(ctx: &Context, output: &mut Output) -> Result<Pages> {
     let site = site_view(ctx);
     let editions: Vec<EditionView> = ctx
         .editions
@@ -110,7 +136,7 @@ pub fn render_all(ctx: &Context, output: &mut Output) -> Result<usize> {
         .enumerate()
         .map(|(i, e)| edition_view(ctx, e, i == 0))
         .collect();
-    let (mut rendered, feed_entries) = edition_pages(ctx, &site)?;
+    let (mut rendered, feed_entries, false_claims) = edition_pages(ctx, &site)?;
     let pages = [
         home_page(ctx, &site, &editions),
         methodology_page(ctx, &site, &editions),
@@ -140,7 +166,10 @@ pub fn render_all(ctx: &Context, output: &mut Output) -> Result<usize> {
     map.insert("urls", &sitemap);
     output.add("sitemap.xml", render(ctx.tera, "sitemap.xml", &map)?)?;
     output.add(".nojekyll", "")?;
-    Ok(count)
+    Ok(Pages {
+        count,
+        false_claims,
+    })
 }
 
 fn site_view<'a>(ctx: &Context<'a>) -> SiteView<'a> {
@@ -157,14 +186,32 @@ fn site_view<'a>(ctx: &Context<'a>) -> SiteView<'a> {
         base_path: &ctx.urls.base_path,
         generator: format!("stateof {}", env!("CARGO_PKG_VERSION")),
         updated: latest.index.front.date,
+        icons: icons(ctx),
     }
 }
 
-/// Every edition's index page and chapter pages, rendered, and each edition's feed entry.
+/// The favicons `static/` provides, the bitmap first as browsers expect.
+fn icons(ctx: &Context) -> Vec<IconView> {
+    [
+        ("favicon.ico", "image/x-icon", "32x32"),
+        ("favicon.svg", "image/svg+xml", "any"),
+    ]
+    .into_iter()
+    .filter(|(file, _, _)| ctx.static_files.contains(file))
+    .map(|(file, mime, sizes)| IconView {
+        href: ctx.urls.link(file),
+        mime,
+        sizes,
+    })
+    .collect()
+}
+
+/// Every edition's index page and chapter pages, rendered, each edition's feed entry,
+/// and the messages of the false claims the pages make.
 fn edition_pages<'a>(
     ctx: &Context<'a>,
     site: &SiteView,
-) -> Result<(Vec<Rendered>, Vec<FeedEntry<'a>>)> {
+) -> Result<(Vec<Rendered>, Vec<FeedEntry<'a>>, Vec<String>)> {
     let figures: BTreeMap<String, Figures> = ctx
         .data
         .iter()
@@ -175,8 +222,14 @@ fn edition_pages<'a>(
         .iter()
         .map(|e| (e.slug.clone(), e.index.front.title.clone()))
         .collect();
+    let dates: BTreeMap<String, Date> = ctx
+        .editions
+        .iter()
+        .map(|e| (e.slug.clone(), e.index.front.date))
+        .collect();
     let mut pages = Vec::new();
     let mut feed_entries = Vec::new();
+    let mut false_claims = Vec::new();
     for (i, edition) in ctx.editions.iter().enumerate() {
         let view = edition_view(ctx, edition, i == 0);
         let chart_html: BTreeMap<String, String> = ctx.charts[&edition.slug]
@@ -187,6 +240,7 @@ fn edition_pages<'a>(
             edition: &edition.slug,
             figures: &figures,
             edition_titles: &titles,
+            edition_dates: &dates,
             charts: &chart_html,
         };
         let docs: Vec<(String, &Document)> = std::iter::once((String::new(), &edition.index))
@@ -197,7 +251,9 @@ fn edition_pages<'a>(
                     .map(|c| (format!("{}/", c.slug), &c.doc)),
             )
             .collect();
-        pages.extend(render_docs(ctx, site, &view, &md, &docs)?);
+        let (rendered, false_ones) = render_docs(ctx, site, &view, &md, &docs)?;
+        pages.extend(rendered);
+        false_claims.extend(false_ones);
         feed_entries.push(FeedEntry {
             title: &edition.index.front.title,
             date: edition.index.front.date,
@@ -206,7 +262,7 @@ fn edition_pages<'a>(
             content: feed_content(ctx, edition, &md)?,
         });
     }
-    Ok((pages, feed_entries))
+    Ok((pages, feed_entries, false_claims))
 }
 
 /// Renders an edition's documents (index first, then chapters) to (file, HTML), on
@@ -214,21 +270,28 @@ fn edition_pages<'a>(
 /// in which only what differs from page to page is replaced. (A context per page
 /// would copy the edition's chapter list into every page: quadratic in chapters.)
 /// Pages come out in document order, and the first error is the first failing page's.
+/// Beside the pages: the messages of the documents' false claims.
 fn render_docs(
     ctx: &Context,
     site: &SiteView,
     view: &EditionView,
     md: &markdown::Context,
     docs: &[(String, &Document)],
-) -> Result<Vec<Rendered>> {
-    let render_run = |first: usize, run: &[(String, &Document)]| -> Result<Vec<Rendered>> {
+) -> Result<(Vec<Rendered>, Vec<String>)> {
+    let render_run = |first: usize, run: &[(String, &Document)]| -> Result<Run> {
         let mut context = tera::Context::new();
         context.insert("site", site);
         context.insert("edition", view);
         let mut pages = Vec::with_capacity(run.len());
+        let mut false_claims = Vec::new();
         for (offset, (sub, doc)) in run.iter().enumerate() {
             let n = first + offset;
             let rendered = markdown::render(doc, md)?;
+            false_claims.extend(
+                (rendered.claims.iter())
+                    .filter(|claim| !claim.holds)
+                    .map(|claim| claim.false_message(&doc.path)),
+            );
             let file = format!("{}/{sub}index.html", view.slug);
             let kind = if n == 0 { "edition" } else { "chapter" };
             context.insert("page", &page_view(ctx, doc, kind, &file));
@@ -239,14 +302,14 @@ fn render_docs(
             let html = render(ctx.tera, "edition.html", &context)?;
             pages.push((file, html));
         }
-        Ok(pages)
+        Ok((pages, false_claims))
     };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let run_len = docs.len().div_ceil(threads).max(8);
     if docs.len() <= run_len {
         return render_run(0, docs);
     }
-    let runs: Vec<Result<Vec<Rendered>>> = std::thread::scope(|scope| {
+    let runs: Vec<Result<Run>> = std::thread::scope(|scope| {
         let handles: Vec<_> = docs
             .chunks(run_len)
             .enumerate()
@@ -258,11 +321,17 @@ fn render_docs(
             .collect()
     });
     let mut pages = Vec::with_capacity(docs.len());
+    let mut false_claims = Vec::new();
     for run in runs {
-        pages.extend(run?);
+        let (rendered, false_ones) = run?;
+        pages.extend(rendered);
+        false_claims.extend(false_ones);
     }
-    Ok(pages)
+    Ok((pages, false_claims))
 }
+
+/// A run of rendered pages and the messages of their false claims.
+type Run = (Vec<Rendered>, Vec<String>);
 
 fn home_page(ctx: &Context, site: &SiteView, editions: &[EditionView]) -> Page {
     let mut home = base_context(
@@ -345,6 +414,7 @@ fn page_view<'a>(ctx: &Context, doc: &'a Document, kind: &'static str, file: &st
         url: ctx.urls.absolute(&path),
         image: front.image.as_ref().map(|i| ctx.urls.absolute(i)),
         path,
+        draft: front.draft,
     }
 }
 
@@ -362,6 +432,7 @@ fn simple_page<'a>(
         url: ctx.urls.absolute(&path),
         image: None,
         path,
+        draft: false,
     }
 }
 
@@ -391,6 +462,7 @@ fn edition_view<'a>(ctx: &Context<'a>, edition: &'a Edition, latest: bool) -> Ed
         },
         compare_to: front.compare_to.as_deref(),
         pages,
+        draft: front.draft,
     }
 }
 

@@ -32,6 +32,8 @@ fn demo_builds_a_complete_site() {
         "2026-spring/figures.csv",
         "2025-spring/figures.json",
         "theme/style.css",
+        "favicon.ico",
+        "favicon.svg",
     ] {
         assert!(site.join(file).is_file(), "missing {file}");
     }

@@ -7,7 +7,7 @@ use super::{build_ok, fixture, read, stateof, stderr};
 
 /// Builds the tiny fixture once, breaks it with `damage`, builds again and returns the
 /// error message, after checking that the failed build left the first site untouched.
-fn fails_with(damage: impl FnOnce(&Path)) -> String {
+pub(super) fn fails_with(damage: impl FnOnce(&Path)) -> String {
     let project = fixture("tiny");
     build_ok(project.path(), &[]);
     let page = project.path().join("output/2026-spring/index.html");
@@ -22,7 +22,7 @@ fn fails_with(damage: impl FnOnce(&Path)) -> String {
     message
 }
 
-fn edit(path: &Path, from: &str, to: &str) {
+pub(super) fn edit(path: &Path, from: &str, to: &str) {
     let text = read(path);
     assert!(text.contains(from), "{from} not in {}", path.display());
     std::fs::write(path, text.replacen(from, to, 1)).unwrap();

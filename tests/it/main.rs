@@ -1,6 +1,8 @@
 //! Integration tests: whole builds of fixture projects and of the bundled demo, run
 //! through the `stateof` binary as a user would.
 
+mod claims;
+mod content;
 mod demo;
 mod errors;
 mod fetch;
