@@ -10,6 +10,7 @@ pub mod cache;
 mod charts;
 mod data;
 mod downloads;
+mod narrative;
 mod pages;
 pub mod palette;
 mod templates;
@@ -149,6 +150,11 @@ pub fn build_again(options: &BuildOptions, reuse: &mut Reuse) -> Result<Built> {
     let charts = charts::render_all(&config, &editions, &data, &urls, &tera)?;
     timer.step("draw charts");
 
+    let narrative = narrative::render_all(&editions, &data, &charts)?;
+    let false_claims = narrative::false_claims(&narrative);
+    check_claims(false_claims, options.allow_false_claims, &mut warnings)?;
+    timer.step("render narrative");
+
     let mut output = Output::default();
     let pages = pages::render_all(
         &pages::Context {
@@ -157,18 +163,14 @@ pub fn build_again(options: &BuildOptions, reuse: &mut Reuse) -> Result<Built> {
             editions: &editions,
             data: &data,
             charts: &charts,
+            narrative: &narrative,
             urls: &urls,
             tera: &tera,
             static_files: &static_files,
         },
         &mut output,
     )?;
-    timer.step("render pages");
-    check_claims(
-        pages.false_claims,
-        options.allow_false_claims,
-        &mut warnings,
-    )?;
+    timer.step("lay out pages");
 
     downloads::add_all(&data, &charts, &mut output)?;
     assets::add_theme(root, &mut output, &mut warnings)?;
@@ -177,7 +179,7 @@ pub fn build_again(options: &BuildOptions, reuse: &mut Reuse) -> Result<Built> {
 
     let summary = Summary {
         editions: editions.len(),
-        pages: pages.count,
+        pages,
         charts: charts.values().map(BTreeMap::len).sum(),
         files: output.files.len(),
         steps: timer.steps,
@@ -213,6 +215,28 @@ fn check_claims(false_claims: Vec<String>, allow: bool, warnings: &mut Warnings)
             .map(|message| Err::<(), _>(anyhow::anyhow!("{message} {hint}"))),
     )?;
     Ok(())
+}
+
+/// `f` over `items` on every core: the items are dealt out in runs of consecutive
+/// items, one run per thread, and `f` gets each run with the index of its first item
+/// (so a run can keep state from item to item). Results come back in item order.
+fn in_runs<T: Sync, R: Send>(items: &[T], f: impl Fn(usize, &[T]) -> Vec<R> + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let run_len = items.len().div_ceil(threads).max(8);
+    if items.len() <= run_len {
+        return f(0, items);
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (items.chunks(run_len).enumerate())
+            .map(|(i, run)| {
+                let f = &f;
+                scope.spawn(move || f(i * run_len, run))
+            })
+            .collect();
+        (handles.into_iter())
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    })
 }
 
 /// Loads every template under `root/templates`; a syntax error names the file and line.

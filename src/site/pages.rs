@@ -1,5 +1,6 @@
-//! The pages step: narrative rendered to HTML and wrapped in the project's Tera
-//! templates, plus the home page, methodology, 404, Atom feed and sitemap.
+//! The pages step: the rendered narrative laid out in the project's Tera templates,
+//! plus the home page, methodology, 404, Atom feed and sitemap. Nothing here renders
+//! Markdown (`narrative` did) or computes a figure (`data` did).
 //!
 //! Templates receive small view structs made here (`site`, `page`, `edition`, …), never
 //! the domain types, so a template change cannot reach into the pipeline.
@@ -11,12 +12,12 @@ use serde::Serialize;
 
 use super::charts::Charts;
 use super::data::{EditionData, SnapshotInfo};
+use super::narrative::{self, Doc, Narrative};
 use super::render;
 use super::urls::{page_path, Urls};
 use crate::config::{Config, Format};
 use crate::content::Edition;
 use crate::dates::Date;
-use crate::figures::Figures;
 use crate::format;
 use crate::markdown::{self, Document, Heading};
 use crate::output::Output;
@@ -29,6 +30,8 @@ pub struct Context<'a> {
     pub editions: &'a [Edition],
     pub data: &'a BTreeMap<String, EditionData>,
     pub charts: &'a Charts,
+    /// Every document's narrative, rendered.
+    pub narrative: &'a Narrative<'a>,
     pub urls: &'a Urls,
     pub tera: &'a tera::Tera,
     /// Paths of the files copied from `static/` to the site root (for favicon links).
@@ -118,17 +121,8 @@ type Page = (String, &'static str, tera::Context);
 /// One rendered page: output file, HTML.
 type Rendered = (String, String);
 
-/// What the pages step found besides the pages it added.
-#[derive(Debug, Default)]
-pub struct Pages {
-    /// How many HTML pages there are.
-    pub count: usize,
-    /// One message per false guarded claim (`Claim::false_message`), in page order.
-    pub false_claims: Vec<String>,
-}
-
-/// Renders every page into `output`.
-pub fn render_all(ctx: &Context, output: &mut Output) -> Result<Pages> {
+/// Lays out every page into `output`; returns how many HTML pages there are.
+pub fn render_all(ctx: &Context, output: &mut Output) -> Result<usize> {
     let site = site_view(ctx);
     let editions: Vec<EditionView> = ctx
         .editions
@@ -136,7 +130,7 @@ pub fn render_all(ctx: &Context, output: &mut Output) -> Result<Pages> {
         .enumerate()
         .map(|(i, e)| edition_view(ctx, e, i == 0))
         .collect();
-    let (mut rendered, feed_entries, false_claims) = edition_pages(ctx, &site)?;
+    let (mut rendered, feed_entries) = edition_pages(ctx, &site)?;
     let pages = [
         home_page(ctx, &site, &editions),
         methodology_page(ctx, &site, &editions),
@@ -166,10 +160,7 @@ pub fn render_all(ctx: &Context, output: &mut Output) -> Result<Pages> {
     map.insert("urls", &sitemap);
     output.add("sitemap.xml", render(ctx.tera, "sitemap.xml", &map)?)?;
     output.add(".nojekyll", "")?;
-    Ok(Pages {
-        count,
-        false_claims,
-    })
+    Ok(count)
 }
 
 fn site_view<'a>(ctx: &Context<'a>) -> SiteView<'a> {
@@ -206,132 +197,62 @@ fn icons(ctx: &Context) -> Vec<IconView> {
     .collect()
 }
 
-/// Every edition's index page and chapter pages, rendered, each edition's feed entry,
-/// and the messages of the false claims the pages make.
+/// Every edition's index page and chapter pages, laid out, and each edition's feed
+/// entry.
 fn edition_pages<'a>(
     ctx: &Context<'a>,
     site: &SiteView,
-) -> Result<(Vec<Rendered>, Vec<FeedEntry<'a>>, Vec<String>)> {
-    let figures: BTreeMap<String, Figures> = ctx
-        .data
-        .iter()
-        .map(|(slug, d)| (slug.clone(), d.figures.clone()))
-        .collect();
-    let titles: BTreeMap<String, String> = ctx
-        .editions
-        .iter()
-        .map(|e| (e.slug.clone(), e.index.front.title.clone()))
-        .collect();
-    let dates: BTreeMap<String, Date> = ctx
-        .editions
-        .iter()
-        .map(|e| (e.slug.clone(), e.index.front.date))
-        .collect();
+) -> Result<(Vec<Rendered>, Vec<FeedEntry<'a>>)> {
     let mut pages = Vec::new();
     let mut feed_entries = Vec::new();
-    let mut false_claims = Vec::new();
     for (i, edition) in ctx.editions.iter().enumerate() {
         let view = edition_view(ctx, edition, i == 0);
-        let chart_html: BTreeMap<String, String> = ctx.charts[&edition.slug]
-            .iter()
-            .map(|(name, chart)| (name.clone(), chart.html.clone()))
-            .collect();
-        let md = markdown::Context {
-            edition: &edition.slug,
-            figures: &figures,
-            edition_titles: &titles,
-            edition_dates: &dates,
-            charts: &chart_html,
-        };
-        let docs: Vec<(String, &Document)> = std::iter::once((String::new(), &edition.index))
-            .chain(
-                edition
-                    .chapters
-                    .iter()
-                    .map(|c| (format!("{}/", c.slug), &c.doc)),
-            )
-            .collect();
-        let (rendered, false_ones) = render_docs(ctx, site, &view, &md, &docs)?;
-        pages.extend(rendered);
-        false_claims.extend(false_ones);
+        let docs = &ctx.narrative[&edition.slug];
+        pages.extend(layout_docs(ctx, site, &view, docs)?);
         feed_entries.push(FeedEntry {
             title: &edition.index.front.title,
             date: edition.index.front.date,
             summary: &edition.index.front.summary,
             url: ctx.urls.absolute(&format!("{}/", edition.slug)),
-            content: feed_content(ctx, edition, &md)?,
+            content: feed_content(ctx, edition, &docs[0]),
         });
     }
-    Ok((pages, feed_entries, false_claims))
+    Ok((pages, feed_entries))
 }
 
-/// Renders an edition's documents (index first, then chapters) to (file, HTML), on
-/// every core: each thread takes a run of documents and keeps one template context,
-/// in which only what differs from page to page is replaced. (A context per page
-/// would copy the edition's chapter list into every page: quadratic in chapters.)
-/// Pages come out in document order, and the first error is the first failing page's.
-/// Beside the pages: the messages of the documents' false claims.
-fn render_docs(
+/// Lays out an edition's rendered documents (index first, then chapters) as
+/// (file, HTML), on every core: each thread takes a run of documents and keeps one
+/// template context, in which only what differs from page to page is replaced. (A
+/// context per page would copy the edition's chapter list into every page: quadratic
+/// in chapters.) Pages come out in document order; every failing page is reported.
+fn layout_docs(
     ctx: &Context,
     site: &SiteView,
     view: &EditionView,
-    md: &markdown::Context,
-    docs: &[(String, &Document)],
-) -> Result<(Vec<Rendered>, Vec<String>)> {
-    let render_run = |first: usize, run: &[(String, &Document)]| -> Result<Run> {
+    docs: &[Doc],
+) -> Result<Vec<Rendered>> {
+    let charts = &ctx.charts[view.slug];
+    let pages = super::in_runs(docs, |first, run| {
         let mut context = tera::Context::new();
         context.insert("site", site);
         context.insert("edition", view);
         let mut pages = Vec::with_capacity(run.len());
-        let mut false_claims = Vec::new();
-        for (offset, (sub, doc)) in run.iter().enumerate() {
+        for (offset, doc) in run.iter().enumerate() {
             let n = first + offset;
-            let rendered = markdown::render(doc, md)?;
-            false_claims.extend(
-                (rendered.claims.iter())
-                    .filter(|claim| !claim.holds)
-                    .map(|claim| claim.false_message(&doc.path)),
-            );
-            let file = format!("{}/{sub}index.html", view.slug);
+            let file = format!("{}/{}index.html", view.slug, doc.sub);
             let kind = if n == 0 { "edition" } else { "chapter" };
-            context.insert("page", &page_view(ctx, doc, kind, &file));
-            context.insert("content", &rendered.html);
-            context.insert("toc", &toc(&rendered.headings));
+            let content = narrative::fill(&doc.rendered.html, |name| charts[name].html.clone());
+            context.insert("page", &page_view(ctx, doc.doc, kind, &file));
+            context.insert("content", &content);
+            context.insert("toc", &toc(&doc.rendered.headings));
             context.insert("prev", &n.checked_sub(1).map(|p| &view.pages[p]));
             context.insert("next", &view.pages.get(n + 1));
-            let html = render(ctx.tera, "edition.html", &context)?;
-            pages.push((file, html));
+            pages.push(render(ctx.tera, "edition.html", &context).map(|html| (file, html)));
         }
-        Ok((pages, false_claims))
-    };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let run_len = docs.len().div_ceil(threads).max(8);
-    if docs.len() <= run_len {
-        return render_run(0, docs);
-    }
-    let runs: Vec<Result<Run>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = docs
-            .chunks(run_len)
-            .enumerate()
-            .map(|(i, run)| scope.spawn(move || render_run(i * run_len, run)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
+        pages
     });
-    let mut pages = Vec::with_capacity(docs.len());
-    let mut false_claims = Vec::new();
-    for run in runs {
-        let (rendered, false_ones) = run?;
-        pages.extend(rendered);
-        false_claims.extend(false_ones);
-    }
-    Ok((pages, false_claims))
+    crate::diagnostics::all(pages)
 }
-
-/// A run of rendered pages and the messages of their false claims.
-type Run = (Vec<Rendered>, Vec<String>);
 
 fn home_page(ctx: &Context, site: &SiteView, editions: &[EditionView]) -> Page {
     let mut home = base_context(
@@ -366,26 +287,15 @@ fn simple(
 
 /// The edition's narrative for feed readers: each chart as a plain image of its SVG
 /// download with its title, since readers drop inline SVG and the page's CSS.
-fn feed_content(ctx: &Context, edition: &Edition, md: &markdown::Context) -> Result<String> {
-    let charts: BTreeMap<String, String> = ctx.charts[&edition.slug]
-        .keys()
-        .map(|name| {
-            let title = markdown::escape_html(&ctx.config.charts[name].title);
-            let src = ctx
-                .urls
-                .absolute(&format!("{}/charts/{name}.svg", edition.slug));
-            let html = format!(
-                "<figure><img src=\"{}\" alt=\"{title}\"><figcaption>{title}</figcaption></figure>",
-                markdown::escape_html(&src)
-            );
-            (name.clone(), html)
-        })
-        .collect();
-    let md = markdown::Context {
-        charts: &charts,
-        ..*md
-    };
-    Ok(markdown::render(&edition.index, &md)?.html)
+fn feed_content(ctx: &Context, edition: &Edition, index: &Doc) -> String {
+    narrative::fill(&index.rendered.html, |name| {
+        let title = markdown::escape_html(&ctx.config.charts[name].title);
+        let src = (ctx.urls).absolute(&format!("{}/charts/{name}.svg", edition.slug));
+        format!(
+            "<figure><img src=\"{}\" alt=\"{title}\"><figcaption>{title}</figcaption></figure>",
+            markdown::escape_html(&src)
+        )
+    })
 }
 
 #[derive(Serialize)]

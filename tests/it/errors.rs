@@ -325,3 +325,22 @@ fn a_value_some_snapshots_lack_is_a_warning_naming_them() {
         "{msg}"
     );
 }
+
+#[test]
+fn every_broken_page_is_reported_at_once() {
+    let msg = fails_with(|p| {
+        edit(
+            &p.join("content/2026-spring/index.md"),
+            "fig(name=\"top2_share\")",
+            "fig(name=\"top_2share\")",
+        );
+        edit(
+            &p.join("content/2026-spring/details.md"),
+            "fig(name=\"models_total\")",
+            "fig(name=\"model_total\")",
+        );
+    });
+    assert!(msg.contains("content/2026-spring/index.md:10"), "{msg}");
+    assert!(msg.contains("content/2026-spring/details.md:10"), "{msg}");
+    assert!(msg.contains("\n2 errors"), "{msg}");
+}
