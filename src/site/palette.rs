@@ -1,5 +1,6 @@
-//! The figure palette's data: every figure and chart of the report, with each
-//! edition's value as the prose shows it and the shortcode that shows it.
+//! The figure palette's data: every figure of the report, with each edition's value
+//! as the prose shows it and the shortcodes that show it (a series through the charts
+//! that draw it).
 //!
 //! A preview server lays it out at `/_stateof/figures` so that editors never open
 //! `stateof.toml` to find a name; a build computes it for free from what it has.
@@ -14,17 +15,20 @@ use crate::content::Edition;
 use crate::figures::{Figure, Value};
 use crate::format;
 
-/// One figure or chart.
+/// One figure.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Row {
     pub name: String,
-    /// `number`, `series`, `table` or `chart`.
+    /// `number`, `series` or `table`.
     pub kind: &'static str,
     pub label: String,
-    /// The definition in words (a chart's caption).
+    /// The definition in words.
     pub definition: String,
-    /// What to paste into the narrative.
-    pub shortcode: String,
+    /// What to paste into the narrative: `fig` for a number, `table` for a table,
+    /// `chart` for each chart that draws a series (none when no chart does).
+    pub shortcodes: Vec<String>,
+    /// The titles of the charts that draw it.
+    pub charts: Vec<String>,
     /// Per edition, latest first.
     pub values: Vec<EditionValue>,
 }
@@ -48,44 +52,40 @@ pub struct Compared {
     pub shortcode: String,
 }
 
-/// The palette of a built report: figures in name order, then charts.
+/// The palette of a built report, in figure name order.
 pub fn rows(
     config: &Config,
     editions: &[Edition],
     data: &BTreeMap<String, EditionData>,
 ) -> Vec<Row> {
-    let figures = config.figures.iter().map(|(name, def)| {
+    let row = |(name, def): (&String, &crate::config::FigureDef)| {
         let found = || {
             editions
                 .iter()
                 .find_map(|e| data[&e.slug].figures.get(name))
         };
         let kind = found().map_or("number", |f| kind(&f.value));
-        let shortcode = match kind {
-            "table" => format!("{{{{ table(name=\"{name}\") }}}}"),
-            _ => format!("{{{{ fig(name=\"{name}\") }}}}"),
+        let drawing = || config.charts.iter().filter(|(_, c)| &c.figure == name);
+        let shortcodes = match kind {
+            "number" => vec![format!("{{{{ fig(name=\"{name}\") }}}}")],
+            "table" => vec![format!("{{{{ table(name=\"{name}\") }}}}")],
+            _ => {
+                (drawing().map(|(chart, _)| format!("{{{{ chart(name=\"{chart}\") }}}}"))).collect()
+            }
         };
         Row {
             name: name.clone(),
             kind,
             label: def.label.clone(),
             definition: found().map_or_else(String::new, |f| f.provenance.definition.clone()),
-            shortcode,
-            values: editions
-                .iter()
+            shortcodes,
+            charts: drawing().map(|(_, c)| c.title.clone()).collect(),
+            values: (editions.iter())
                 .map(|e| edition_value(name, e, editions, data))
                 .collect(),
         }
-    });
-    let charts = config.charts.iter().map(|(name, def)| Row {
-        name: name.clone(),
-        kind: "chart",
-        label: def.title.clone(),
-        definition: def.caption.clone().unwrap_or_default(),
-        shortcode: format!("{{{{ chart(name=\"{name}\") }}}}"),
-        values: Vec::new(),
-    });
-    figures.chain(charts).collect()
+    };
+    config.figures.iter().map(row).collect()
 }
 
 fn edition_value(
