@@ -397,7 +397,7 @@ def run(results):
         token = "e2e" + uuid.uuid4().hex[:12]
 
         # 1, 2: a narrative edit shows up in place, where the reader was.
-        written = edit(markdown, "New repositories arrive faster every quarter.", f"New repositories arrive {token}.")
+        written = edit(markdown, "A year of open models, told in numbers.", f"A year of open models, {token}.")
         seen = when(browser, f"return document.body.innerText.includes({json.dumps(token)});")
         with results.check("narrative edit appears in the page without a navigation"):
             if seen is None:
