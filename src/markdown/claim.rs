@@ -11,7 +11,7 @@
 use std::fmt;
 use std::path::Path;
 
-use super::embed::{lookup, scalar, Embed};
+use super::embed::{lookup, scalar, Embed, Shortcode};
 use super::shortcodes::{placeholder, Call};
 use super::{BodyError, Context};
 use crate::format;
@@ -74,8 +74,8 @@ pub(super) fn spans(calls: &[Call]) -> Result<Vec<(usize, usize)>, BodyError> {
             line: call.line,
             message,
         };
-        match (call.name.as_str(), open) {
-            ("claim", Some(first)) => {
+        match (Shortcode::of(call), open) {
+            (Some(Shortcode::Claim), Some(first)) => {
                 return Err(BodyError {
                     line: calls[first].line,
                     message: "this claim has no `{{ end }}` before the next claim starts; \
@@ -83,12 +83,12 @@ pub(super) fn spans(calls: &[Call]) -> Result<Vec<(usize, usize)>, BodyError> {
                         .to_owned(),
                 })
             }
-            ("claim", None) => open = Some(index),
-            ("end", Some(first)) => {
+            (Some(Shortcode::Claim), None) => open = Some(index),
+            (Some(Shortcode::End), Some(first)) => {
                 spans.push((first, index));
                 open = None;
             }
-            ("end", None) => {
+            (Some(Shortcode::End), None) => {
                 return Err(at(
                     "`{{ end }}` without a claim: it closes a `{{ claim(if=\"…\") }}`".to_owned(),
                 ))

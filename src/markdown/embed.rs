@@ -13,14 +13,51 @@ use crate::figures::{Cell, Figure, Table, Value};
 use crate::format;
 use crate::suggest::did_you_mean;
 
-/// The shortcodes and the arguments each takes.
-const SHORTCODES: [(&str, &[&str]); 5] = [
-    ("fig", &["name", "vs", "format"]),
-    ("chart", &["name"]),
-    ("table", &["name"]),
-    ("claim", &["if"]),
-    ("end", &[]),
-];
+/// The shortcodes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Shortcode {
+    Fig,
+    Chart,
+    Table,
+    Claim,
+    End,
+}
+
+impl Shortcode {
+    const ALL: [Shortcode; 5] = [
+        Shortcode::Fig,
+        Shortcode::Chart,
+        Shortcode::Table,
+        Shortcode::Claim,
+        Shortcode::End,
+    ];
+
+    /// The name as written in a call.
+    pub fn name(self) -> &'static str {
+        match self {
+            Shortcode::Fig => "fig",
+            Shortcode::Chart => "chart",
+            Shortcode::Table => "table",
+            Shortcode::Claim => "claim",
+            Shortcode::End => "end",
+        }
+    }
+
+    /// The arguments it takes.
+    fn args(self) -> &'static [&'static str] {
+        match self {
+            Shortcode::Fig => &["name", "vs", "format"],
+            Shortcode::Chart | Shortcode::Table => &["name"],
+            Shortcode::Claim => &["if"],
+            Shortcode::End => &[],
+        }
+    }
+
+    /// The shortcode a call names, if any.
+    pub fn of(call: &Call) -> Option<Shortcode> {
+        Shortcode::ALL.into_iter().find(|s| s.name() == call.name)
+    }
+}
 
 /// A shortcode's replacement.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,16 +86,18 @@ fn note(list: &mut Vec<String>, name: &str) {
 
 /// Expands one call, or says what is wrong with it.
 pub(super) fn expand(call: &Call, ctx: &Context, used: &mut Used) -> Result<Embed, String> {
-    let Some((_, allowed)) = SHORTCODES.iter().find(|(name, _)| *name == call.name) else {
+    let Some(shortcode) = Shortcode::of(call) else {
+        let names = Shortcode::ALL.map(Shortcode::name);
         return Err(format!(
-            "unknown shortcode `{}`{}; the shortcodes are fig, chart, table, claim and end",
+            "unknown shortcode `{}`{}; the shortcodes are {}",
             call.name,
-            did_you_mean(&call.name, SHORTCODES.iter().map(|(name, _)| name))
+            did_you_mean(&call.name, &names),
+            names.join(", ")
         ));
     };
-    let args = check_args(call, allowed)?;
-    if call.name == "claim" || call.name == "end" {
-        return claim_mark(call, &args);
+    let args = check_args(call, shortcode.args())?;
+    if matches!(shortcode, Shortcode::Claim | Shortcode::End) {
+        return claim_mark(shortcode, &args);
     }
     let name = *args.get("name").ok_or_else(|| {
         format!(
@@ -66,17 +105,17 @@ pub(super) fn expand(call: &Call, ctx: &Context, used: &mut Used) -> Result<Embe
             call.name, call.name
         )
     })?;
-    match call.name.as_str() {
-        "fig" => fig(name, &args, ctx, used),
-        "table" => table(name, ctx, used),
+    match shortcode {
+        Shortcode::Fig => fig(name, &args, ctx, used),
+        Shortcode::Table => table(name, ctx, used),
         _ => chart(name, ctx, used),
     }
 }
 
 /// `claim` and `end` mark where a guarded passage starts and ends; they show nothing
 /// (`claim` evaluates them).
-fn claim_mark(call: &Call, args: &BTreeMap<&str, &str>) -> Result<Embed, String> {
-    if call.name == "claim" && !args.contains_key("if") {
+fn claim_mark(shortcode: Shortcode, args: &BTreeMap<&str, &str>) -> Result<Embed, String> {
+    if shortcode == Shortcode::Claim && !args.contains_key("if") {
         return Err(
             "`claim` needs a condition, e.g. {{ claim(if=\"cn_share > us_share\") }}".to_owned(),
         );
@@ -85,7 +124,7 @@ fn claim_mark(call: &Call, args: &BTreeMap<&str, &str>) -> Result<Embed, String>
         html: String::new(),
         text: String::new(),
         block: false,
-        what: format!("`{}`", call.name),
+        what: format!("`{}`", shortcode.name()),
     })
 }
 
