@@ -238,13 +238,7 @@ fn wrong_names_and_arguments_are_errors() {
         ),
         ("a\nb {{ fig(name=\"x\")\n", ":6: unterminated `{{`"),
     ];
-    for (body, expected) in cases {
-        let e = error(body);
-        assert!(
-            e.starts_with(&format!("content/2026-spring/index.md{expected}")),
-            "{e}"
-        );
-    }
+    assert_located(&cases);
 }
 
 #[test]
@@ -495,13 +489,7 @@ fn claim_mistakes_are_located_errors() {
             ":5: `end` has no argument `x`",
         ),
     ];
-    for (body, expected) in cases {
-        let e = error(body);
-        assert!(
-            e.starts_with(&format!("content/2026-spring/index.md{expected}")),
-            "{e}"
-        );
-    }
+    assert_located(&cases);
 }
 
 #[test]
@@ -528,4 +516,15 @@ fn vs_must_name_an_earlier_edition() {
         "a.md:5: `vs=\"2026-spring\"` must name an earlier edition, but `2026-spring` is dated \
          2026-03-21 and this edition 2025-03-20 (no edition is earlier than this one)"
     );
+}
+
+/// Each body fails with an error that starts `content/2026-spring/index.md` + expected.
+fn assert_located(cases: &[(&str, &str)]) {
+    for (body, expected) in cases {
+        let e = error(body);
+        assert!(
+            e.starts_with(&format!("content/2026-spring/index.md{expected}")),
+            "{e}"
+        );
+    }
 }
