@@ -36,20 +36,52 @@ enum Command {
     Fetch(FetchArgs),
 }
 
+/// What `build` and `serve` share: which project, which data, how strict.
 #[derive(Args)]
-struct BuildArgs {
+struct ProjectArgs {
     /// The report project's folder (holding stateof.toml).
     #[arg(long, default_value = ".")]
     root: PathBuf,
+    /// Build an edition from another snapshot file, e.g. 2026-spring=snap/models.jsonl.zst.
+    #[arg(long = "snapshot", value_name = "EDITION=PATH", value_parser = parse_snapshot)]
+    snapshots: Vec<(String, PathBuf)>,
+    /// Build even when a guarded claim ({{ claim(if="…") }}) is false for the data,
+    /// warning about it instead of failing.
+    #[arg(long)]
+    allow_false_claims: bool,
+}
+
+impl ProjectArgs {
+    /// The build options these arguments give; `--root .` (the default) is left out
+    /// of paths, so messages say `content/x.md`.
+    fn options(self) -> site::BuildOptions {
+        let root = if self.root == Path::new(".") {
+            PathBuf::new()
+        } else {
+            self.root
+        };
+        site::BuildOptions {
+            output: root.join("output"),
+            root,
+            base_url: None,
+            snapshots: self.snapshots.into_iter().collect::<BTreeMap<_, _>>(),
+            cache: true,
+            allow_false_claims: self.allow_false_claims,
+            drafts: false,
+        }
+    }
+}
+
+#[derive(Args)]
+struct BuildArgs {
+    #[command(flatten)]
+    project: ProjectArgs,
     /// Where to write the site [default: ROOT/output].
     #[arg(long)]
     output: Option<PathBuf>,
     /// The address the site is published at, overriding the config's base-url.
     #[arg(long)]
     base_url: Option<String>,
-    /// Build an edition from another snapshot file, e.g. 2026-spring=snap/models.jsonl.zst.
-    #[arg(long = "snapshot", value_name = "EDITION=PATH", value_parser = parse_snapshot)]
-    snapshots: Vec<(String, PathBuf)>,
     /// Print how long each build step took.
     #[arg(long, short)]
     verbose: bool,
@@ -57,10 +89,6 @@ struct BuildArgs {
     /// figure cache (ROOT/.stateof-cache).
     #[arg(long)]
     no_cache: bool,
-    /// Build even when a guarded claim ({{ claim(if="…") }}) is false for the data,
-    /// warning about it instead of failing.
-    #[arg(long)]
-    allow_false_claims: bool,
     /// Build editions and chapters marked `draft = true` too, each marked as a draft.
     #[arg(long)]
     drafts: bool,
@@ -68,9 +96,8 @@ struct BuildArgs {
 
 #[derive(Args)]
 struct ServeArgs {
-    /// The report project's folder (holding stateof.toml).
-    #[arg(long, default_value = ".")]
-    root: PathBuf,
+    #[command(flatten)]
+    project: ProjectArgs,
     /// The port to listen on (0 takes any free port; the address is printed).
     #[arg(long, default_value_t = 1111)]
     port: u16,
@@ -81,12 +108,6 @@ struct ServeArgs {
     /// Open the site in the default browser.
     #[arg(long)]
     open: bool,
-    /// Build an edition from another snapshot file, e.g. 2026-spring=snap/models.jsonl.zst.
-    #[arg(long = "snapshot", value_name = "EDITION=PATH", value_parser = parse_snapshot)]
-    snapshots: Vec<(String, PathBuf)>,
-    /// Show a claim that the data makes false as a warning rather than an error.
-    #[arg(long)]
-    allow_false_claims: bool,
 }
 
 #[derive(Args)]
@@ -141,26 +162,15 @@ pub fn run() -> Result<()> {
     }
 }
 
-/// `--root .` (the default) is left out of paths, so messages say `content/x.md`.
-fn project_root(root: PathBuf) -> PathBuf {
-    if root == Path::new(".") {
-        PathBuf::new()
-    } else {
-        root
-    }
-}
-
 fn build(args: BuildArgs) -> Result<()> {
     let start = Instant::now();
-    let root = project_root(args.root);
+    let defaults = args.project.options();
     let options = site::BuildOptions {
-        output: args.output.unwrap_or_else(|| root.join("output")),
-        root,
+        output: args.output.unwrap_or(defaults.output.clone()),
         base_url: args.base_url,
-        snapshots: args.snapshots.into_iter().collect::<BTreeMap<_, _>>(),
         cache: !args.no_cache,
-        allow_false_claims: args.allow_false_claims,
         drafts: args.drafts,
+        ..defaults
     };
     let site::Built {
         output: site,
@@ -189,17 +199,12 @@ fn build(args: BuildArgs) -> Result<()> {
     Ok(())
 }
 
+/// Serves drafts too, marked as drafts.
 fn serve(args: ServeArgs) -> Result<()> {
-    let root = project_root(args.root);
     serve::run(serve::Options {
         build: site::BuildOptions {
-            output: root.join("output"),
-            root,
-            base_url: None,
-            snapshots: args.snapshots.into_iter().collect(),
-            cache: true,
             drafts: true,
-            allow_false_claims: args.allow_false_claims,
+            ..args.project.options()
         },
         interface: args.interface,
         port: args.port,

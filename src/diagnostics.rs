@@ -43,34 +43,60 @@ impl fmt::Display for Errors {
 impl std::error::Error for Errors {}
 
 /// The values of `results`, or one error holding all the failures (an `Errors`, or the
-/// failure itself when there is just one).
+/// failure itself when there is just one). An error said twice (the same template
+/// failing on every page) is listed once; a nested `Errors` is flattened.
 pub fn all<T>(results: impl IntoIterator<Item = anyhow::Result<T>>) -> anyhow::Result<Vec<T>> {
     let mut values = Vec::new();
-    let mut errors = Vec::new();
-    let mut more = 0;
+    let mut found = Errors {
+        list: Vec::new(),
+        more: 0,
+    };
+    let mut seen = std::collections::HashSet::new();
     for result in results {
-        match result {
-            Ok(value) => values.push(value),
-            Err(err) if errors.len() < MAX_ERRORS => errors.extend(split(err)),
-            Err(_) => more += 1,
+        let err = match result {
+            Ok(value) => {
+                values.push(value);
+                continue;
+            }
+            Err(err) => err,
+        };
+        let list = match err.downcast::<Errors>() {
+            Ok(inner) => {
+                found.more += inner.more;
+                inner.list
+            }
+            Err(err) => vec![err],
+        };
+        for err in list {
+            if !seen.insert(format!("{err:#}")) {
+                continue;
+            }
+            if found.list.len() < MAX_ERRORS {
+                found.list.push(err);
+            } else {
+                found.more += 1;
+            }
         }
     }
-    if errors.len() > MAX_ERRORS {
-        more += errors.len() - MAX_ERRORS;
-        errors.truncate(MAX_ERRORS);
-    }
-    match errors.len() {
+    match found.list.len() {
         0 => Ok(values),
-        1 if more == 0 => Err(errors.pop().expect("one error")),
-        _ => Err(Errors { list: errors, more }.into()),
+        1 if found.more == 0 => Err(found.list.pop().expect("one error")),
+        _ => Err(found.into()),
     }
 }
 
-/// The separate errors inside `err`: the list of an `Errors`, else `err` itself.
-pub fn split(err: anyhow::Error) -> Vec<anyhow::Error> {
-    match err.downcast::<Errors>() {
-        Ok(errors) => errors.list,
-        Err(err) => vec![err],
+/// Each error inside `err` as a terminal prints it after `error: ` (the list of an
+/// `Errors`, else `err` itself), and a last line counting those left out.
+pub fn messages(err: &anyhow::Error) -> Vec<String> {
+    match err.downcast_ref::<Errors>() {
+        Some(errors) => {
+            let mut texts: Vec<String> = errors.list.iter().map(|e| format!("{e:#}")).collect();
+            if errors.more > 0 {
+                texts.push(format!("{} more errors not shown", errors.more));
+            }
+            texts
+        }
+        None => vec![format!("{err:#}")],
     }
 }
 
@@ -138,6 +164,16 @@ mod tests {
         let inner = all([Err::<(), _>(anyhow!("x")), Err(anyhow!("y"))]).unwrap_err();
         let outer = all([Err::<(), _>(inner), Err(anyhow!("z"))]).unwrap_err();
         assert_eq!(outer.downcast_ref::<Errors>().unwrap().list.len(), 3);
+        let again = all([Err::<(), _>(anyhow!("same")), Err(anyhow!("same"))]).unwrap_err();
+        assert!(
+            again.downcast_ref::<Errors>().is_none(),
+            "said twice, listed once"
+        );
+        let capped = all((0..25).map(|i| Err::<(), _>(anyhow!("e{i}")))).unwrap_err();
+        let outer = all([Err::<(), _>(capped), Err(anyhow!("z"))]).unwrap_err();
+        let texts = messages(&outer);
+        assert_eq!(texts.len(), 21);
+        assert_eq!(texts[20], "6 more errors not shown");
         assert_eq!(all([Ok(1), Ok(2)]).unwrap(), vec![1, 2]);
     }
 

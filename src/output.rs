@@ -203,6 +203,33 @@ fn swap(staging: &Path, dir: &Path, retired: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The content type of a site file, by its extension.
+pub fn content_type(path: &str) -> &'static str {
+    let extension = path.rsplit_once('.').map_or("", |(_, e)| e);
+    match extension.to_ascii_lowercase().as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "svg" => "image/svg+xml",
+        "xml" if path.ends_with("atom.xml") => "application/atom+xml",
+        "xml" => "application/xml",
+        "csv" => "text/csv; charset=utf-8",
+        "txt" | "md" => "text/plain; charset=utf-8",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "ico" => "image/x-icon",
+        "woff2" => "font/woff2",
+        "woff" => "font/woff",
+        "pdf" => "application/pdf",
+        "webmanifest" => "application/manifest+json",
+        _ => "application/octet-stream",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -274,6 +301,16 @@ mod tests {
         let err = write(&site("x"), tmp.path()).unwrap_err();
         assert!(err.to_string().contains("refusing to replace"));
         assert!(tmp.path().join("precious.txt").exists());
+    }
+
+    #[test]
+    fn content_types_by_extension() {
+        assert_eq!(content_type("a/index.html"), "text/html; charset=utf-8");
+        assert_eq!(content_type("atom.xml"), "application/atom+xml");
+        assert_eq!(content_type("sitemap.xml"), "application/xml");
+        assert_eq!(content_type("x/charts/c.SVG"), "image/svg+xml");
+        assert_eq!(content_type("favicon.ico"), "image/x-icon");
+        assert_eq!(content_type("CNAME"), "application/octet-stream");
     }
 
     #[test]

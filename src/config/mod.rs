@@ -52,7 +52,8 @@ pub struct Config {
     pub charts: BTreeMap<String, ChartDef>,
 }
 
-fn default_registry() -> String {
+/// The organisation registry's path when the config names none.
+pub fn default_registry() -> String {
     "content/data/organizations.toml".to_owned()
 }
 

@@ -15,7 +15,7 @@ use crate::suggest::did_you_mean;
 
 /// The shortcodes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Shortcode {
+pub enum Shortcode {
     Fig,
     Chart,
     Table,
@@ -24,7 +24,7 @@ pub(super) enum Shortcode {
 }
 
 impl Shortcode {
-    const ALL: [Shortcode; 5] = [
+    pub const ALL: [Shortcode; 5] = [
         Shortcode::Fig,
         Shortcode::Chart,
         Shortcode::Table,
@@ -53,8 +53,14 @@ impl Shortcode {
         }
     }
 
+    /// The call an editor writes to show `name` (with `vs`, against that edition).
+    pub fn call(self, name: &str, vs: Option<&str>) -> String {
+        let vs = vs.map_or_else(String::new, |edition| format!(", vs=\"{edition}\""));
+        format!("{{{{ {}(name=\"{name}\"{vs}) }}}}", self.name())
+    }
+
     /// The shortcode a call names, if any.
-    pub fn of(call: &Call) -> Option<Shortcode> {
+    pub(super) fn of(call: &Call) -> Option<Shortcode> {
         Shortcode::ALL.into_iter().find(|s| s.name() == call.name)
     }
 }

@@ -32,6 +32,7 @@
 mod claim;
 pub use claim::Claim;
 mod embed;
+pub use embed::Shortcode;
 mod front;
 pub use front::key_index;
 mod html;

@@ -7,6 +7,7 @@
 //! never contains it. The event stream is held open on its own thread.
 
 use std::io::Write;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,6 +19,8 @@ use super::state::{Current, State};
 
 /// The live script, served at `/_stateof/live.js`.
 const LIVE_JS: &str = include_str!("live.js");
+/// The worker that shares one event stream between tabs, `/_stateof/live-worker.js`.
+const WORKER_JS: &str = include_str!("live-worker.js");
 
 /// How often an idle event stream sends a comment, so a closed tab is noticed.
 const HEARTBEAT: Duration = Duration::from_secs(15);
@@ -45,12 +48,18 @@ fn handle(request: Request, state: &State) {
     let output = current.site.as_ref().map_or(&empty, |site| &site.output);
     match route::route(request.url(), output) {
         Err(refusal) => refuse(request, &refusal),
-        Ok(Route::Tool(Tool::Events)) => events(request, state),
-        Ok(Route::Tool(tool)) => respond(request, tool_response(tool, &current)),
-        Ok(Route::Redirect(location)) => {
-            let response = text(301, "Moved.\n").with_header(header_of("Location", &location));
-            respond(request, response)
+        Ok(Route::Tool(Tool::Events)) if request.method() == &Method::Head => {
+            respond(request, data("text/event-stream", Vec::new()))
         }
+        Ok(Route::Tool(Tool::Events)) => events(request, state),
+        Ok(Route::Tool(tool)) => {
+            let streams = state.streams.load(Ordering::Relaxed);
+            respond(request, tool_response(tool, &current, streams))
+        }
+        Ok(Route::Redirect(location)) => match Header::from_bytes("Location", location) {
+            Ok(header) => respond(request, text(301, "Moved.\n").with_header(header)),
+            Err(()) => refuse(request, &Refusal::BadPath("the path is not plain ASCII")),
+        },
         Ok(Route::File(path)) => {
             let body = output.get(&path).unwrap_or_default();
             file(request, &path, body, 200, &current)
@@ -69,13 +78,15 @@ fn handle(request: Request, state: &State) {
 /// A site file, with the live script in HTML pages, revalidated by its ETag and
 /// gzipped when the browser takes it.
 fn file(request: Request, path: &str, body: &[u8], status: u16, current: &Current) {
-    let kind = content_type(path);
+    let kind = crate::output::content_type(path);
     let body: std::borrow::Cow<[u8]> = if kind.starts_with("text/html") {
         inject(body, current.generation).into()
     } else {
         body.into()
     };
-    let etag = etag(&body);
+    let zip = compressible(kind) && body.len() > 512 && accepts_gzip(&request);
+    // Each encoding of a body is a different representation, with its own tag.
+    let etag = etag(&body, if zip { "-gz" } else { "" });
     let mut headers = vec![
         header_of("Content-Type", kind),
         header_of("ETag", &etag),
@@ -92,9 +103,7 @@ fn file(request: Request, path: &str, body: &[u8], status: u16, current: &Curren
         }
         return respond(request, response);
     }
-    let accepts_gzip = header(&request, "Accept-Encoding")
-        .is_some_and(|a| a.split(',').any(|e| e.trim().starts_with("gzip")));
-    let body = if accepts_gzip && compressible(kind) && body.len() > 512 {
+    let body = if zip {
         headers.push(header_of("Content-Encoding", "gzip"));
         gzip(&body)
     } else {
@@ -120,14 +129,29 @@ fn inject(html: &[u8], generation: u64) -> Vec<u8> {
     [&html[..at], tag.as_bytes(), &html[at..]].concat()
 }
 
-fn tool_response(tool: Tool, current: &Current) -> Response<std::io::Cursor<Vec<u8>>> {
+/// What `/_stateof/status` says: the latest report, and how many event streams are
+/// open (one for all the tabs of a browser that shares it through a worker).
+#[derive(serde::Serialize)]
+struct Status<'a> {
+    #[serde(flatten)]
+    report: &'a super::state::Report,
+    streams: usize,
+}
+
+fn tool_response(
+    tool: Tool,
+    current: &Current,
+    streams: usize,
+) -> Response<std::io::Cursor<Vec<u8>>> {
     match tool {
-        Tool::Script => data(
-            "text/javascript; charset=utf-8",
-            LIVE_JS.as_bytes().to_vec(),
-        ),
+        Tool::Script => data("text/javascript; charset=utf-8", LIVE_JS.into()),
+        Tool::Worker => data("text/javascript; charset=utf-8", WORKER_JS.into()),
         Tool::Status => {
-            let json = serde_json::to_vec_pretty(&current.report).expect("reports serialize");
+            let status = Status {
+                report: &current.report,
+                streams,
+            };
+            let json = serde_json::to_vec_pretty(&status).expect("reports serialize");
             data("application/json", json)
         }
         Tool::Figures => {
@@ -140,8 +164,14 @@ fn tool_response(tool: Tool, current: &Current) -> Response<std::io::Cursor<Vec<
 }
 
 /// The server-sent event stream: each published report as one `build` event, the
-/// current one first, until the browser goes away.
+/// current one first, until the browser goes away. Counted while open.
 fn events(request: Request, state: &State) {
+    state.streams.fetch_add(1, Ordering::Relaxed);
+    stream_events(request, state);
+    state.streams.fetch_sub(1, Ordering::Relaxed);
+}
+
+fn stream_events(request: Request, state: &State) {
     let reports = state.listen();
     let mut stream = request.into_writer();
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\
@@ -216,45 +246,32 @@ fn header_of(name: &str, value: &str) -> Header {
         .expect("header names and values are ASCII")
 }
 
-/// A strong validator for a body: a hash of its bytes.
-fn etag(body: &[u8]) -> String {
+/// A strong validator for a body in one encoding: a hash of its bytes, then `suffix`.
+fn etag(body: &[u8], suffix: &str) -> String {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::hash::DefaultHasher::new();
     body.hash(&mut hasher);
-    format!("\"{:016x}\"", hasher.finish())
+    format!("\"{:016x}{suffix}\"", hasher.finish())
+}
+
+/// Whether the request's `Accept-Encoding` takes gzip (and not with `q=0`).
+fn accepts_gzip(request: &Request) -> bool {
+    header(request, "Accept-Encoding").is_some_and(|accept| {
+        accept.split(',').any(|coding| {
+            let mut parts = coding.split(';').map(str::trim);
+            let name = parts.next().unwrap_or("");
+            let refused = parts.any(|p| {
+                (p.strip_prefix("q=").and_then(|q| q.parse::<f32>().ok())).is_some_and(|q| q == 0.0)
+            });
+            (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
+        })
+    })
 }
 
 fn gzip(body: &[u8]) -> Vec<u8> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     encoder.write_all(body).expect("writing to memory");
     encoder.finish().expect("writing to memory")
-}
-
-/// The content type of a site file, by its extension.
-pub fn content_type(path: &str) -> &'static str {
-    let extension = path.rsplit_once('.').map_or("", |(_, e)| e);
-    match extension.to_ascii_lowercase().as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
-        "svg" => "image/svg+xml",
-        "xml" if path.ends_with("atom.xml") => "application/atom+xml",
-        "xml" => "application/xml",
-        "csv" => "text/csv; charset=utf-8",
-        "txt" | "md" => "text/plain; charset=utf-8",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "ico" => "image/x-icon",
-        "woff2" => "font/woff2",
-        "woff" => "font/woff",
-        "pdf" => "application/pdf",
-        "webmanifest" => "application/manifest+json",
-        _ => "application/octet-stream",
-    }
 }
 
 fn compressible(kind: &str) -> bool {
@@ -284,14 +301,10 @@ mod tests {
     }
 
     #[test]
-    fn types_and_validators() {
-        assert_eq!(content_type("a/index.html"), "text/html; charset=utf-8");
-        assert_eq!(content_type("atom.xml"), "application/atom+xml");
-        assert_eq!(content_type("sitemap.xml"), "application/xml");
-        assert_eq!(content_type("x/charts/c.SVG"), "image/svg+xml");
-        assert_eq!(content_type("CNAME"), "application/octet-stream");
-        assert_ne!(etag(b"a"), etag(b"b"));
-        assert_eq!(etag(b"a"), etag(b"a"));
+    fn validators_and_encodings() {
+        assert_ne!(etag(b"a", ""), etag(b"b", ""));
+        assert_eq!(etag(b"a", ""), etag(b"a", ""));
+        assert_ne!(etag(b"a", ""), etag(b"a", "-gz"));
         assert!(compressible("image/svg+xml") && !compressible("image/png"));
     }
 }

@@ -34,11 +34,7 @@
   async function swap() {
     const response = await fetch(location.href, { cache: "no-store" });
     const doc = new DOMParser().parseFromString(await response.text(), "text/html");
-    if (headKey(doc) !== headKey(document)) {
-      sessionStorage.setItem(scrollKey, String(window.scrollY));
-      location.reload();
-      return;
-    }
+    if (headKey(doc) !== headKey(document)) return reload();
     const x = window.scrollX, y = window.scrollY;
     document.title = doc.title;
     document.body.replaceWith(document.adoptNode(doc.body));
@@ -55,11 +51,21 @@
     }
   }
 
+  // The server's own pages (the figure palette) run scripts of their own, which a
+  // swapped body would not start again: they reload instead.
+  function reload() {
+    sessionStorage.setItem(scrollKey, String(window.scrollY));
+    location.reload();
+  }
+
   async function update(report) {
     const changed = new Set(report.changed);
     const missed = report.generation !== generation + 1;
     generation = report.generation;
-    if (missed || changed.has(here())) await swap();
+    if (missed || changed.has(here())) {
+      if (here().startsWith("_stateof/")) return reload();
+      await swap();
+    }
     restyle(changed);
   }
 
@@ -152,15 +158,27 @@
     host.shadowRoot.append(bar);
   }
 
-  const events = new EventSource("/_stateof/events");
+  // Reports arrive in order; each is handled after the one before.
   let queue = Promise.resolve();
-  events.addEventListener("build", (event) => {
-    const report = JSON.parse(event.data);
+  function hear(data) {
+    const report = JSON.parse(data);
     queue = queue.then(async () => {
       showErrors(report.errors);
       if (!report.errors.length) showWarnings(report.warnings);
       if (report.generation !== generation && !report.errors.length) await update(report);
       else generation = report.generation;
+      document.documentElement.dataset.stateofGeneration = String(report.generation);
     }).catch((err) => console.error("stateof live reload:", err));
-  });
+  }
+
+  // One stream for all tabs through a shared worker where the browser has them.
+  try {
+    const worker = new SharedWorker("/_stateof/live-worker.js", { name: "stateof-live" });
+    worker.port.onmessage = (message) => hear(message.data);
+    worker.port.start();
+    window.addEventListener("pagehide", () => worker.port.postMessage("bye"));
+  } catch (_) {
+    const events = new EventSource("/_stateof/events");
+    events.addEventListener("build", (event) => hear(event.data));
+  }
 })();

@@ -21,7 +21,7 @@ mod watch;
 
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{mpsc, Arc};
 use std::time::Instant;
 
@@ -60,25 +60,28 @@ pub fn run(options: Options) -> Result<()> {
         .server_addr()
         .to_ip()
         .context("the server is not bound to an IP address")?;
-    let address = format!("http://{bound}/");
+    // On all interfaces (0.0.0.0, ::), this machine reaches the site at localhost.
+    let address = match bound.ip().is_unspecified() {
+        true => format!("http://localhost:{}/", bound.port()),
+        false => format!("http://{bound}/"),
+    };
     let mut build = options.build.clone();
     build.base_url = Some(address.clone());
     let root = std::env::current_dir()
         .context("cannot find the current folder")?
         .join(&build.root);
 
+    // Watching starts before the first build, so a change made during it is built next.
+    let (sender, changes) = mpsc::channel();
+    let mut watch = Watch::start(watched(&root, &build, None), sender)?;
     let state = Arc::new(State::new(bound));
     let mut reuse = Reuse::new(&build);
     let start = Instant::now();
     let first = build_once(&build, &mut reuse);
-    let first_watched = watched(&root, &build, first.as_ref().ok());
+    refresh(&mut watch, &root, &build, &first);
     print_outcome(&first, start, None);
     publish(&state, first);
 
-    // Watching starts before the address is printed: a change made as soon as the
-    // server answers is seen.
-    let (sender, changes) = mpsc::channel();
-    let mut watch = Watch::start(first_watched, sender)?;
     println!("serving {address}  (Ctrl-C to stop; figures at {address}_stateof/figures)");
     let _ = std::io::stdout().flush();
     let http_state = Arc::clone(&state);
@@ -89,6 +92,7 @@ pub fn run(options: Options) -> Result<()> {
 
     watch::rebuild_loop(
         &changes,
+        watch::LONGEST,
         |changes| {
             if changes.kinds.contains(&watch::Change::Snapshot) {
                 for file in &changes.files {
@@ -98,11 +102,7 @@ pub fn run(options: Options) -> Result<()> {
             (Instant::now(), build_once(&build, &mut reuse))
         },
         |(start, outcome), changes| {
-            if let Ok(built) = &outcome {
-                if let Err(err) = watch.refresh(Some(watched(&root, &build, Some(built)))) {
-                    eprintln!("warning: {err:#}");
-                }
-            }
+            refresh(&mut watch, &root, &build, &outcome);
             print_outcome(&outcome, start, Some(changes));
             publish(&state, outcome);
         },
@@ -123,10 +123,7 @@ fn build_once(options: &BuildOptions, reuse: &mut Reuse) -> Outcome {
     }));
     match result {
         Ok(Ok(built)) => Ok(built),
-        Ok(Err(err)) => Err(diagnostics::split(err)
-            .iter()
-            .map(|e| format!("{e:#}"))
-            .collect()),
+        Ok(Err(err)) => Err(diagnostics::messages(&err)),
         Err(panic) => {
             let what = (panic.downcast_ref::<&str>().map(|s| s.to_string()))
                 .or_else(|| panic.downcast_ref::<String>().cloned())
@@ -206,23 +203,34 @@ fn files(changes: &Changes) -> String {
     }
 }
 
-/// What to watch after a build: the project's folders, and the data files the build
-/// read (or, after a failed first build, the ones its front matter names, if any).
+/// Watches what the project depends on after a build (a snapshot may have moved, a
+/// watched folder may have been made anew); a failure to watch is a warning.
+fn refresh(watch: &mut Watch, root: &Path, options: &BuildOptions, outcome: &Outcome) {
+    if let Err(err) = watch.refresh(Some(watched(root, options, outcome.as_ref().ok()))) {
+        eprintln!("warning: {err:#}");
+    }
+}
+
+/// What to watch: the project's folders, and the data files the build read (or, with
+/// no good build, the ones the config and front matter name, as far as they can be
+/// read).
 fn watched(root: &Path, options: &BuildOptions, built: Option<&Built>) -> Watched {
     let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| root.join(p));
-    let mut data: std::collections::BTreeSet<PathBuf> =
-        options.snapshots.values().map(|p| absolute(p)).collect();
-    let mut registry = root.join("content/data/organizations.toml");
-    if let Some(built) = built {
-        for file in &built.summary.data_files.snapshots {
-            data.insert(absolute(file));
-            data.insert(absolute(&file.with_file_name(crate::snapshot::MANIFEST)));
-        }
-        registry = absolute(&built.summary.data_files.registry);
-    }
+    let files = match built {
+        Some(built) => built.summary.data_files.clone(),
+        None => site::data_files(options),
+    };
+    let data = (files.snapshots.iter())
+        .flat_map(|file| {
+            [
+                absolute(file),
+                absolute(&file.with_file_name(crate::snapshot::MANIFEST)),
+            ]
+        })
+        .collect();
     Watched {
         root: root.to_path_buf(),
-        registry,
+        registry: absolute(&files.registry),
         data,
     }
 }

@@ -97,7 +97,12 @@ pub fn page(rows: &[Row]) -> String {
 }
 
 fn row_html(row: &Row) -> String {
-    let words = [&row.name, &row.label, &row.definition, &row.kind.to_owned()];
+    let words = [
+        &row.name,
+        &row.label,
+        &row.definition,
+        &row.kind.name().to_owned(),
+    ];
     let search = (words.into_iter().chain(&row.charts))
         .map(|s| s.to_lowercase())
         .collect::<Vec<_>>()
@@ -139,7 +144,7 @@ fn row_html(row: &Row) -> String {
          <td><ul class=\"values\">{values}</ul></td><td>{snippets}</td></tr>\n",
         name = escape_html(&row.name),
         search = escape_html(&search),
-        kind = row.kind,
+        kind = row.kind.name(),
         label = escape_html(&row.label),
         definition = escape_html(&row.definition),
     )

@@ -29,6 +29,7 @@ pub enum Route {
 pub enum Tool {
     Events,
     Script,
+    Worker,
     Figures,
     Status,
 }
@@ -47,10 +48,16 @@ pub enum Refusal {
 /// The route for a request target (`/a/b/?q=1`) in `site`.
 pub fn route(target: &str, site: &Output) -> Result<Route, Refusal> {
     let path = decode(target)?;
+    let sent = target.split('#').next().unwrap_or("");
+    let (raw, query) = match sent.split_once('?') {
+        Some((raw, query)) => (raw, Some(query)),
+        None => (sent, None),
+    };
     if let Some(tool) = path.strip_prefix(TOOL_PREFIX) {
         return Ok(match tool.trim_end_matches('/') {
             "events" => Route::Tool(Tool::Events),
             "live.js" => Route::Tool(Tool::Script),
+            "live-worker.js" => Route::Tool(Tool::Worker),
             "figures" => Route::Tool(Tool::Figures),
             "status" => Route::Tool(Tool::Status),
             _ => Route::NotFound,
@@ -65,7 +72,9 @@ pub fn route(target: &str, site: &Output) -> Result<Route, Refusal> {
         return Ok(Route::File(file));
     }
     if site.files.contains_key(&format!("{path}/index.html")) {
-        return Ok(Route::Redirect(format!("/{path}/")));
+        // From the path as sent (still percent-encoded), keeping the query.
+        let query = query.map_or_else(String::new, |q| format!("?{q}"));
+        return Ok(Route::Redirect(format!("{raw}/{query}")));
     }
     Ok(Route::NotFound)
 }
@@ -94,10 +103,11 @@ pub fn decode(target: &str) -> Result<String, Refusal> {
         }
     }
     let path = String::from_utf8(bytes).map_err(|_| Refusal::BadPath("the path is not UTF-8"))?;
-    if path.contains(['\\', '\0', '%']) || path.chars().any(char::is_control) {
-        // `%` after decoding means a doubly encoded path; site paths never hold one.
+    // A doubly encoded path (`%252e`) decodes to a literal `%2e`, which names no file
+    // of the site: it is looked up as it is and not found.
+    if path.contains(['\\', '\0']) || path.chars().any(char::is_control) {
         return Err(Refusal::BadPath(
-            "backslashes, control characters and encoded `%` are not allowed",
+            "backslashes and control characters are not allowed",
         ));
     }
     if path.split('/').any(|part| part == ".." || part == ".") {
@@ -185,6 +195,11 @@ mod tests {
             route("/2026-spring", &site),
             Ok(Route::Redirect("/2026-spring/".to_owned()))
         );
+        assert_eq!(
+            route("/2026-sprin%67?x=1&y=%C3%A9", &site),
+            Ok(Route::Redirect("/2026-sprin%67/?x=1&y=%C3%A9".to_owned()))
+        );
+        assert_eq!(route("/%252e%252e/etc/passwd", &site), Ok(Route::NotFound));
         assert_eq!(route("/nope.html", &site), Ok(Route::NotFound));
         assert_eq!(
             route("/_stateof/events", &site),
@@ -205,7 +220,6 @@ mod tests {
             "/theme/../../etc/passwd",
             "/%2e%2e/etc/passwd",
             "/%2E%2E%2Fetc%2Fpasswd",
-            "/%252e%252e/etc/passwd",
             "/..%5c..%5cetc%5cpasswd",
             "/theme\\..\\..\\x",
             "/index.html%00.css",
@@ -214,6 +228,7 @@ mod tests {
             "/a//b",
             "/%zz",
             "/%ff%fe",
+            "/a%0a/b",
             "http://evil.example/",
             "*",
         ] {

@@ -7,6 +7,7 @@
 
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
+use std::sync::atomic::AtomicUsize;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -93,6 +94,8 @@ pub struct State {
     pub bound: SocketAddr,
     current: RwLock<Arc<Current>>,
     listeners: Mutex<Vec<Sender<Arc<Report>>>>,
+    /// Event streams open now (a closed one is noticed at its next write).
+    pub streams: AtomicUsize,
 }
 
 impl State {
@@ -101,6 +104,7 @@ impl State {
             bound,
             current: RwLock::new(Arc::new(Current::default())),
             listeners: Mutex::new(Vec::new()),
+            streams: AtomicUsize::new(0),
         }
     }
 
@@ -115,9 +119,12 @@ impl State {
         warnings: Vec<String>,
         computed: Vec<String>,
     ) -> Arc<Report> {
-        self.publish(|previous| {
+        // Compared outside the lock: requests keep being answered meanwhile, and the
+        // rebuild loop is the only writer, so nothing else changes the site.
+        let changed = changed_files(self.current().site.as_deref(), &site);
+        self.publish(|_| {
             let report = Report {
-                changed: changed_files(previous.site.as_deref(), &site.output),
+                changed,
                 warnings: warnings.into_iter().map(Message::new).collect(),
                 computed,
                 ..Report::default()
@@ -165,18 +172,22 @@ impl State {
     }
 }
 
-/// Files of `next` that are new or differ from `previous`, and files it no longer has.
-fn changed_files(previous: Option<&Site>, next: &Output) -> Vec<String> {
+/// Files of `next` that are new or differ from `previous`, and files it no longer has;
+/// the figure palette (`_stateof/figures`) too when any figure in it changed.
+fn changed_files(previous: Option<&Site>, next: &Site) -> Vec<String> {
     let Some(previous) = previous else {
-        return next.files.keys().cloned().collect();
+        return next.output.files.keys().cloned().collect();
     };
-    let old = &previous.output.files;
-    let mut changed: BTreeSet<&String> = (next.files.iter())
+    let (old, new) = (&previous.output.files, &next.output.files);
+    let mut changed: BTreeSet<String> = (new.iter())
         .filter(|(path, bytes)| old.get(*path) != Some(*bytes))
-        .map(|(path, _)| path)
+        .map(|(path, _)| path.clone())
         .collect();
-    changed.extend(old.keys().filter(|path| !next.files.contains_key(*path)));
-    changed.into_iter().cloned().collect()
+    changed.extend(old.keys().filter(|path| !new.contains_key(*path)).cloned());
+    if previous.palette != next.palette {
+        changed.insert(format!("{}figures", super::route::TOOL_PREFIX));
+    }
+    changed.into_iter().collect()
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 //! has been quiet for `QUIET`, then built once. A build overtaken by a newer change
 //! is dropped, never published: the newer state is built instead.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
@@ -19,8 +19,9 @@ use notify::{EventKind, RecursiveMode, Watcher};
 
 /// How long the project must be quiet before a burst of changes is built.
 pub const QUIET: Duration = Duration::from_millis(30);
-/// The longest a burst is gathered before building anyway.
-const LONGEST: Duration = Duration::from_secs(2);
+/// The longest a burst is gathered before building anyway, and the longest builds are
+/// dropped for newer changes before one is shown anyway.
+pub const LONGEST: Duration = Duration::from_secs(2);
 
 /// Folders watched as whole trees, relative to the project root.
 const TREES: [&str; 4] = ["content", "templates", "theme", "static"];
@@ -128,7 +129,9 @@ fn is_temporary(name: &str) -> bool {
 /// A file watcher that sends each relevant change on a channel.
 pub struct Watch {
     watcher: notify::RecommendedWatcher,
-    watching: BTreeSet<(PathBuf, bool)>,
+    /// (folder, whole tree) → the folder's inode when its watch was set: a folder
+    /// removed and made anew is another inode, whose watch must be set again.
+    watching: BTreeMap<(PathBuf, bool), u64>,
     watched: std::sync::Arc<std::sync::RwLock<Watched>>,
 }
 
@@ -154,7 +157,7 @@ impl Watch {
         .context("failed to start watching the project's files")?;
         let mut watch = Watch {
             watcher,
-            watching: BTreeSet::new(),
+            watching: BTreeMap::new(),
             watched: shared,
         };
         watch.refresh(None)?;
@@ -172,50 +175,81 @@ impl Watch {
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .folders();
-        for (folder, recursive) in wanted.difference(&self.watching.clone()) {
-            let mode = if *recursive {
+        for (folder, recursive) in wanted {
+            let inode = inode(&folder);
+            let key = (folder, recursive);
+            match self.watching.get(&key) {
+                Some(&seen) if seen == inode => continue,
+                Some(_) => {
+                    let _ = self.watcher.unwatch(&key.0);
+                }
+                None => {}
+            }
+            let mode = if recursive {
                 RecursiveMode::Recursive
             } else {
                 RecursiveMode::NonRecursive
             };
-            self.watcher
-                .watch(folder, mode)
-                .with_context(|| format!("failed to watch `{}`", folder.display()))?;
-            self.watching.insert((folder.clone(), *recursive));
+            (self.watcher.watch(&key.0, mode))
+                .with_context(|| format!("failed to watch `{}`", key.0.display()))?;
+            self.watching.insert(key, inode);
         }
         Ok(())
     }
 }
 
+/// The inode of a folder (0 where the platform has none).
+fn inode(folder: &Path) -> u64 {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(folder).map_or(0, |m| m.ino())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = folder;
+        0
+    }
+}
+
 /// Builds and publishes until `changes` closes: waits for a change, gathers its
 /// burst, builds, and publishes the result unless a newer change arrived meanwhile,
-/// in which case the result is dropped and the newer state built.
+/// in which case the result is dropped and the newer state built. Files that change
+/// faster than the project builds do not starve it: once `patience` has passed since
+/// the first change, a build is published even if overtaken, and the newer changes
+/// are built next.
 pub fn rebuild_loop<R>(
     changes: &Receiver<(Change, PathBuf)>,
+    patience: Duration,
     mut build: impl FnMut(&Changes) -> R,
     mut publish: impl FnMut(R, &Changes),
     mut dropped: impl FnMut(&Changes),
 ) {
+    let mut pending = Changes::default();
     loop {
-        let mut gathered = Changes::default();
-        match changes.recv() {
-            Ok(change) => gathered.add(change),
-            Err(_) => return,
+        if pending.files.is_empty() {
+            match changes.recv() {
+                Ok(change) => pending.add(change),
+                Err(_) => return,
+            }
         }
+        let mut gathered = std::mem::take(&mut pending);
+        let first = Instant::now();
         loop {
             gather(changes, &mut gathered);
             let result = build(&gathered);
-            let mut newer = false;
-            while let Ok(change) = changes.try_recv() {
-                gathered.add(change);
-                newer = true;
+            let newer: Vec<_> = changes.try_iter().collect();
+            if newer.is_empty() {
+                publish(result, &gathered);
+                break;
             }
-            if newer {
-                dropped(&gathered);
-                continue;
+            if first.elapsed() > patience {
+                publish(result, &gathered);
+                newer.into_iter().for_each(|change| pending.add(change));
+                break;
             }
-            publish(result, &gathered);
-            break;
+            newer.into_iter().for_each(|change| gathered.add(change));
+            dropped(&gathered);
         }
     }
 }
@@ -295,6 +329,7 @@ mod tests {
         let mut builds = Vec::new();
         rebuild_loop(
             &receive,
+            LONGEST,
             |changes| changes.clone(),
             |built, _| builds.push(built),
             |_| panic!("nothing overtook the build"),
@@ -318,6 +353,7 @@ mod tests {
         let mut dropped = 0;
         rebuild_loop(
             &receive,
+            LONGEST,
             |changes| {
                 calls += 1;
                 match calls {
@@ -339,5 +375,43 @@ mod tests {
         assert_eq!(*call, 2, "the first build's result was not published");
         assert!(changes.kinds.contains(&Change::Content));
         assert!(changes.kinds.contains(&Change::Snapshot));
+    }
+
+    #[test]
+    fn changes_faster_than_builds_do_not_starve_publishing() {
+        let (send, receive) = mpsc::channel();
+        send.send((Change::Content, PathBuf::from("content/log.md")))
+            .unwrap();
+        let mut sender = Some(send);
+        let mut calls = 0;
+        let mut published = Vec::new();
+        rebuild_loop(
+            &receive,
+            Duration::from_millis(100),
+            |_| {
+                calls += 1;
+                std::thread::sleep(Duration::from_millis(40));
+                // A file written during every build, until the tenth.
+                match calls {
+                    ..10 => (sender.as_ref().unwrap())
+                        .send((Change::Content, PathBuf::from("content/log.md")))
+                        .unwrap(),
+                    _ => sender = None,
+                }
+                calls
+            },
+            |result, _| published.push(result),
+            |_| {},
+        );
+        assert!(published.len() >= 2, "{published:?}");
+        assert!(
+            published[0] < 10,
+            "the first build shown came before the writes stopped"
+        );
+        assert_eq!(
+            published.last(),
+            Some(&10),
+            "the last state is built and shown"
+        );
     }
 }

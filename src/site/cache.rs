@@ -67,7 +67,7 @@ struct Seen {
 
 /// The parts of a file's metadata that change when it is written.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Stat {
+pub struct Stat {
     len: u64,
     /// Nanoseconds since the Unix epoch.
     modified: u64,
@@ -173,7 +173,8 @@ fn index_key(path: &Path) -> Option<String> {
     Some(fs::canonicalize(path).ok()?.to_string_lossy().into_owned())
 }
 
-fn stat(path: &Path) -> Option<Stat> {
+/// The metadata of the file at `path` that changes when it is written.
+pub fn stat(path: &Path) -> Option<Stat> {
     let meta = fs::metadata(path).ok()?;
     let nanos = |time: SystemTime| {
         time.duration_since(UNIX_EPOCH)

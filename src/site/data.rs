@@ -44,9 +44,10 @@ pub struct SnapshotInfo {
 /// templates or theme reuses every figure without reading a file, while a changed
 /// snapshot, definition or registry (a different key) is computed afresh.
 ///
-/// A snapshot is known unchanged when the figure cache's index says so (by its size
-/// and times), or, for one read too recently for the index to trust its times, until
-/// the caller says it changed (`forget`): a preview server hears of every change.
+/// An entry holds while its snapshot's size, times and inode are as they were just
+/// before it was read, and until the caller says the file changed (`forget`): a
+/// preview server hears of every write, even one within the same clock tick as the
+/// read, which the file's times alone could miss.
 #[derive(Debug, Default)]
 pub struct Memo {
     editions: BTreeMap<String, Memoised>,
@@ -54,8 +55,9 @@ pub struct Memo {
 
 #[derive(Debug)]
 struct Memoised {
-    /// The snapshot file and its SHA-256 as read.
+    /// The snapshot file, its metadata just before it was read, and its SHA-256.
     path: PathBuf,
+    stat: cache::Stat,
     sha256: String,
     key: cache::Key,
     data: EditionData,
@@ -68,16 +70,26 @@ impl Memo {
         self.editions.retain(|_, m| !same(&m.path));
     }
 
+    /// The SHA-256 of `path` as edition `edition` last read it, if unchanged since.
+    fn sha256(&self, edition: &str, path: &Path) -> Option<&str> {
+        let m = self.editions.get(edition)?;
+        let unchanged = m.path == path && cache::stat(path).as_ref() == Some(&m.stat);
+        unchanged.then_some(m.sha256.as_str())
+    }
+
+    /// Keeps `data`, computed by `edition` from the file `read` (path, its metadata
+    /// before the read, its SHA-256), under `key`.
     fn keep(
         &mut self,
         edition: &str,
-        path: &Path,
-        sha256: &str,
+        read: (&Path, cache::Stat, &str),
         key: cache::Key,
         data: &EditionData,
     ) {
+        let (path, stat, sha256) = read;
         let memoised = Memoised {
             path: path.to_path_buf(),
+            stat,
             sha256: sha256.to_owned(),
             key,
             data: data.clone(),
@@ -272,15 +284,18 @@ fn edition_data(
             registry,
         })
     };
-    let memoised = memo.editions.get(&edition.slug).filter(|m| m.path == path);
-    let known = (cache.snapshot_sha256(path)).or_else(|| memoised.map(|m| m.sha256.clone()));
-    if let Some(sha256) = known {
-        let key = key(&sha256);
-        if let Some(m) = memoised.filter(|m| m.key == key) {
+    // Taken before anything is read: a write after it shows as a different stat.
+    let stat = cache::stat(path);
+    if let Some(sha256) = memo.sha256(&edition.slug, path) {
+        let m = &memo.editions[&edition.slug];
+        if m.key == key(sha256) {
             return Ok((m.data.clone(), Source::Memory));
         }
+    }
+    if let (Some(sha256), Some(stat)) = (cache.snapshot_sha256(path), stat.clone()) {
+        let key = key(&sha256);
         if let Some(data) = cache.get::<EditionData>(&key) {
-            memo.keep(&edition.slug, path, &sha256, key, &data);
+            memo.keep(&edition.slug, (path, stat, &sha256), key, &data);
             return Ok((data, Source::Cache));
         }
     }
@@ -323,7 +338,9 @@ fn edition_data(
     };
     let key = key(&snap.sha256);
     cache.put(&key, &data);
-    memo.keep(&edition.slug, path, &snap.sha256, key, &data);
+    if let Some(stat) = stat {
+        memo.keep(&edition.slug, (path, stat, &snap.sha256), key, &data);
+    }
     Ok((data, Source::Snapshot))
 }
 

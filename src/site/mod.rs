@@ -75,6 +75,23 @@ pub struct DataFiles {
     pub snapshots: Vec<PathBuf>,
 }
 
+/// The data files the project names, as far as its config and front matter can be
+/// read: what a preview server watches, even while the build fails.
+pub fn data_files(options: &BuildOptions) -> DataFiles {
+    let root = options.root.as_path();
+    let registry = config::load(root).map_or_else(|_| config::default_registry(), |c| c.registry);
+    let editions = content::load(root, options.drafts).map_or_else(|_| Vec::new(), |c| c.editions);
+    let mut snapshots: Vec<PathBuf> = (editions.iter())
+        .filter(|e| !options.snapshots.contains_key(&e.slug))
+        .filter_map(|e| e.index.front.snapshot.as_ref().map(|s| root.join(s)))
+        .collect();
+    snapshots.extend(options.snapshots.values().cloned());
+    DataFiles {
+        registry: root.join(registry),
+        snapshots,
+    }
+}
+
 /// What a build keeps for the next one in the same process (a preview server's
 /// rebuilds): the figure cache with its index in memory, and the last figures.
 #[derive(Debug)]

@@ -97,8 +97,9 @@ pub fn slot(name: &str) -> String {
     format!("<!--stateof:chart:{name}-->")
 }
 
-/// `html` with each chart slot replaced by `chart(name)`.
-pub fn fill(html: &str, chart: impl Fn(&str) -> String) -> String {
+/// `html` with each chart slot replaced by `chart(name)`. A slot that names no chart
+/// can only have been written as a raw HTML comment by an editor: it stays as written.
+pub fn fill(html: &str, chart: impl Fn(&str) -> Option<String>) -> String {
     const OPEN: &str = "<!--stateof:chart:";
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
@@ -108,7 +109,10 @@ pub fn fill(html: &str, chart: impl Fn(&str) -> String) -> String {
             break;
         };
         out.push_str(&rest[..start]);
-        out.push_str(&chart(&after[..end]));
+        match chart(&after[..end]) {
+            Some(html) => out.push_str(&html),
+            None => out.push_str(&rest[start..start + OPEN.len() + end + 3]),
+        }
         rest = &after[end + 3..];
     }
     out.push_str(rest);
@@ -122,14 +126,13 @@ mod tests {
     #[test]
     fn slots_are_filled_by_name() {
         let html = format!("<p>a</p>\n{}\n<p>b</p>{}", slot("one"), slot("two"));
-        let filled = fill(&html, |name| format!("<figure>{name}</figure>"));
+        let filled = fill(&html, |name| Some(format!("<figure>{name}</figure>")));
         assert_eq!(
             filled,
             "<p>a</p>\n<figure>one</figure>\n<p>b</p><figure>two</figure>"
         );
-        assert_eq!(
-            fill("<!--stateof:chart:x", |_| String::new()),
-            "<!--stateof:chart:x"
-        );
+        assert_eq!(fill("<!--stateof:chart:x", |_| None), "<!--stateof:chart:x");
+        let unknown = "<p>a</p><!--stateof:chart:nope--><p>b</p>";
+        assert_eq!(fill(unknown, |_| None), unknown);
     }
 }

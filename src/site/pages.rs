@@ -183,18 +183,15 @@ fn site_view<'a>(ctx: &Context<'a>) -> SiteView<'a> {
 
 /// The favicons `static/` provides, the bitmap first as browsers expect.
 fn icons(ctx: &Context) -> Vec<IconView> {
-    [
-        ("favicon.ico", "image/x-icon", "32x32"),
-        ("favicon.svg", "image/svg+xml", "any"),
-    ]
-    .into_iter()
-    .filter(|(file, _, _)| ctx.static_files.contains(file))
-    .map(|(file, mime, sizes)| IconView {
-        href: ctx.urls.link(file),
-        mime,
-        sizes,
-    })
-    .collect()
+    [("favicon.ico", "32x32"), ("favicon.svg", "any")]
+        .into_iter()
+        .filter(|(file, _)| ctx.static_files.contains(file))
+        .map(|(file, sizes)| IconView {
+            href: ctx.urls.link(file),
+            mime: crate::output::content_type(file),
+            sizes,
+        })
+        .collect()
 }
 
 /// Every edition's index page and chapter pages, laid out, and each edition's feed
@@ -241,7 +238,9 @@ fn layout_docs(
             let n = first + offset;
             let file = format!("{}/{}index.html", view.slug, doc.sub);
             let kind = if n == 0 { "edition" } else { "chapter" };
-            let content = narrative::fill(&doc.rendered.html, |name| charts[name].html.clone());
+            let content = narrative::fill(&doc.rendered.html, |name| {
+                Some(charts.get(name)?.html.clone())
+            });
             context.insert("page", &page_view(ctx, doc.doc, kind, &file));
             context.insert("content", &content);
             context.insert("toc", &toc(&doc.rendered.headings));
@@ -289,12 +288,12 @@ fn simple(
 /// download with its title, since readers drop inline SVG and the page's CSS.
 fn feed_content(ctx: &Context, edition: &Edition, index: &Doc) -> String {
     narrative::fill(&index.rendered.html, |name| {
-        let title = markdown::escape_html(&ctx.config.charts[name].title);
+        let title = markdown::escape_html(&ctx.config.charts.get(name)?.title);
         let src = (ctx.urls).absolute(&format!("{}/charts/{name}.svg", edition.slug));
-        format!(
+        Some(format!(
             "<figure><img src=\"{}\" alt=\"{title}\"><figcaption>{title}</figcaption></figure>",
             markdown::escape_html(&src)
-        )
+        ))
     })
 }
 

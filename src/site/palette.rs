@@ -14,13 +14,13 @@ use crate::config::Config;
 use crate::content::Edition;
 use crate::figures::{Figure, Value};
 use crate::format;
+use crate::markdown::Shortcode;
 
 /// One figure.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Row {
     pub name: String,
-    /// `number`, `series` or `table`.
-    pub kind: &'static str,
+    pub kind: Kind,
     pub label: String,
     /// The definition in words.
     pub definition: String,
@@ -64,13 +64,13 @@ pub fn rows(
                 .iter()
                 .find_map(|e| data[&e.slug].figures.get(name))
         };
-        let kind = found().map_or("number", |f| kind(&f.value));
+        let kind = found().map_or(Kind::Number, |f| Kind::of(&f.value));
         let drawing = || config.charts.iter().filter(|(_, c)| &c.figure == name);
         let shortcodes = match kind {
-            "number" => vec![format!("{{{{ fig(name=\"{name}\") }}}}")],
-            "table" => vec![format!("{{{{ table(name=\"{name}\") }}}}")],
-            _ => {
-                (drawing().map(|(chart, _)| format!("{{{{ chart(name=\"{chart}\") }}}}"))).collect()
+            Kind::Number => vec![Shortcode::Fig.call(name, None)],
+            Kind::Table => vec![Shortcode::Table.call(name, None)],
+            Kind::Series => {
+                (drawing().map(|(chart, _)| Shortcode::Chart.call(chart, None))).collect()
             }
         };
         Row {
@@ -107,7 +107,7 @@ fn edition_value(
                 format::number(before, format),
                 format::number(now, format)
             ),
-            shortcode: format!("{{{{ fig(name=\"{name}\", vs=\"{earlier}\") }}}}"),
+            shortcode: Shortcode::Fig.call(name, Some(earlier)),
         })
     });
     EditionValue {
@@ -118,11 +118,30 @@ fn edition_value(
     }
 }
 
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Number(_) => "number",
-        Value::Series(_) => "series",
-        Value::Table(_) => "table",
+/// What a figure's value is, which decides how the narrative shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Number,
+    Series,
+    Table,
+}
+
+impl Kind {
+    fn of(value: &Value) -> Kind {
+        match value {
+            Value::Number(_) => Kind::Number,
+            Value::Series(_) => Kind::Series,
+            Value::Table(_) => Kind::Table,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Number => "number",
+            Kind::Series => "series",
+            Kind::Table => "table",
+        }
     }
 }
 

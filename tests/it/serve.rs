@@ -196,6 +196,16 @@ fn serves_the_site_as_a_static_host_would() {
 
     let zipped = get(&server, "/2026-spring/", "\r\nAccept-Encoding: gzip, br");
     assert_eq!(zipped.header("content-encoding"), Some("gzip"));
+    let zipped_tag = zipped.header("etag").unwrap();
+    assert_ne!(zipped_tag, etag, "each encoding has its own validator");
+    let again = get(
+        &server,
+        "/2026-spring/",
+        &format!("\r\nAccept-Encoding: gzip\r\nIf-None-Match: {zipped_tag}"),
+    );
+    assert_eq!(again.status, 304);
+    let refused = get(&server, "/2026-spring/", "\r\nAccept-Encoding: gzip;q=0");
+    assert_eq!(refused.header("content-encoding"), None, "q=0 refuses gzip");
     let mut unzipped = String::new();
     flate2::read::GzDecoder::new(&zipped.body[..])
         .read_to_string(&mut unzipped)
@@ -239,6 +249,17 @@ fn serves_the_site_as_a_static_host_would() {
         (folder.status, folder.header("location")),
         (301, Some("/2026-spring/"))
     );
+    let folder = get(&server, "/2026-sprin%67?from=feed", "");
+    assert_eq!(
+        (folder.status, folder.header("location")),
+        (301, Some("/2026-sprin%67/?from=feed")),
+        "the path as sent, with its query"
+    );
+    let head = raw(
+        server.addr,
+        &format!("HEAD /_stateof/events HTTP/1.1\r\nHost: {host}"),
+    );
+    assert_eq!((head.status, head.body.len()), (200, 0));
     let post = raw(
         server.addr,
         &format!("POST / HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0"),
@@ -411,4 +432,49 @@ fn the_built_site_never_carries_the_live_script() {
             );
         }
     }
+}
+
+#[test]
+fn a_snapshot_changed_while_the_build_fails_is_read_again() {
+    let project = fixture("tiny");
+    let server = serve(project.path());
+    let mut events = Events::open(&server);
+    let index = project.path().join("content/2026-spring/index.md");
+    let models = |server: &Serve| {
+        let figures = get(server, "/2026-spring/figures.json", "").text();
+        let figures: serde_json::Value = serde_json::from_str(&figures).unwrap();
+        figures["models_total"]["value"].as_f64().unwrap()
+    };
+    let before = models(&server);
+
+    edit(
+        &index,
+        "fig(name=\"top2_share\")",
+        "fig(name=\"top_2share\")",
+    );
+    events.until(|r| !r["errors"].as_array().unwrap().is_empty());
+    let snapshot = project.path().join("snapshots/2026.jsonl");
+    let rows = read(&snapshot);
+    let copy = rows
+        .lines()
+        .next()
+        .unwrap()
+        .replacen("\"id\":\"", "\"id\":\"copy-", 1);
+    std::fs::write(&snapshot, format!("{rows}{copy}\n")).unwrap();
+    edit(
+        &index,
+        "fig(name=\"top_2share\")",
+        "fig(name=\"top2_share\")",
+    );
+    let report = events.until(|r| r["errors"].as_array().unwrap().is_empty());
+    assert!(changed(&report, "2026-spring/figures.json"), "{report}");
+    assert!(
+        changed(&report, "_stateof/figures"),
+        "the palette's values changed too"
+    );
+    assert_eq!(
+        models(&server),
+        before + 1.0,
+        "figures from the new snapshot"
+    );
 }
