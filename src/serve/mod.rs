@@ -3,11 +3,15 @@
 //! Builds the site in memory exactly as `stateof build` would (only the base URL is
 //! the server's own, so links work wherever the site will be published), serves it
 //! over HTTP from memory, and rebuilds when a file the build read changes. Figures are
-//! kept in memory between builds, so an edit to narrative, templates or theme
-//! re-renders pages without recomputing any figure, and a changed snapshot recomputes
-//! only the editions it feeds. Open pages hear of each build over server-sent events
-//! and update themselves; a failed build leaves the last good site in place under
-//! an overlay that names the error.
+//! kept in memory between builds (`site::Reuse`), each under the key of its inputs
+//! (the snapshot as read, the definitions, the registry), so which figures a change
+//! recomputes follows from the inputs rather than from a guess about the change: an
+//! edit to narrative, templates or theme re-renders pages and recomputes nothing; a
+//! changed snapshot recomputes the editions it feeds and only those; a changed
+//! definition or registry, every edition. The project's small files (config, content,
+//! templates, theme) are read again on every build, a few milliseconds. Open pages
+//! hear of each build over server-sent events and update themselves; a failed build
+//! leaves the last good site in place under an overlay that names the error.
 //!
 //! The parts: `route` (what a request asks for), `http` (answering it), `state` (what
 //! is published), `watch` (what changed, and when to build), `palette` (the figure

@@ -4,7 +4,8 @@
 //! `stateof.toml`, and each data file the last build read (the registry, every
 //! edition's snapshot and its manifest, `--snapshot` files included), by watching
 //! their folders and keeping only events about those files. Each event is classified
-//! (`Change`); editors' temporary files are ignored. A burst of events (an editor's
+//! (`Change`): for the terminal, and so that a written snapshot's figures are dropped
+//! even if the write kept its size and time; editors' temporary files are ignored. A burst of events (an editor's
 //! write-then-rename, a `git checkout` of fifty files) is gathered until the project
 //! has been quiet for `QUIET`, then built once. A build overtaken by a newer change
 //! is dropped, never published: the newer state is built instead.
