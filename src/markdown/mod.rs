@@ -30,6 +30,7 @@
 //! from data is escaped here. This module reads no files and knows nothing of layouts.
 
 mod claim;
+mod condition;
 pub use claim::Claim;
 mod embed;
 pub use embed::Shortcode;
