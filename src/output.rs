@@ -114,6 +114,30 @@ pub fn write(output: &Output, dir: &Path) -> Result<Written> {
     result.map(|()| Written::default())
 }
 
+/// Writes `bytes` to `path` in one step as a reader sees it: into a temporary file
+/// beside it, renamed over it, so a reader finds the old file or the new one, never
+/// half of one. With `sync`, the bytes reach the disk before the rename (for state a
+/// crash must not lose). The one way stateof replaces a file.
+pub fn replace_file(path: &Path, bytes: &[u8], sync: bool) -> Result<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let temp = path.with_file_name(format!(".{name}.{}.stateof-tmp", std::process::id()));
+    let written = fs::File::create(&temp).and_then(|mut file| {
+        std::io::Write::write_all(&mut file, bytes)?;
+        if sync {
+            file.sync_all()?;
+        }
+        Ok(())
+    });
+    if let Err(err) = written.and_then(|()| fs::rename(&temp, path)) {
+        let _ = fs::remove_file(&temp);
+        return Err(err).with_context(|| format!("failed to write `{}`", path.display()));
+    }
+    Ok(())
+}
+
 /// Brings a previous build in `dir` up to date with `output`.
 fn update(output: &Output, dir: &Path) -> Result<Written> {
     let mut written = Written::default();
@@ -130,14 +154,7 @@ fn update(output: &Output, dir: &Path) -> Result<Written> {
             fs::create_dir_all(folder)
                 .with_context(|| format!("failed to create `{}`", folder.display()))?;
         }
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default();
-        let temp = target.with_file_name(format!(".{name}.stateof-new"));
-        fs::write(&temp, bytes).with_context(|| format!("failed to write `{}`", temp.display()))?;
-        fs::rename(&temp, &target)
-            .with_context(|| format!("failed to replace `{}`", target.display()))?;
+        replace_file(&target, bytes, false)?;
     }
     // Contents first, so that folders emptied of stale files can go too.
     for entry in walkdir::WalkDir::new(dir).min_depth(1).contents_first(true) {
@@ -289,7 +306,7 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         assert!(
-            !names.iter().any(|n| n.ends_with(".stateof-new")),
+            !names.iter().any(|n| n.ends_with(".stateof-tmp")),
             "{names:?}"
         );
     }

@@ -207,12 +207,9 @@ impl Partial {
 
     /// Replaces the state file in one step (write a temporary file, then rename).
     fn save(&self) -> Result<()> {
-        let path = self.dir.join(STATE);
-        let temp = self.dir.join(format!("{STATE}.tmp"));
         let mut text = serde_json::to_string_pretty(&self.state)?;
         text.push('\n');
-        write_synced(&temp, text.as_bytes())?;
-        fs::rename(&temp, &path).with_context(|| format!("failed to replace `{}`", path.display()))
+        crate::output::replace_file(&self.dir.join(STATE), text.as_bytes(), true)
     }
 
     /// Compresses the parts, writes the manifest and moves the snapshot to `OUT`.

@@ -91,23 +91,10 @@ pub fn write(options: &Options, registry: &Registry, out: &Path) -> Result<Manif
         std::fs::create_dir_all(dir)
             .with_context(|| format!("failed to create the folder `{}`", dir.display()))?;
     }
-    write_atomically(out, &bytes)?;
-    write_atomically(&out.with_file_name(MANIFEST), manifest_text.as_bytes())?;
+    crate::output::replace_file(out, &bytes, false)?;
+    let manifest_path = out.with_file_name(MANIFEST);
+    crate::output::replace_file(&manifest_path, manifest_text.as_bytes(), false)?;
     Ok(manifest)
-}
-
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
-    let temp = path.with_file_name(format!(".{name}.tmp"));
-    std::fs::write(&temp, bytes)
-        .with_context(|| format!("failed to write `{}`", temp.display()))?;
-    std::fs::rename(&temp, path).with_context(|| {
-        format!(
-            "failed to move `{}` to `{}`",
-            temp.display(),
-            path.display()
-        )
-    })
 }
 
 /// The snapshot's JSON lines (one per model, each ending in `\n`), most downloaded first.

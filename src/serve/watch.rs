@@ -121,7 +121,7 @@ fn is_temporary(name: &str) -> bool {
     name.starts_with(".#")
         || name.ends_with('~')
         || name == "4913"
-        || [".swp", ".swx", ".tmp", ".crswap", ".stateof-new"]
+        || [".swp", ".swx", ".tmp", ".crswap", ".stateof-tmp"]
             .iter()
             .any(|s| name.ends_with(s))
         || (name.starts_with('.') && name != ".nojekyll")

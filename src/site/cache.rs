@@ -205,24 +205,14 @@ fn read_json<T: DeserializeOwned>(path: &Path) -> Option<T> {
     serde_json::from_slice(&fs::read(path).ok()?).ok()
 }
 
-fn write_json(path: &Path, value: &impl Serialize) -> std::io::Result<()> {
+fn write_json(path: &Path, value: &impl Serialize) -> anyhow::Result<()> {
     write(path, &serde_json::to_vec(value)?)
 }
 
-/// Writes `bytes` to `path` through a temporary file beside it, renamed into place.
-fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().expect("cache files have a folder");
-    fs::create_dir_all(dir)?;
-    let name = path.file_name().expect("cache files have a name");
-    let temp = dir.join(format!(
-        ".{}.{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    fs::write(&temp, bytes)?;
-    fs::rename(&temp, path).inspect_err(|_| {
-        let _ = fs::remove_file(&temp);
-    })
+/// Writes `bytes` to `path` (see `output::replace_file`), making its folder first.
+fn write(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    fs::create_dir_all(path.parent().expect("cache files have a folder"))?;
+    crate::output::replace_file(path, bytes, false)
 }
 
 /// Removes all but the `keep` most recently written entries in `dir`.
