@@ -480,7 +480,7 @@ def run(results):
 
 
 class Results:
-    NAMES = 5
+    NAMES = 6
 
     def __init__(self):
         self.passed = 0
