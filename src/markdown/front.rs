@@ -8,7 +8,7 @@ use std::path::Path;
 use anyhow::{anyhow, Result};
 use serde::{Deserialize, Deserializer};
 
-use super::{Document, FrontMatter};
+use super::{Document, FrontMatter, Guard};
 use crate::dates::Date;
 
 /// The line that opens and closes the front matter.
@@ -19,13 +19,17 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Document> {
     let shown = path.display();
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let (toml_text, body, body_line) = split(text).map_err(|e| anyhow!("{shown}:1: {e}"))?;
-    let front: FrontMatter = toml::from_str(toml_text).map_err(|e| match e.span() {
+    let mut front: FrontMatter = toml::from_str(toml_text).map_err(|e| match e.span() {
         Some(span) => {
             let (line, col) = line_col(toml_text, span.start);
             anyhow!("{shown}:{line}:{col}: {}", one_line(e.message()))
         }
         None => anyhow!("{shown}:1: {}", one_line(e.message())),
     })?;
+    if let Some(guard) = &mut front.summary_if {
+        // The TOML block starts on line 2, after the opening fence.
+        guard.line = key_index(toml_text, "summary-if").map_or(1, |i| i + 2);
+    }
     Ok(Document {
         path: path.to_owned(),
         front,
@@ -84,6 +88,12 @@ pub fn key_index(text: &str, key: &str) -> Option<usize> {
             .strip_prefix(key)
             .is_some_and(|rest| rest.trim_start().starts_with('='))
     })
+}
+
+/// A condition given as a string; its line is filled in once the whole block is read.
+pub(super) fn guard<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Guard>, D::Error> {
+    let condition = String::deserialize(deserializer)?;
+    Ok(Some(Guard { condition, line: 1 }))
 }
 
 /// Accepts `date = "2026-03-21"` and the bare TOML date `date = 2026-03-21` alike, as

@@ -69,6 +69,10 @@ pub struct FrontMatter {
     pub date: Date,
     #[serde(default)]
     pub summary: String,
+    /// The condition under which the summary is true (`summary-if = "cn_share >
+    /// us_share"`), evaluated like a claim's.
+    #[serde(default, deserialize_with = "front::guard")]
+    pub summary_if: Option<Guard>,
     /// The edition's snapshot, relative to the project root.
     #[serde(default)]
     pub snapshot: Option<String>,
@@ -85,6 +89,13 @@ pub struct FrontMatter {
     /// and the preview server), and then marked as a draft on its page.
     #[serde(default)]
     pub draft: bool,
+}
+
+/// A condition on figures written in front matter, with its line in the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Guard {
+    pub condition: String,
+    pub line: usize,
 }
 
 /// Everything `render` needs besides the document.
@@ -160,6 +171,18 @@ pub fn render(doc: &Document, ctx: &Context) -> Result<Rendered> {
         let claim = claim::evaluate(span, calls, source, &embeds, ctx, doc.body_line + line)
             .map_err(|m| at(line, &m))?;
         claims.push(claim);
+    }
+    if let Some(guard) = &doc.front.summary_if {
+        let (holds, values) = claim::assess(&guard.condition, ctx)
+            .map_err(|m| anyhow!("{}:{}: {m}", doc.path.display(), guard.line))?;
+        claims.push(Claim {
+            line: guard.line,
+            edition: ctx.edition.to_owned(),
+            condition: guard.condition.clone(),
+            text: doc.front.summary.clone(),
+            holds,
+            values,
+        });
     }
     let (html, headings) =
         html::render(&scanned.source, &embeds).map_err(|e| at(e.line, &e.message))?;

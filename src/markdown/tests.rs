@@ -528,3 +528,32 @@ fn assert_located(cases: &[(&str, &str)]) {
         );
     }
 }
+
+#[test]
+fn a_summary_is_guarded_like_a_claim() {
+    let fixture = Fixture::new();
+    let text = "+++\ntitle = \"Spring 2026\"\ndate = \"2026-03-21\"\n\
+                summary = \"The US share fell.\"\nsummary-if = \"us_share < us_share@2025-spring\"\n+++\nBody.\n";
+    let doc = parse_document(Path::new("a.md"), text).unwrap();
+    let out = render(&doc, &fixture.ctx("2026-spring")).unwrap();
+    let [claim] = out.claims.as_slice() else {
+        panic!("{:?}", out.claims)
+    };
+    assert_eq!((claim.line, claim.holds), (5, true));
+    assert_eq!(claim.text, "The US share fell.");
+    let turned = text.replace("us_share < us_share@", "us_share > us_share@");
+    let doc = parse_document(Path::new("a.md"), &turned).unwrap();
+    let out = render(&doc, &fixture.ctx("2026-spring")).unwrap();
+    assert!(out.claims[0].false_message(&doc.path).starts_with(
+        "a.md:5: claim is false for edition 2026-spring: us_share > us_share@2025-spring ("
+    ));
+    let unknown = text.replace("us_share < us_share@", "us_shar < us_share@");
+    let doc = parse_document(Path::new("a.md"), &unknown).unwrap();
+    let e = render(&doc, &fixture.ctx("2026-spring"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with("a.md:5: ") && e.contains("did you mean `us_share`"),
+        "{e}"
+    );
+}
