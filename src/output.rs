@@ -4,10 +4,12 @@
 //! A build only writes once the whole site is in memory, so a failed build never
 //! touches `output/`. A first build writes the site beside the output folder and moves
 //! it into place. Later builds update the folder in place: unchanged files are left
-//! alone, changed ones are replaced each through a temporary file and a rename (a
-//! reader never sees half a file), and files no longer built are removed. This keeps a
-//! rebuild of a thousand pages cheap where deleting and recreating them all would not
-//! be. A folder that does not look like stateof's own output is never touched.
+//! alone, changed ones are all written beside their targets first and then renamed
+//! over them (a reader never sees half a file, and a write that fails, on a full disk
+//! say, leaves the previous site whole), and files no longer built are removed. This
+//! keeps a rebuild of a thousand pages cheap where deleting and recreating them all
+//! would not be. A folder that does not look like stateof's own output is never
+//! touched.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -119,11 +121,17 @@ pub fn write(output: &Output, dir: &Path) -> Result<Written> {
 /// half of one. With `sync`, the bytes reach the disk before the rename (for state a
 /// crash must not lose). The one way stateof replaces a file.
 pub fn replace_file(path: &Path, bytes: &[u8], sync: bool) -> Result<()> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
-    let temp = path.with_file_name(format!(".{name}.{}.stateof-tmp", std::process::id()));
+    let temp = stage(path, bytes, sync)?;
+    fs::rename(&temp, path).map_err(|err| {
+        let _ = fs::remove_file(&temp);
+        anyhow::Error::new(err).context(format!("failed to write `{}`", path.display()))
+    })
+}
+
+/// Writes `bytes` to the temporary file beside `path` that will replace it; returns
+/// that file's path. On failure, no temporary file is left.
+fn stage(path: &Path, bytes: &[u8], sync: bool) -> Result<PathBuf> {
+    let temp = temporary(path);
     let written = fs::File::create(&temp).and_then(|mut file| {
         std::io::Write::write_all(&mut file, bytes)?;
         if sync {
@@ -131,31 +139,62 @@ pub fn replace_file(path: &Path, bytes: &[u8], sync: bool) -> Result<()> {
         }
         Ok(())
     });
-    if let Err(err) = written.and_then(|()| fs::rename(&temp, path)) {
+    if let Err(err) = written {
         let _ = fs::remove_file(&temp);
         return Err(err).with_context(|| format!("failed to write `{}`", path.display()));
     }
-    Ok(())
+    Ok(temp)
 }
 
-/// Brings a previous build in `dir` up to date with `output`.
+/// The temporary file beside `path` that replaces it.
+fn temporary(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.{}.stateof-tmp", std::process::id()))
+}
+
+/// Brings a previous build in `dir` up to date with `output`, in two steps: every new
+/// or changed file is first written beside its target, and only when all of them are
+/// written (a full disk or an unwritable folder fails here, and the temporary files go)
+/// are they renamed into place. So an I/O failure leaves the previous site whole.
 fn update(output: &Output, dir: &Path) -> Result<Written> {
-    let mut written = Written::default();
-    for (path, bytes) in &output.files {
-        let target = dir.join(path);
-        if fs::read(&target).is_ok_and(|old| &old == bytes) {
-            continue;
+    let mut staged = Vec::new();
+    let result = (|| {
+        for (path, bytes) in &output.files {
+            let target = dir.join(path);
+            if fs::read(&target).is_ok_and(|old| &old == bytes) {
+                continue;
+            }
+            if let Some(folder) = target.parent().filter(|f| !f.is_dir()) {
+                fs::create_dir_all(folder)
+                    .with_context(|| format!("failed to create `{}`", folder.display()))?;
+            }
+            staged.push((stage(&target, bytes, false)?, target));
         }
+        Ok(())
+    })();
+    if let Err(err) = result {
+        for (temp, _) in &staged {
+            let _ = fs::remove_file(temp);
+        }
+        return Err(err);
+    }
+    for (temp, target) in staged {
         if target.is_dir() {
             fs::remove_dir_all(&target)
                 .with_context(|| format!("failed to remove `{}`", target.display()))?;
         }
-        if let Some(folder) = target.parent() {
-            fs::create_dir_all(folder)
-                .with_context(|| format!("failed to create `{}`", folder.display()))?;
-        }
-        replace_file(&target, bytes, false)?;
+        fs::rename(&temp, &target)
+            .with_context(|| format!("failed to replace `{}`", target.display()))?;
     }
+    remove_stale(output, dir)
+}
+
+/// Removes the files of `dir` that `output` no longer has, and folders left empty.
+fn remove_stale(output: &Output, dir: &Path) -> Result<Written> {
+    let mut written = Written::default();
     // Contents first, so that folders emptied of stale files can go too.
     for entry in walkdir::WalkDir::new(dir).min_depth(1).contents_first(true) {
         let entry = entry.with_context(|| format!("failed to read `{}`", dir.display()))?;
@@ -308,6 +347,44 @@ mod tests {
         assert!(
             !names.iter().any(|n| n.ends_with(".stateof-tmp")),
             "{names:?}"
+        );
+    }
+
+    #[test]
+    fn a_failed_write_leaves_the_previous_site_whole() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("output");
+        let site = |text: &str| {
+            let mut out = Output::default();
+            for path in ["a.html", "b/c.html", "z.html"] {
+                out.add(path, format!("{text} {path}")).unwrap();
+            }
+            out
+        };
+        write(&site("one"), &dir).unwrap();
+        // A folder where the last file's temporary copy must go: its write fails, as
+        // on a full disk, after the others were written.
+        let blocker = temporary(&dir.join("z.html"));
+        fs::create_dir(&blocker).unwrap();
+        let err = write(&site("two"), &dir).unwrap_err();
+        assert!(format!("{err:#}").contains("z.html"), "{err:#}");
+        for path in ["a.html", "b/c.html", "z.html"] {
+            assert_eq!(
+                fs::read_to_string(dir.join(path)).unwrap(),
+                format!("one {path}")
+            );
+        }
+        fs::remove_dir(&blocker).unwrap();
+        let left: Vec<_> = walkdir::WalkDir::new(&dir)
+            .into_iter()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.ends_with(".stateof-tmp"))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
+        write(&site("two"), &dir).unwrap();
+        assert_eq!(
+            fs::read_to_string(dir.join("z.html")).unwrap(),
+            "two z.html"
         );
     }
 
