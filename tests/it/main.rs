@@ -1,6 +1,7 @@
 //! Integration tests: whole builds of fixture projects and of the bundled demo, run
 //! through the `stateof` binary as a user would.
 
+mod bad_inputs;
 mod claims;
 mod content;
 mod demo;
