@@ -144,6 +144,10 @@ struct FetchArgs {
     /// set, is sent to it as a Bearer token.
     #[arg(long)]
     endpoint: Option<String>,
+    /// Look up whether each of the N most-downloaded authors is a user or an
+    /// organisation (two requests at most per author), into authors.jsonl.zst; 0 skips it.
+    #[arg(long, default_value_t = 2000)]
+    authors: usize,
     /// Continue an interrupted fetch from OUT.partial (same options as the first run).
     #[arg(long)]
     resume: bool,
@@ -264,6 +268,7 @@ fn fetch(args: FetchArgs) -> Result<()> {
         limit: args.limit,
         resume: args.resume,
         bar: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        authors: args.authors,
     };
     let summary = fetch::run(&hub, &options)?;
     let rows: Vec<String> = (summary.rows.iter())

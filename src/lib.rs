@@ -4,6 +4,7 @@
 //! snapshot (files) → metrics (pure) → figures → charts (SVG) + markdown → site → output.
 //! Each module below is one stage or the data it hands on.
 
+pub mod authors;
 pub mod charts;
 pub mod cli;
 pub mod config;

@@ -1,8 +1,12 @@
 //! The organisation registry (`content/data/organizations.toml`): who an author is.
 //!
 //! Maps a Hub author (user or organisation id) to a display name, a country (ISO 3166
-//! alpha-2) and a kind. Authors not in it are "unattributed"; metrics report that
-//! share rather than guess.
+//! alpha-2), a kind and the `source` a reader can check them against. `[alias]` maps
+//! legacy ids without a namespace (`gpt2`, which a listing reads as its own author) and
+//! renamed accounts to the organisation's current id, so an old listing attributes
+//! them too. Authors not in it are "unattributed"; metrics report that share rather
+//! than guess. Whether an account is a user or an organisation is the Hub's to say
+//! (see `authors`), not the registry's.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -23,6 +27,9 @@ pub struct Registry {
     /// Hub author id → organisation.
     #[serde(default, rename = "org")]
     pub orgs: BTreeMap<String, Org>,
+    /// Legacy id or former author name → the author id in `orgs` it now is.
+    #[serde(default)]
+    pub alias: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -34,6 +41,8 @@ pub struct Org {
     #[serde(default)]
     pub country: Option<String>,
     pub kind: OrgKind,
+    /// Where a reader can check the name, country and kind (a URL).
+    pub source: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
@@ -54,8 +63,14 @@ impl OrgKind {
 }
 
 impl Registry {
+    /// The organisation of `author`, directly or through an alias.
     pub fn get(&self, author: &str) -> Option<&Org> {
-        self.orgs.get(author)
+        self.orgs.get(self.current(author))
+    }
+
+    /// The id `author` goes by now: its alias target, or itself.
+    pub fn current<'a>(&'a self, author: &'a str) -> &'a str {
+        self.alias.get(author).map_or(author, String::as_str)
     }
 }
 
@@ -78,16 +93,21 @@ struct RawOrg {
     #[serde(default)]
     country: Option<Spanned<String>>,
     kind: Spanned<String>,
+    source: Option<Spanned<String>>,
 }
 
-/// Parses registry TOML (one `[org."author-id"]` table per organisation) from the file
-/// at `path`, as messages show it. Every bad country or kind is reported, at its line.
+/// Parses registry TOML (one `[org."author-id"]` table per organisation, and an
+/// `[alias]` table of `"old-id" = "author-id"`) from the file at `path`, as messages
+/// show it. Every bad country, kind or source and every alias to an id that is not an
+/// organisation of the registry is reported, at its line.
 pub fn parse(path: &Path, text: &str) -> Result<Registry> {
     #[derive(Deserialize)]
     #[serde(deny_unknown_fields)]
     struct Raw {
         #[serde(default)]
         org: BTreeMap<String, RawOrg>,
+        #[serde(default)]
+        alias: BTreeMap<String, Spanned<String>>,
     }
     let at = |span: std::ops::Range<usize>, message: String| {
         let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
@@ -97,6 +117,29 @@ pub fn parse(path: &Path, text: &str) -> Result<Registry> {
         let message = e.message().lines().next().unwrap_or_default().to_owned();
         at(e.span().unwrap_or(0..0), message)
     })?;
+    let aliases: Vec<Result<(String, String)>> = (raw.alias.into_iter())
+        .map(|(old, target)| {
+            let span = target.span();
+            let target = target.into_inner();
+            if raw.org.contains_key(&old) {
+                return Err(at(
+                    span,
+                    format!("alias `{old}`: `{old}` is itself an organisation of the registry"),
+                ));
+            }
+            if !raw.org.contains_key(&target) {
+                let ids: Vec<&str> = raw.org.keys().map(String::as_str).collect();
+                return Err(at(
+                    span,
+                    format!(
+                        "alias `{old}`: `{target}` is not an organisation of the registry{}",
+                        suggest::did_you_mean(&target, &ids)
+                    ),
+                ));
+            }
+            Ok((old, target))
+        })
+        .collect();
     let orgs = raw.org.into_iter().map(|(id, org)| {
         let kind = names::parse::<OrgKind>(org.kind.get_ref()).ok_or_else(|| {
             let kinds = names::variants::<OrgKind>();
@@ -123,17 +166,60 @@ pub fn parse(path: &Path, text: &str) -> Result<Registry> {
                 ));
             }
         }
+        let source = match org.source {
+            None => {
+                return Err(at(
+                    org.kind.span(),
+                    format!(
+                        "organisation `{id}` has no `source`: give a URL where a reader can \
+                         check it (its own site or a public reference)"
+                    ),
+                ))
+            }
+            Some(source) if !is_url(source.get_ref()) => {
+                return Err(at(
+                    source.span(),
+                    format!(
+                        "organisation `{id}`: source `{}` is not an http(s) URL",
+                        source.get_ref()
+                    ),
+                ))
+            }
+            Some(source) => source.into_inner(),
+        };
         let org = Org {
             name: org.name,
             country: org.country.map(Spanned::into_inner),
             kind,
+            source,
         };
         Ok((id, org))
     });
-    let orgs = crate::diagnostics::all(orgs)?;
-    Ok(Registry {
-        orgs: orgs.into_iter().collect(),
-    })
+    let entries = (orgs.map(|r| r.map(|(id, org)| (id, Ok(org))))).chain(
+        aliases
+            .into_iter()
+            .map(|r| r.map(|(old, id)| (old, Err(id)))),
+    );
+    let mut registry = Registry::default();
+    for (id, entry) in crate::diagnostics::all(entries)? {
+        match entry {
+            Ok(org) => {
+                registry.orgs.insert(id, org);
+            }
+            Err(target) => {
+                registry.alias.insert(id, target);
+            }
+        }
+    }
+    Ok(registry)
+}
+
+/// Whether `text` looks like an http(s) URL a reader can open.
+fn is_url(text: &str) -> bool {
+    let rest = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"));
+    rest.is_some_and(|r| !r.is_empty() && !r.contains(char::is_whitespace))
 }
 
 #[cfg(test)]
@@ -147,15 +233,15 @@ mod tests {
     #[test]
     fn parses_orgs_and_rejects_bad_countries() {
         let reg =
-            parse("[org.Qwen]\nname = \"Qwen\"\ncountry = \"CN\"\nkind = \"company\"\n").unwrap();
+            parse("[org.Qwen]\nname = \"Qwen\"\ncountry = \"CN\"\nkind = \"company\"\nsource = \"https://x.example\"\n").unwrap();
         assert_eq!(reg.get("Qwen").unwrap().kind, OrgKind::Company);
         assert_eq!(OrgKind::Nonprofit.as_str(), "nonprofit");
         assert!(reg.get("nobody").is_none());
         let err =
-            parse("[org.x]\nname = \"X\"\ncountry = \"USA\"\nkind = \"company\"\n").unwrap_err();
+            parse("[org.x]\nname = \"X\"\ncountry = \"USA\"\nkind = \"company\"\nsource = \"https://x.example\"\n").unwrap_err();
         assert!(format!("{err:#}").starts_with("orgs.toml:3: organisation `x`: country `USA`"));
         let err =
-            parse("[org.x]\nname = \"X\"\ncountry = \"US\"\nkind = \"startup\"\n").unwrap_err();
+            parse("[org.x]\nname = \"X\"\ncountry = \"US\"\nkind = \"startup\"\nsource = \"https://x.example\"\n").unwrap_err();
         assert!(
             format!("{err:#}").starts_with("orgs.toml:4: organisation `x`: unknown kind `startup`")
         );
@@ -166,7 +252,7 @@ mod tests {
         let err = parse(
             "[org.a]\nname = \"A\"\ncountry = \"UK\"\nkind = \"company\"\n\
              [org.b]\nname = \"B\"\ncountry = \"XX\"\nkind = \"company\"\n\
-             [org.c]\nname = \"C\"\ncountry = \"GB\"\nkind = \"academic\"\n",
+             [org.c]\nname = \"C\"\ncountry = \"GB\"\nkind = \"academic\"\nsource = \"https://c.example\"\n",
         )
         .unwrap_err();
         let text = format!("{err:#}");
@@ -175,6 +261,63 @@ mod tests {
             "orgs.toml:3: organisation `a`: country `UK` is not an ISO 3166-1 alpha-2 code \
              (did you mean `GB`?)\nerror: orgs.toml:7: organisation `b`: country `XX` is not \
              an ISO 3166-1 alpha-2 code\n2 errors"
+        );
+    }
+
+    const OPENAI: &str = "[org.openai-community]\nname = \"OpenAI\"\ncountry = \"US\"\n\
+                          kind = \"company\"\nsource = \"https://en.wikipedia.org/wiki/OpenAI\"\n\
+                          [org.CohereLabs]\nname = \"Cohere Labs\"\nkind = \"nonprofit\"\n\
+                          source = \"https://cohere.com/research\"\n";
+
+    #[test]
+    fn every_entry_needs_a_source_a_reader_can_open() {
+        let err = parse("[org.a]\nname = \"A\"\nkind = \"company\"\n").unwrap_err();
+        assert!(
+            format!("{err:#}").starts_with("orgs.toml:3: organisation `a` has no `source`"),
+            "{err:#}"
+        );
+        let err = parse("[org.a]\nname = \"A\"\nkind = \"company\"\nsource = \"their site\"\n")
+            .unwrap_err();
+        assert!(
+            format!("{err:#}").starts_with(
+                "orgs.toml:4: organisation `a`: source `their site` is not an http(s) URL"
+            ),
+            "{err:#}"
+        );
+        let reg = parse(OPENAI).unwrap();
+        assert_eq!(
+            reg.get("openai-community").unwrap().source,
+            "https://en.wikipedia.org/wiki/OpenAI"
+        );
+    }
+
+    #[test]
+    fn aliases_attribute_legacy_ids_and_renamed_authors() {
+        let text = format!(
+            "{OPENAI}[alias]\n\"gpt2\" = \"openai-community\"\n\"CohereForAI\" = \"CohereLabs\"\n"
+        );
+        let reg = parse(&text).unwrap();
+        assert_eq!(reg.get("gpt2").unwrap().name, "OpenAI");
+        assert_eq!(reg.get("CohereForAI").unwrap().name, "Cohere Labs");
+        assert_eq!(reg.current("gpt2"), "openai-community");
+        assert_eq!(reg.current("bert-base-uncased"), "bert-base-uncased");
+        assert!(reg.get("bert-base-uncased").is_none());
+
+        let text =
+            format!("{OPENAI}[alias]\n\"gpt2\" = \"openai-comunity\"\n\"CohereLabs\" = \"x\"\n");
+        let err = format!("{:#}", parse(&text).unwrap_err());
+        assert!(
+            err.contains(
+                "orgs.toml:12: alias `CohereLabs`: `CohereLabs` is itself an organisation of the registry"
+            ),
+            "{err}"
+        );
+        assert!(
+            err.contains(
+                "orgs.toml:11: alias `gpt2`: `openai-comunity` is not an organisation of the \
+                 registry (did you mean `openai-community`?)"
+            ),
+            "{err}"
         );
     }
 }

@@ -108,9 +108,16 @@ pub fn check_value(key: Key, value: &str) -> Result<(), String> {
         ),
         Key::AuthorKind => {
             let mut kinds = names::variants::<OrgKind>().to_vec();
-            kinds.push(UNATTRIBUTED);
+            kinds.extend([crate::authors::ORGANIZATION, crate::authors::UNKNOWN]);
             let valid = kinds.contains(&value);
-            (valid, did_you_mean(value, &kinds), kinds.join(", "))
+            let hint = if value == UNATTRIBUTED {
+                " (authors the registry does not list are `unattributed` in `author.country`; \
+                 `author.kind` says `unknown` only when neither the Hub nor the registry knows)"
+                    .to_owned()
+            } else {
+                did_you_mean(value, &kinds)
+            };
+            (valid, hint, kinds.join(", "))
         }
         Key::Derivative => {
             let kinds: Vec<&str> = Derivative::ALL.iter().map(|d| d.as_str()).collect();

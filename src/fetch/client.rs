@@ -189,11 +189,45 @@ pub fn get_page(
     jitter: &mut Jitter,
     on_retry: &mut dyn FnMut(&str),
 ) -> Result<Page> {
+    retrying(hub, url, jitter, on_retry, try_page)
+}
+
+/// Whether the resource at `url` exists: `true` for a complete 2xx answer, `false` for
+/// a 404; retried and stopped as `get_page` is.
+pub fn exists(
+    hub: &Hub,
+    url: &Url,
+    jitter: &mut Jitter,
+    on_retry: &mut dyn FnMut(&str),
+) -> Result<bool> {
+    retrying(hub, url, jitter, on_retry, |hub, url| {
+        let Some(response) = send(hub, url, true)? else {
+            return Ok(false);
+        };
+        response.bytes().map_err(|err| Failure::Retry {
+            reason: format!(
+                "the connection broke while reading the answer: {}",
+                chain(&err.without_url())
+            ),
+            wait: None,
+        })?;
+        Ok(true)
+    })
+}
+
+/// Runs `attempt` until it succeeds, fails for good, or the policy's attempts run out.
+fn retrying<T>(
+    hub: &Hub,
+    url: &Url,
+    jitter: &mut Jitter,
+    on_retry: &mut dyn FnMut(&str),
+    attempt_once: impl Fn(&Hub, &Url) -> Result<T, Failure>,
+) -> Result<T> {
     let attempts = hub.retry.attempts.max(1);
     let mut attempt = 1;
     loop {
-        let (reason, wait) = match try_page(hub, url) {
-            Ok(page) => return Ok(page),
+        let (reason, wait) = match attempt_once(hub, url) {
+            Ok(value) => return Ok(value),
             Err(Failure::Fatal(err)) => return Err(err),
             Err(Failure::Retry { reason, wait }) => (reason, wait),
         };
@@ -211,8 +245,13 @@ pub fn get_page(
     }
 }
 
-/// One request for the page at `url`.
-fn try_page(hub: &Hub, url: &Url) -> Result<Page, Failure> {
+/// One GET of `url` (with the token on the endpoint's origin): a successful response,
+/// `None` for a 404 when `not_found_is_none`, else what to do about the failure.
+fn send(
+    hub: &Hub,
+    url: &Url,
+    not_found_is_none: bool,
+) -> Result<Option<reqwest::blocking::Response>, Failure> {
     let mut request = hub.client.get(url.clone());
     if let Some(Token(token)) = hub.token.as_ref().filter(|_| hub.same_origin(url)) {
         request = request.bearer_auth(token);
@@ -240,6 +279,9 @@ fn try_page(hub: &Hub, url: &Url) -> Result<Page, Failure> {
             wait: None,
         });
     }
+    if status == StatusCode::NOT_FOUND && not_found_is_none {
+        return Ok(None);
+    }
     if !status.is_success() {
         let body = response.text().unwrap_or_default();
         let body: String = body.chars().take(200).collect();
@@ -248,6 +290,12 @@ fn try_page(hub: &Hub, url: &Url) -> Result<Page, Failure> {
             body.trim()
         )));
     }
+    Ok(Some(response))
+}
+
+/// One request for the page at `url`.
+fn try_page(hub: &Hub, url: &Url) -> Result<Page, Failure> {
+    let response = send(hub, url, false)?.expect("a 404 is an error here");
     let next = page::next_link(
         response
             .headers()

@@ -16,6 +16,7 @@
 //! plans the requests and runs the steps in order. It does not read snapshots back
 //! (that is `snapshot`).
 
+mod authors;
 mod client;
 mod page;
 mod progress;
@@ -141,6 +142,8 @@ pub struct Options {
     pub resume: bool,
     /// Draw a live progress bar (on a terminal) instead of log lines.
     pub bar: bool,
+    /// Look up the account type of this many of the most-downloaded authors.
+    pub authors: usize,
 }
 
 /// What a finished fetch wrote.
@@ -168,6 +171,20 @@ pub fn run(hub: &Hub, options: &Options) -> Result<Summary> {
                 "fetching {} stopped after {} entries; `{}` keeps them: run the same command with --resume to continue",
                 kind.kind.name(),
                 thousands(kind.rows as f64),
+                partial.dir().display()
+            )
+        })?;
+    }
+    if options.authors > 0 {
+        let parts: Vec<(Kind, u64)> = (partial.state.kinds.iter())
+            .map(|k| (k.kind, k.bytes))
+            .collect();
+        authors::lookup(hub, partial.dir(), &parts, options.authors, &mut |note| {
+            eprintln!("{note}")
+        })
+        .with_context(|| {
+            format!(
+                "looking up account types stopped; `{}` keeps the listings and the types found so far: run the same command with --resume to continue",
                 partial.dir().display()
             )
         })?;

@@ -230,6 +230,10 @@ impl Partial {
             let file = compress(&self.part(kind.kind), kind, &staging.join(&name))?;
             files.insert(name, file);
         }
+        let authors = staging.join(crate::authors::FILE);
+        if let Some(file) = super::authors::finish(&self.dir, &authors)? {
+            files.insert(crate::authors::FILE.to_owned(), file);
+        }
         let manifest = FetchManifest {
             source: "Hugging Face Hub API".to_owned(),
             date: self.state.started_at.chars().take(10).collect(),

@@ -180,10 +180,13 @@ fn models(filter: Option<&Filter>, all: bool) -> String {
 /// "whose author's country is China", "whose task is neither a nor b".
 fn predicate(key: Key, values: &[String], not: bool) -> String {
     if let [value] = values {
-        let author_level = matches!(key, Key::AuthorCountry | Key::AuthorKind);
-        if author_level && value == UNATTRIBUTED {
+        if key == Key::AuthorCountry && value == UNATTRIBUTED {
             let is = if not { "is" } else { "is not" };
             return format!("whose author {is} in the organisation registry");
+        }
+        if key == Key::AuthorKind && value == "independent" {
+            let is = if not { "is not" } else { "is" };
+            return format!("whose author {is} a user account on the Hub");
         }
         if key == Key::AuthorCountry && value == UNKNOWN_COUNTRY {
             let is = if not { "is" } else { "is not" };
@@ -283,7 +286,7 @@ mod tests {
                 "Share of all models with fewer than 1,000 downloads",
             ),
             (
-                "metric = \"count\"\nfilter = { key = \"author.kind\", is = [\"unattributed\"], not = true }",
+                "metric = \"count\"\nfilter = { key = \"author.country\", is = [\"unattributed\"], not = true }",
                 "Number of models whose author is in the organisation registry",
             ),
             (

@@ -117,17 +117,21 @@ pub fn registry() -> Registry {
         name = "Qwen"
         country = "CN"
         kind = "company"
+        source = "https://qwen.example"
         [org.meta]
         name = "Meta"
         country = "US"
         kind = "company"
+        source = "https://meta.example"
         [org.lab]
         name = "A Lab"
         kind = "academic"
+        source = "https://lab.example"
         [org.solo]
         name = "Solo"
         country = "FR"
         kind = "independent"
+        source = "https://solo.example"
         "#,
     )
     .expect("valid test registry")

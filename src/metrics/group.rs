@@ -1,9 +1,10 @@
 //! Grouping model rows by a categorical key, and row filters. The shares built on
 //! groups are in `share`.
 //!
-//! Every key has a raw value per row: the author id, the author's ISO country code or
-//! kind from the registry (`registry::UNATTRIBUTED` for authors it does not know,
-//! `UNKNOWN_COUNTRY` for an organisation without a country), the pipeline tag, library,
+//! Every key has a raw value per row: the author id, the author's ISO country code from
+//! the registry (`registry::UNATTRIBUTED` for authors it does not know,
+//! `UNKNOWN_COUNTRY` for an organisation without a country), the author's kind from its
+//! account type and the registry (`authors::kind`), the pipeline tag, library,
 //! license or base model (`NONE` when absent), or the derivative kind. Filters and
 //! `share_of` match raw values; series labels show them, except that country codes are
 //! shown as English names and kinds and placeholders in words ("Unattributed").
@@ -39,9 +40,7 @@ pub fn group<'a>(rows: &Rows<'a>, key: Key) -> Groups<'a> {
             None => UNATTRIBUTED,
             Some(org) => org.country.as_deref().unwrap_or(UNKNOWN_COUNTRY),
         }),
-        Key::AuthorKind => by_org(rows, |org| {
-            org.map_or(UNATTRIBUTED, |org| org.kind.as_str())
-        }),
+        Key::AuthorKind => by_kind(rows),
         Key::PipelineTag => by_string(models, &models.pipeline_tag),
         Key::LibraryName => by_string(models, &models.library_name),
         Key::License => by_string(models, &models.license),
@@ -117,6 +116,35 @@ fn by_org<'a>(rows: &Rows<'a>, value_of: impl Fn(Option<&'a Org>) -> &'a str) ->
     Groups { of_row, values }
 }
 
+/// Groups rows by their author's kind (`authors::kind`), worked out once per
+/// organisation and account type.
+fn by_kind<'a>(rows: &Rows<'a>) -> Groups<'a> {
+    let mut group_of = vec![[u32::MAX; 3]; rows.orgs.len() + 1];
+    let mut values: Vec<&'a str> = Vec::new();
+    let of_row = (rows.org_index().iter().zip(rows.account()))
+        .map(|(&org, &account)| {
+            let org = if org == NO_ORG {
+                rows.orgs.len()
+            } else {
+                org as usize
+            };
+            let slot = &mut group_of[org][account as usize];
+            if *slot == u32::MAX {
+                let value = crate::authors::kind(account, rows.orgs.get(org).copied());
+                *slot = match values.iter().position(|&v| v == value) {
+                    Some(group) => group as u32,
+                    None => {
+                        values.push(value);
+                        (values.len() - 1) as u32
+                    }
+                };
+            }
+            *slot
+        })
+        .collect();
+    Groups { of_row, values }
+}
+
 /// How a raw value of `key` reads in a series label or a definition.
 pub fn display(key: Key, value: &str) -> &str {
     match (key, value) {
@@ -128,7 +156,9 @@ pub fn display(key: Key, value: &str) -> &str {
             "academic" => "Academic",
             "nonprofit" => "Non-profit",
             "government" => "Government",
-            "independent" => "Independent",
+            "independent" => "User accounts",
+            crate::authors::ORGANIZATION => "Other organisations",
+            crate::authors::UNKNOWN => "Account type not known",
             other => other,
         },
         (Key::Derivative, kind) => match kind {
@@ -177,7 +207,7 @@ mod tests {
         let kinds = group(&rows, Key::AuthorKind);
         assert_eq!(
             kinds.values,
-            ["company", "academic", "unattributed", "independent"]
+            ["company", "academic", "unknown", "independent"]
         );
         let bases = group(&rows, Key::BaseModel);
         assert_eq!(bases.values, ["none", "qwen/a", "meta/c"]);

@@ -48,7 +48,7 @@ pub fn compute(
     edition: &str,
 ) -> Result<Figures> {
     let models = &snapshot.models;
-    let rows = Rows::new(models, registry);
+    let rows = Rows::with_types(models, registry, &snapshot.authors);
     let mut figures = Figures::new();
     for (name, def) in defs {
         let mut provenance = Provenance {

@@ -1,9 +1,11 @@
 //! The rows metrics read: a snapshot's model columns, plus each row's organisation from
-//! the registry, resolved once (on first use) however many figures group by it.
+//! the registry (through its aliases) and its author's account type from the snapshot,
+//! each resolved once (on first use) however many figures group by it.
 
 use std::cell::OnceCell;
 use std::collections::HashMap;
 
+use crate::authors::{Account, AuthorTypes};
 use crate::registry::{Org, Registry};
 use crate::snapshot::Models;
 
@@ -17,16 +19,32 @@ pub struct Rows<'a> {
     /// The registry's organisations, in registry order.
     pub orgs: Vec<&'a Org>,
     registry: &'a Registry,
+    authors: &'a AuthorTypes,
     org_of_row: OnceCell<Vec<u32>>,
+    account_of_row: OnceCell<Vec<Account>>,
 }
 
+/// The account types of a snapshot that records none.
+static NO_TYPES: std::sync::LazyLock<AuthorTypes> = std::sync::LazyLock::new(AuthorTypes::default);
+
 impl<'a> Rows<'a> {
+    /// Rows whose authors' account types are all unknown.
     pub fn new(models: &'a Models, registry: &'a Registry) -> Rows<'a> {
+        Rows::with_types(models, registry, &NO_TYPES)
+    }
+
+    pub fn with_types(
+        models: &'a Models,
+        registry: &'a Registry,
+        authors: &'a AuthorTypes,
+    ) -> Rows<'a> {
         Rows {
             models,
             orgs: registry.orgs.values().collect(),
             registry,
+            authors,
             org_of_row: OnceCell::new(),
+            account_of_row: OnceCell::new(),
         }
     }
 
@@ -43,9 +61,22 @@ impl<'a> Rows<'a> {
         self.org_of_row
             .get_or_init(|| resolve(self.models, self.registry))
     }
+
+    /// Per row: its author's account type on the Hub.
+    pub fn account(&self) -> &[Account] {
+        self.account_of_row.get_or_init(|| {
+            let mut of_sym: Vec<Option<Account>> = vec![None; self.models.strings.len()];
+            (self.models.author.iter())
+                .map(|&sym| {
+                    *of_sym[sym.0 as usize]
+                        .get_or_insert_with(|| self.authors.get(self.models.strings.get(sym)))
+                })
+                .collect()
+        })
+    }
 }
 
-/// Looks up every distinct author once.
+/// Looks up every distinct author once, through the registry's aliases.
 fn resolve(models: &Models, registry: &Registry) -> Vec<u32> {
     let ordinal: HashMap<&str, u32> = registry
         .orgs
@@ -62,6 +93,7 @@ fn resolve(models: &Models, registry: &Registry) -> Vec<u32> {
             let slot = &mut org_of_sym[sym.0 as usize];
             if *slot == UNSEEN {
                 let author = models.strings.get(sym);
+                let author = registry.current(author);
                 *slot = ordinal.get(author).copied().unwrap_or(NO_ORG);
             }
             *slot

@@ -150,7 +150,7 @@ mod tests {
             0.01
         );
         assert_eq!(
-            of(Key::AuthorKind, "unattributed", Weight::Downloads, None),
+            of(Key::AuthorKind, "unknown", Weight::Downloads, None),
             0.04
         );
         assert_eq!(

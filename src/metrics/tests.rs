@@ -40,6 +40,7 @@ fn snapshot(with_manifest: bool) -> Snapshot {
         manifest: with_manifest.then_some(manifest),
         sha256: String::new(),
         models: models(&rows),
+        authors: Default::default(),
     }
 }
 
@@ -70,7 +71,7 @@ q = 0.5
 [figures.attributed]
 label = "Attributed models"
 metric = "count"
-filter = { key = "author.kind", is = ["unattributed"], not = true }
+filter = { key = "author.country", is = ["unattributed"], not = true }
 [figures.by_month]
 label = "New models"
 metric = "count_by_month"

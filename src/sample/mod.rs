@@ -1,7 +1,9 @@
 //! `stateof sample`: a deterministic generator of synthetic Hub snapshots.
 //!
-//! It writes rows shaped like the Hub API's `/api/models` entries, and a `manifest.json`
-//! that says they are synthetic. The same options give the same bytes: randomness comes
+//! It writes rows shaped like the Hub API's `/api/models` entries, every author's
+//! account type (`authors.jsonl.zst`, as `stateof fetch` records it: synthetic handles
+//! and the registry's independents are users, other registry authors organisations),
+//! and a `manifest.json` that lists both and says they are synthetic. The same options give the same bytes: randomness comes
 //! from a seeded xoshiro256** in this module, and no hash-map order reaches the output.
 //!
 //! The rows follow a small "world model" that moves with the snapshot date, so two
@@ -49,12 +51,15 @@ impl Options {
 }
 
 /// Writes a synthetic snapshot to `out` (compressed as its extension says: `.jsonl`,
-/// `.jsonl.gz`, `.jsonl.zst`) and a `manifest.json` beside it, each through a temporary
-/// file renamed into place. Returns the manifest.
+/// `.jsonl.gz`, `.jsonl.zst`), its authors' account types and a `manifest.json` beside
+/// it, each through a temporary file renamed into place. Returns the manifest.
 pub fn write(options: &Options, registry: &Registry, out: &Path) -> Result<Manifest> {
     let compression = Compression::of(out)?;
     let text = generate(options, registry)?;
     let rows = text.lines().count() as u64;
+    let authors = authors_jsonl(&text, registry);
+    let author_rows = authors.lines().count() as u64;
+    let authors = zstd::encode_all(authors.as_bytes(), 19)?;
     let bytes = match compression {
         Compression::None => text.into_bytes(),
         Compression::Gzip => {
@@ -77,13 +82,22 @@ pub fn write(options: &Options, registry: &Registry, out: &Path) -> Result<Manif
         ),
         date: options.date.clone(),
         synthetic: true,
-        files: BTreeMap::from([(
-            name.to_owned(),
-            ManifestFile {
-                rows,
-                sha256: sha256_hex(&bytes),
-            },
-        )]),
+        files: BTreeMap::from([
+            (
+                name.to_owned(),
+                ManifestFile {
+                    rows,
+                    sha256: sha256_hex(&bytes),
+                },
+            ),
+            (
+                crate::authors::FILE.to_owned(),
+                ManifestFile {
+                    rows: author_rows,
+                    sha256: sha256_hex(&authors),
+                },
+            ),
+        ]),
     };
     let mut manifest_text = serde_json::to_string_pretty(&manifest)?;
     manifest_text.push('\n');
@@ -92,9 +106,36 @@ pub fn write(options: &Options, registry: &Registry, out: &Path) -> Result<Manif
             .with_context(|| format!("failed to create the folder `{}`", dir.display()))?;
     }
     crate::output::replace_file(out, &bytes, false)?;
+    let authors_path = out.with_file_name(crate::authors::FILE);
+    crate::output::replace_file(&authors_path, &authors, false)?;
     let manifest_path = out.with_file_name(MANIFEST);
     crate::output::replace_file(&manifest_path, manifest_text.as_bytes(), false)?;
     Ok(manifest)
+}
+
+/// The account type of every author of the rows in `text`, as `authors.jsonl` lines in
+/// name order: registry organisations are `org`, the registry's independents and
+/// synthetic handles `user`.
+pub fn authors_jsonl(text: &str, registry: &Registry) -> String {
+    let authors: std::collections::BTreeSet<&str> = text
+        .lines()
+        .filter_map(|line| {
+            let rest = &line[line.find("\"author\":\"")? + 10..];
+            Some(&rest[..rest.find('"')?])
+        })
+        .collect();
+    let lines: Vec<crate::authors::Line> = (authors.into_iter())
+        .map(|name| {
+            let org = registry
+                .get(name)
+                .filter(|o| o.kind != OrgKind::Independent);
+            crate::authors::Line {
+                name: name.to_owned(),
+                account: Some(if org.is_some() { "org" } else { "user" }.to_owned()),
+            }
+        })
+        .collect();
+    crate::authors::to_jsonl(&lines)
 }
 
 /// The snapshot's JSON lines (one per model, each ending in `\n`), most downloaded first.

@@ -320,8 +320,10 @@ fn edition_data(
     cache.remember_snapshot(path, &snap.sha256, read_at);
     let (figures, coverage) =
         figures_and_coverage(&config.figures, &snap, registry, &edition.slug)?;
-    let unmatched =
-        metrics::unmatched(&config.figures, &metrics::Rows::new(&snap.models, registry));
+    let unmatched = metrics::unmatched(
+        &config.figures,
+        &metrics::Rows::with_types(&snap.models, registry, &snap.authors),
+    );
     let manifest = snap.manifest.as_ref();
     let data = EditionData {
         figures,
@@ -383,12 +385,13 @@ fn figures_and_coverage(
     Ok((figures, coverage?))
 }
 
-/// The registry's coverage, computed with the same metrics as any figure.
+/// The registry's coverage (models and downloads whose author, or the organisation it
+/// is an alias of, the registry lists), computed with the same metrics as any figure.
 fn coverage(snap: &snapshot::Snapshot, registry: &Registry, edition: &str) -> Result<Coverage> {
     let unattributed = |weight| FigureDef {
         label: String::new(),
         metric: Metric::ShareOf {
-            key: Key::AuthorKind,
+            key: Key::AuthorCountry,
             value: UNATTRIBUTED.to_owned(),
             weight,
             filter: None,

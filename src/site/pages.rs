@@ -412,6 +412,10 @@ struct RegistryView {
     organisations: usize,
     by_kind: Vec<(String, usize)>,
     by_country: Vec<(String, usize)>,
+    /// Every entry, in id order: (id, name, country name or "", kind, source URL).
+    entries: Vec<(String, String, String, String, String)>,
+    /// (old id, the id it now is), in old-id order.
+    aliases: Vec<(String, String)>,
 }
 
 fn registry_view(registry: &Registry) -> RegistryView {
@@ -431,5 +435,20 @@ fn registry_view(registry: &Registry) -> RegistryView {
         organisations: registry.orgs.len(),
         by_kind: sorted(kinds),
         by_country: sorted(countries),
+        entries: (registry.orgs.iter())
+            .map(|(id, org)| {
+                let country = org.country.as_deref().map(crate::countries::country_name);
+                (
+                    id.clone(),
+                    org.name.clone(),
+                    country.unwrap_or_default().to_owned(),
+                    org.kind.as_str().to_owned(),
+                    org.source.clone(),
+                )
+            })
+            .collect(),
+        aliases: (registry.alias.iter())
+            .map(|(old, id)| (old.clone(), id.clone()))
+            .collect(),
     }
 }

@@ -327,6 +327,9 @@ pub struct Snapshot {
     /// Hex SHA-256 of the file's bytes.
     pub sha256: String,
     pub models: Models,
+    /// Authors' account types, from the `authors.jsonl*` the manifest lists (see
+    /// `crate::authors`); empty when it lists none.
+    pub authors: crate::authors::AuthorTypes,
 }
 mod chunks;
 mod read;

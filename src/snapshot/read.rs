@@ -91,11 +91,13 @@ pub(crate) fn load_with(path: &Path, plan: &Plan) -> Result<Snapshot> {
         }
         None => None,
     };
+    let authors = crate::authors::load(path, manifest.as_ref())?;
     Ok(Snapshot {
         path: path.to_path_buf(),
         manifest,
         sha256,
         models,
+        authors,
     })
 }
 

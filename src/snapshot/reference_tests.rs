@@ -203,6 +203,7 @@ fn the_parallel_reader_gives_the_reference_rows_and_figures() {
         manifest: None,
         sha256: super::sha256_hex(text.as_bytes()),
         models: slow,
+        authors: Default::default(),
     };
     let expected = metrics::compute(&config.figures, &reference, &registry, "2026-spring").unwrap();
     let expected = serde_json::to_string(&expected).unwrap();

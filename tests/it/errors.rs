@@ -264,7 +264,7 @@ fn registry_countries_must_be_iso_codes() {
         msg.contains(
             "content/data/organizations.toml:3: organisation `acme`: country `UK` is not an ISO \
              3166-1 alpha-2 code (did you mean `GB`?)"
-        ) && msg.contains("content/data/organizations.toml:8: organisation")
+        ) && msg.contains("content/data/organizations.toml:9: organisation")
             && msg.contains("country `XX`"),
         "{msg}"
     );

@@ -41,6 +41,10 @@ fn hub(n: usize, page: usize) -> MockHub {
 fn fetch(hub: &MockHub, dir: &Path, args: &[&str], token: Option<&str>) -> Output {
     let mut command = fetch_command(dir, token);
     command.args(["--endpoint", &hub.url()]).args(args);
+    // Account-type lookups are tested on their own; elsewhere they would only add requests.
+    if !args.contains(&"--authors") {
+        command.args(["--authors", "0"]);
+    }
     command.output().expect("run stateof fetch")
 }
 
@@ -433,4 +437,81 @@ fn fetched_models_build_the_demo_report() {
         page.contains("3,000"),
         "the page should count the fetched models"
     );
+}
+
+/// Entries of `author` with `downloads` each, `n` of them.
+fn entries_by(author: &str, downloads: u64, n: usize) -> Vec<String> {
+    (0..n)
+        .map(|i| {
+            format!(
+                "{{\"id\":\"{author}/m{i}\",\"author\":\"{author}\",\"downloads\":{downloads}}}"
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn account_types_of_the_top_authors_are_recorded_and_resume() {
+    let mut models = Vec::new();
+    models.extend(entries_by("BigOrg", 1000, 3));
+    models.extend(entries_by("solo", 500, 2));
+    models.extend(entries_by("gone", 300, 1));
+    models.extend(entries_by("tail", 1, 1));
+    models.push("{\"id\":\"gpt2\",\"modelId\":\"gpt2\",\"downloads\":2000}".to_owned());
+    let hub = MockHub::start(vec![("models", models)], 100);
+    hub.accounts(&[("BigOrg", "org"), ("solo", "user"), ("tail", "user")]);
+    // `solo` fails for good the first time: the fetch stops, keeping what it found.
+    hub.fail_account("solo", &[Fault::Status(503); 6]);
+    let tmp = tempfile::tempdir().unwrap();
+    let args = ["--kinds", "models", "--authors", "4", "--out", "snap"];
+    let out = fetch(&hub, tmp.path(), &args, None);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("--resume"), "{}", stderr(&out));
+
+    let resumed = [
+        "--kinds",
+        "models",
+        "--authors",
+        "4",
+        "--out",
+        "snap",
+        "--resume",
+    ];
+    fetch_ok(&hub, tmp.path(), &resumed, None);
+    let out = tmp.path().join("snap");
+    let recorded = lines(&out.join("authors.jsonl.zst"));
+    // Ranked by downloads: BigOrg, gpt2 (no namespace: its own author), solo, gone;
+    // `tail` is past the first four and stays unknown.
+    assert_eq!(
+        recorded,
+        [
+            r#"{"name":"BigOrg","type":"org"}"#,
+            r#"{"name":"gpt2","type":null}"#,
+            r#"{"name":"solo","type":"user"}"#,
+            r#"{"name":"gone","type":null}"#,
+        ]
+    );
+    // Each author was asked about once, whatever the interruption: an organisation
+    // needs one request, the others two, `solo` six more before it failed.
+    let overviews: Vec<String> = (hub.requests().into_iter())
+        .map(|r| r.target)
+        .filter(|t| t.ends_with("/overview"))
+        .collect();
+    assert_eq!(
+        overviews.iter().filter(|t| t.contains("/BigOrg/")).count(),
+        1
+    );
+    assert_eq!(overviews.iter().filter(|t| t.contains("/gpt2/")).count(), 2);
+    assert!(overviews.contains(&"/api/organizations/BigOrg/overview".to_owned()));
+    assert!(overviews.contains(&"/api/users/solo/overview".to_owned()));
+    assert!(!overviews.iter().any(|t| t.contains("/tail/")));
+
+    let snapshot = stateof::snapshot::load(&out.join("models.jsonl.zst")).unwrap();
+    let manifest = snapshot.manifest.as_ref().unwrap();
+    assert_eq!(manifest.files["authors.jsonl.zst"].rows, 4);
+    use stateof::authors::Account;
+    assert_eq!(snapshot.authors.get("BigOrg"), Account::Org);
+    assert_eq!(snapshot.authors.get("solo"), Account::User);
+    assert_eq!(snapshot.authors.get("gone"), Account::Unknown);
+    assert_eq!(snapshot.authors.get("tail"), Account::Unknown);
 }

@@ -1,6 +1,8 @@
 //! A mock Hub API on 127.0.0.1 for the fetch tests: `/api/models`, `/api/datasets` and
-//! `/api/spaces` in pages with `Link: <…>; rel="next"` cursors, a record of every
-//! request (with its Authorization header), and faults injected on chosen pages.
+//! `/api/spaces` in pages with `Link: <…>; rel="next"` cursors,
+//! `/api/organizations/{name}/overview` and `/api/users/{name}/overview` for the
+//! accounts it is given (404 for others), a record of every request (with its
+//! Authorization header), and faults injected on chosen pages.
 //!
 //! A plain HTTP/1.1 server on `std::net`: one thread accepts, one thread serves each
 //! connection (one request, then `Connection: close`). It stops when dropped.
@@ -71,6 +73,10 @@ struct State {
     /// Every page of this kind from this page on answers 503, until healed.
     broken_from: Option<(String, usize)>,
     requests: Vec<Request>,
+    /// Account name → `"org"` or `"user"`.
+    accounts: HashMap<String, String>,
+    /// Faults served before the answers about an account, one per request.
+    account_faults: HashMap<String, VecDeque<Fault>>,
 }
 
 pub struct MockHub {
@@ -148,6 +154,22 @@ impl MockHub {
         self.shared.state.lock().unwrap().broken_from = None;
     }
 
+    /// Makes the overview endpoints answer for `accounts` (name, `"org"` or `"user"`).
+    pub fn accounts(&self, accounts: &[(&str, &str)]) {
+        let mut state = self.shared.state.lock().unwrap();
+        for (name, kind) in accounts {
+            state
+                .accounts
+                .insert((*name).to_owned(), (*kind).to_owned());
+        }
+    }
+
+    /// Serves `faults`, one per request, before the overview answers about `name`.
+    pub fn fail_account(&self, name: &str, faults: &[Fault]) {
+        let mut state = self.shared.state.lock().unwrap();
+        (state.account_faults.entry(name.to_owned()).or_default()).extend(faults);
+    }
+
     pub fn requests(&self) -> Vec<Request> {
         self.shared.state.lock().unwrap().requests.clone()
     }
@@ -211,6 +233,29 @@ fn read_request(stream: &TcpStream) -> Option<Request> {
 fn respond(shared: &Shared, port: u16, request: &Request) -> Option<Vec<u8>> {
     let mut state = shared.state.lock().unwrap();
     state.requests.push(request.clone());
+    if let Some((path, name)) = overview(&request.target) {
+        let fault = (state.account_faults.get_mut(name)).and_then(|f| f.pop_front());
+        match fault {
+            Some(Fault::RateLimit(s)) => {
+                return Some(http(429, &[("Retry-After", s.to_string())], b"{}"))
+            }
+            Some(Fault::Status(code)) => return Some(http(code, &[], b"{}")),
+            Some(_) => return None,
+            None => {}
+        }
+        let kind = state.accounts.get(name).map(String::as_str);
+        return Some(match (path, kind) {
+            ("organizations", Some("org")) => {
+                let body = format!("{{\"name\":\"{name}\",\"numModels\":1}}");
+                http(200, &[], body.as_bytes())
+            }
+            ("users", Some("user")) => {
+                let body = format!("{{\"user\":\"{name}\",\"type\":\"user\"}}");
+                http(200, &[], body.as_bytes())
+            }
+            _ => http(404, &[], b"{\"error\":\"Not Found\"}"),
+        });
+    }
     let Some(entries) = request.kind().and_then(|kind| shared.listings.get(kind)) else {
         return Some(http(404, &[], b"{\"error\":\"Not Found\"}"));
     };
@@ -261,6 +306,13 @@ fn respond(shared: &Shared, port: u16, request: &Request) -> Option<Vec<u8>> {
             Some(http(200, &[("Content-Type", "text/html".into())], html))
         }
     }
+}
+
+/// `("organizations" | "users", name)` for an overview request.
+fn overview(target: &str) -> Option<(&str, &str)> {
+    let rest = target.strip_prefix("/api/")?.strip_suffix("/overview")?;
+    let (path, name) = rest.split_once('/')?;
+    matches!(path, "organizations" | "users").then_some((path, name))
 }
 
 /// `target` with its cursor set to the one for `offset` (the other parameters kept, as
