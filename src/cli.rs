@@ -244,8 +244,9 @@ fn parse_snapshot(text: &str) -> Result<(String, PathBuf)> {
     }
 }
 
-/// `HF_ENDPOINT` and `HF_TOKEN` are read here, as the Hub's own clients read them; blank
-/// values count as unset.
+/// `HF_ENDPOINT` and the token (`HF_TOKEN`, else the file `huggingface-cli login`
+/// saves) are found here, as the Hub's own clients find them; blank values count as
+/// unset.
 fn fetch(args: FetchArgs) -> Result<()> {
     let start = Instant::now();
     let endpoint = args
@@ -256,7 +257,7 @@ fn fetch(args: FetchArgs) -> Result<()> {
                 .filter(|e| !e.trim().is_empty())
         })
         .unwrap_or_else(|| fetch::DEFAULT_ENDPOINT.to_owned());
-    let token = fetch::Token::new(std::env::var("HF_TOKEN").ok());
+    let token = fetch::Token::find(|name| std::env::var(name).ok());
     let retry = fetch::RetryPolicy {
         base: std::time::Duration::from_millis(args.retry_base_ms),
         ..fetch::RetryPolicy::default()

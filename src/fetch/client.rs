@@ -30,6 +30,29 @@ impl Token {
         let value = value?.trim().to_owned();
         (!value.is_empty()).then_some(Token(value))
     }
+
+    /// The token as the Hub's own clients find it, with `var` reading the
+    /// environment: `HF_TOKEN`, else the file `HF_TOKEN_PATH`, else `token` in
+    /// `HF_HOME` (by default `$XDG_CACHE_HOME/huggingface`, or
+    /// `~/.cache/huggingface`), where `huggingface-cli login` saves it.
+    pub fn find(var: impl Fn(&str) -> Option<String>) -> Option<Token> {
+        let set = |name: &str| var(name).filter(|v| !v.trim().is_empty());
+        if let Some(token) = Token::new(set("HF_TOKEN")) {
+            return Some(token);
+        }
+        let home = || {
+            set("HF_HOME").map(std::path::PathBuf::from).or_else(|| {
+                let cache = set("XDG_CACHE_HOME")
+                    .map(std::path::PathBuf::from)
+                    .or_else(|| set("HOME").map(|h| std::path::Path::new(&h).join(".cache")))?;
+                Some(cache.join("huggingface"))
+            })
+        };
+        let path = set("HF_TOKEN_PATH")
+            .map(std::path::PathBuf::from)
+            .or_else(|| Some(home()?.join("token")))?;
+        Token::new(std::fs::read_to_string(path).ok())
+    }
 }
 
 impl fmt::Debug for Token {
@@ -360,6 +383,54 @@ fn chain(err: &dyn std::error::Error) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_token_is_found_where_the_hubs_clients_look() {
+        let tmp = tempfile::tempdir().unwrap();
+        let home = tmp.path().join("hf");
+        std::fs::create_dir_all(&home).unwrap();
+        std::fs::write(home.join("token"), "hf_from_file\n").unwrap();
+        let other = tmp.path().join("elsewhere");
+        std::fs::write(&other, "hf_from_path").unwrap();
+        let env = |pairs: Vec<(&'static str, String)>| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.clone())
+            }
+        };
+        let secret = |token: Option<Token>| token.map(|t| t.0);
+        let h = home.display().to_string();
+        let cache = tmp.path().display().to_string();
+        assert_eq!(
+            secret(Token::find(env(vec![
+                ("HF_TOKEN", "hf_env".into()),
+                ("HF_HOME", h.clone())
+            ]))),
+            Some("hf_env".into())
+        );
+        assert_eq!(
+            secret(Token::find(env(vec![
+                ("HF_TOKEN", " ".into()),
+                ("HF_HOME", h.clone())
+            ]))),
+            Some("hf_from_file".into())
+        );
+        assert_eq!(
+            secret(Token::find(env(vec![
+                ("HF_TOKEN_PATH", other.display().to_string()),
+                ("HF_HOME", h)
+            ]))),
+            Some("hf_from_path".into())
+        );
+        std::fs::rename(&home, tmp.path().join("huggingface")).unwrap();
+        assert_eq!(
+            secret(Token::find(env(vec![("XDG_CACHE_HOME", cache)]))),
+            Some("hf_from_file".into())
+        );
+        assert_eq!(secret(Token::find(env(vec![]))), None);
+    }
+
     use super::*;
 
     #[test]

@@ -18,6 +18,7 @@
 
 mod authors;
 mod client;
+mod guard;
 mod page;
 mod progress;
 mod store;
@@ -264,14 +265,14 @@ fn list(hub: &Hub, partial: &mut store::Partial, index: usize, options: &Options
     let kind = &partial.state.kinds[index];
     let mut meter = progress::Meter::start(kind.kind.name(), kind.rows, kind.pages, options.bar);
     let mut jitter = Jitter::from_clock();
+    let mut guard = guard::Guard::default();
     while let Some(next) = partial.state.kinds[index].next.clone() {
         let url = Url::parse(&next).with_context(|| format!("invalid next-page URL `{next}`"))?;
+        guard.follow(url.as_str(), partial.state.kinds[index].pages)?;
         let page = client::get_page(hub, &url, &mut jitter, &mut |note| meter.note(note))?;
         let mut entries = page.entries;
         let mut next = page.next.map(String::from);
-        if next.as_deref() == Some(url.as_str()) {
-            bail!("the next-page link of {url} points to the page itself");
-        }
+        guard.page(url.as_str(), &entries)?;
         let rows = partial.state.kinds[index].rows;
         if let Some(limit) = options.limit {
             let room = limit.saturating_sub(rows);
@@ -285,6 +286,13 @@ fn list(hub: &Hub, partial: &mut store::Partial, index: usize, options: &Options
         meter.page(kind.rows, kind.pages);
     }
     meter.finish();
+    if guard.repeated > 0 {
+        eprintln!(
+            "note: {} {} listed on more than one page (the listing changed while it was              read); they are kept as listed, and the snapshot reader counts each once",
+            thousands(guard.repeated as f64),
+            partial.state.kinds[index].kind.name()
+        );
+    }
     Ok(())
 }
 

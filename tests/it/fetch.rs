@@ -515,3 +515,36 @@ fn account_types_of_the_top_authors_are_recorded_and_resume() {
     assert_eq!(snapshot.authors.get("gone"), Account::Unknown);
     assert_eq!(snapshot.authors.get("tail"), Account::Unknown);
 }
+
+#[test]
+fn cursors_that_lead_back_stop_the_fetch_with_a_resume_hint() {
+    for (fresh, expected) in [
+        (false, "handed out the cursor of a page already listed"),
+        (true, "listed only entries already listed"),
+    ] {
+        let hub = hub(50, 10);
+        // Page 3 links back to page 1: with the same cursor, or forever with new ones.
+        hub.rewind("models", 3, 1, fresh);
+        let tmp = tempfile::tempdir().unwrap();
+        let out = fetch(
+            &hub,
+            tmp.path(),
+            &["--out", "snap", "--kinds", "models"],
+            None,
+        );
+        assert_eq!(out.status.code(), Some(1));
+        let message = String::from_utf8_lossy(&out.stderr);
+        assert!(message.contains(expected), "{message}");
+        assert!(message.contains("--resume"), "{message}");
+        assert!(
+            !tmp.path().join("snap").exists(),
+            "no snapshot from a looping listing"
+        );
+        let pages = hub
+            .requests()
+            .iter()
+            .filter(|r| r.kind() == Some("models"))
+            .count();
+        assert!(pages < 12, "stopped early: {pages} pages asked for");
+    }
+}

@@ -73,6 +73,11 @@ struct State {
     /// Every page of this kind from this page on answers 503, until healed.
     broken_from: Option<(String, usize)>,
     requests: Vec<Request>,
+    /// (kind, page) → the page whose cursor its `Link` hands out instead of the next
+    /// one, and whether that cursor is made to look new each time (`&round=N`).
+    rewinds: HashMap<(String, usize), (usize, bool)>,
+    /// Rewound links handed out so far (for `round=N`).
+    rounds: usize,
     /// Account name → `"org"` or `"user"`.
     accounts: HashMap<String, String>,
     /// Faults served before the answers about an account, one per request.
@@ -145,6 +150,13 @@ impl MockHub {
     }
 
     /// From page `page` of `kind` on, every request fails with 503.
+    /// Page `page` of `kind` links back to page `to` instead of the next one; with
+    /// `fresh`, through a cursor that never repeats (the same entries, forever).
+    pub fn rewind(&self, kind: &str, page: usize, to: usize, fresh: bool) {
+        let mut state = self.shared.state.lock().unwrap();
+        state.rewinds.insert((kind.to_owned(), page), (to, fresh));
+    }
+
     pub fn break_from(&self, kind: &str, page: usize) {
         self.shared.state.lock().unwrap().broken_from = Some((kind.to_owned(), page));
     }
@@ -273,13 +285,24 @@ fn respond(shared: &Shared, port: u16, request: &Request) -> Option<Vec<u8>> {
     let page = offset / size;
     let fault = (state.faults.get_mut(&(kind.clone(), page))).and_then(|f| f.pop_front());
     let broken = (state.broken_from.as_ref()).is_some_and(|(k, p)| *k == kind && page >= *p);
+    let rewind = state.rewinds.get(&(kind.clone(), page)).copied();
+    if rewind.is_some_and(|(_, fresh)| fresh) {
+        state.rounds += 1;
+    }
+    let round = state.rounds;
     drop(state);
 
     let end = (offset + size).min(entries.len());
     let body = format!("[{}]", entries[offset.min(end)..end].join(",")).into_bytes();
     let mut headers = vec![("Content-Type", "application/json; charset=utf-8".to_owned())];
     if end < entries.len() {
-        let next = next_target(&request.target, end);
+        let next = match rewind {
+            None => next_target(&request.target, end),
+            Some((to, false)) => next_target(&request.target, to * size),
+            Some((to, true)) => {
+                format!("{}&round={round}", next_target(&request.target, to * size))
+            }
+        };
         let link = format!("<http://{}:{port}{next}>; rel=\"next\"", shared.link_host);
         headers.push(("Link", link));
     }
