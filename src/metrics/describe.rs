@@ -125,16 +125,19 @@ pub fn describe_growth(label: &str, previous: &str) -> String {
     )
 }
 
+/// The field in words, with the window it counts: the API's `downloads` are the last
+/// 30 days, `downloadsAllTime` every download since the model was created.
 fn noun(field: Field) -> &'static str {
     match field {
-        Field::Downloads => "downloads",
+        Field::Downloads => "downloads in the last 30 days",
+        Field::DownloadsAllTime => "downloads since creation",
         Field::Likes => "likes",
     }
 }
 
 fn participle(field: Field) -> &'static str {
     match field {
-        Field::Downloads => "downloaded",
+        Field::Downloads | Field::DownloadsAllTime => "downloaded",
         Field::Likes => "liked",
     }
 }
@@ -150,7 +153,8 @@ fn most(field: Field, n: usize) -> String {
 fn weight_noun(weight: Weight) -> &'static str {
     match weight {
         Weight::Count => "models",
-        Weight::Downloads => "downloads",
+        Weight::Downloads => noun(Field::Downloads),
+        Weight::DownloadsAllTime => noun(Field::DownloadsAllTime),
         Weight::Likes => "likes",
     }
 }
@@ -264,7 +268,11 @@ mod tests {
         let cases = [
             (
                 "metric = \"top_share\"\nfield = \"downloads\"\nn = 200",
-                "Share of all downloads held by the 200 most-downloaded models",
+                "Share of all downloads in the last 30 days held by the 200 most-downloaded models",
+            ),
+            (
+                "metric = \"top_share\"\nfield = \"downloads_all_time\"\nn = 200",
+                "Share of all downloads since creation held by the 200 most-downloaded models",
             ),
             (
                 "metric = \"quantile\"\nfield = \"likes\"\nq = 0.5",
@@ -272,15 +280,15 @@ mod tests {
             ),
             (
                 "metric = \"quantile\"\nfield = \"downloads\"\nq = 0.92",
-                "92nd percentile of downloads across all models",
+                "92nd percentile of downloads in the last 30 days across all models",
             ),
             (
                 "metric = \"share_below\"\nfield = \"downloads\"\nthreshold = 1",
-                "Share of all models with no downloads",
+                "Share of all models with no downloads in the last 30 days",
             ),
             (
                 "metric = \"share_below\"\nfield = \"downloads\"\nthreshold = 1000",
-                "Share of all models with fewer than 1,000 downloads",
+                "Share of all models with fewer than 1,000 downloads in the last 30 days",
             ),
             (
                 "metric = \"count\"\nfilter = { key = \"author.kind\", is = [\"unattributed\"], not = true }",
@@ -288,7 +296,7 @@ mod tests {
             ),
             (
                 "metric = \"share_of\"\nkey = \"author.country\"\nvalue = \"CN\"\nweight = \"downloads\"",
-                "Share of all downloads held by models whose author's country is China",
+                "Share of all downloads in the last 30 days held by models whose author's country is China",
             ),
             (
                 "metric = \"share_of\"\nkey = \"derivative\"\nvalue = \"quantized\"\nweight = \"count\"\n\
@@ -309,7 +317,7 @@ mod tests {
         ));
         assert_eq!(
             by,
-            "Share of downloads by author's country among models whose author's country is \
+            "Share of downloads in the last 30 days by author's country among models whose author's country is \
              neither United States nor China: the 8 largest groups, then the rest as \u{201c}Other\u{201d}"
         );
         let months = describe(&metric(

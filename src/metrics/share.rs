@@ -14,14 +14,22 @@ fn row_weight(models: &Models, weight: Weight, row: usize) -> u64 {
     match weight {
         Weight::Count => 1,
         Weight::Downloads => models.downloads[row],
+        Weight::DownloadsAllTime => models.downloads_all_time[row],
         Weight::Likes => models.likes[row],
     }
 }
 
-/// Each group's total weight over the kept rows.
+/// Each group's total weight over the kept rows; a row in several groups (a merge's
+/// parents) adds its weight to each. A row without the weighed field adds nothing.
 pub fn totals(models: &Models, groups: &Groups, weight: Weight, keep: &[bool]) -> Vec<u128> {
     let mut totals = vec![0u128; groups.values.len()];
     for (row, &g) in groups.of_row.iter().enumerate() {
+        if keep[row] {
+            totals[g as usize] += u128::from(row_weight(models, weight, row));
+        }
+    }
+    for &(row, g) in &groups.extra {
+        let row = row as usize;
         if keep[row] {
             totals[g as usize] += u128::from(row_weight(models, weight, row));
         }
