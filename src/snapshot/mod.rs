@@ -422,10 +422,15 @@ pub struct Quality {
 impl Quality {
     /// Counts the flags of `models`.
     pub(crate) fn count(models: &Models, entries: u64, duplicate_ids: Vec<String>) -> Quality {
-        let mut counts = [0u64; 8];
+        // Rows by their whole flag byte first: one count per row, then per bit.
+        let mut by_byte = [0u64; 256];
         for flags in &models.flags {
+            by_byte[flags.0 as usize] += 1;
+        }
+        let mut counts = [0u64; 8];
+        for (byte, &rows) in by_byte.iter().enumerate() {
             for (bit, count) in counts.iter_mut().enumerate() {
-                *count += u64::from(flags.0 >> bit & 1);
+                *count += rows * (byte as u64 >> bit & 1);
             }
         }
         let count_of = |flag: Flags| counts[flag.0.trailing_zeros() as usize];
