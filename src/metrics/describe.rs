@@ -10,6 +10,22 @@ use super::group::{display, UNKNOWN_COUNTRY};
 
 /// The definition of `metric` as one sentence.
 pub fn describe(metric: &Metric) -> String {
+    let mut text = sentence(metric);
+    if let Metric::ShareBy { key, .. } | Metric::ShareOf { key, .. } | Metric::Hhi { key, .. } =
+        metric
+    {
+        if *key == Key::BaseModel {
+            text.push_str(
+                "; a merge counts once for each of its parents, so these are shares of links \
+                 from a derivative to a base model, not of models",
+            );
+        }
+    }
+    text
+}
+
+/// The definition without notes on how a key counts.
+fn sentence(metric: &Metric) -> String {
     match metric {
         Metric::Count { filter } => format!("Number of {}", models(filter.as_ref(), false)),
         Metric::Sum { field, filter } => format!(
@@ -320,6 +336,10 @@ mod tests {
             "Share of downloads in the last 30 days by author's country among models whose author's country is \
              neither United States nor China: the 8 largest groups, then the rest as \u{201c}Other\u{201d}"
         );
+        let bases = describe(&metric(
+            "metric = \"share_by\"\nkey = \"base_model\"\nweight = \"count\"",
+        ));
+        assert!(bases.ends_with("shares of links from a derivative to a base model, not of models"));
         let months = describe(&metric(
             "metric = \"count_by_month\"\nsince = \"2024-01\"\ncumulative = true",
         ));

@@ -7,6 +7,10 @@
 //! license or base model (`NONE` when absent), or the derivative kind. Filters and
 //! `share_of` match raw values; series labels show them, except that country codes are
 //! shown as English names and kinds and placeholders in words ("Unattributed").
+//! `library_name`, typed by uploaders, is grouped regardless of case; a merge is in the
+//! group of each of its parents by base model (`Groups::extra`).
+
+use std::collections::HashMap;
 
 use super::country_name;
 use super::rows::{Rows, NO_ORG};
@@ -52,7 +56,7 @@ pub fn group<'a>(rows: &Rows<'a>, key: Key) -> Groups<'a> {
         Key::BaseModel => {
             let mut groups = by_string(models, &models.base_model);
             // The further parents' groups, added to those of the first parents.
-            let mut group_of: std::collections::HashMap<&str, u32> = groups
+            let mut group_of: HashMap<&str, u32> = groups
                 .values
                 .iter()
                 .zip(0u32..)
@@ -84,19 +88,14 @@ fn fold_case(groups: Groups) -> Groups {
     for &g in &groups.of_row {
         rows[g as usize] += 1;
     }
-    let mut folded: Vec<(String, u32)> = Vec::new(); // (lower-case value, new group)
+    let mut folded: HashMap<String, u32> = HashMap::new(); // lower-case value → new group
     let mut best: Vec<(u64, &str)> = Vec::new(); // per new group: its spelling
     let mut new_of_old = Vec::with_capacity(groups.values.len());
     for (old, &value) in groups.values.iter().enumerate() {
-        let lower = value.to_lowercase();
-        let new = match folded.iter().find(|(l, _)| *l == lower) {
-            Some(&(_, new)) => new,
-            None => {
-                folded.push((lower, best.len() as u32));
-                best.push((0, value));
-                best.len() as u32 - 1
-            }
-        };
+        let new = *folded.entry(value.to_lowercase()).or_insert_with(|| {
+            best.push((0, value));
+            best.len() as u32 - 1
+        });
         let spelling = &mut best[new as usize];
         let candidate = (rows[old], value);
         if candidate.0 > spelling.0 || (candidate.0 == spelling.0 && candidate.1 < spelling.1) {
@@ -220,6 +219,15 @@ pub fn display(key: Key, value: &str) -> &str {
     }
 }
 
+/// True when `asked` (from the config) names the raw value `value` of `key`: exactly,
+/// or regardless of case for free text (`library_name`).
+pub fn same(key: Key, asked: &str, value: &str) -> bool {
+    match key {
+        Key::LibraryName => asked == value || asked.to_lowercase() == value.to_lowercase(),
+        _ => asked == value,
+    }
+}
+
 /// Which rows `filter` keeps (all of them without a filter). A row in several groups
 /// (a merge, by base model) matches when any of them does. Free-text keys
 /// (`library_name`) match regardless of case.
@@ -231,12 +239,7 @@ pub fn keep(rows: &Rows, filter: Option<&Filter>) -> Vec<bool> {
     let matches: Vec<bool> = groups
         .values
         .iter()
-        .map(|value| {
-            filter.is.iter().any(|v| match filter.key {
-                Key::LibraryName => v.to_lowercase() == value.to_lowercase(),
-                _ => v == value,
-            })
-        })
+        .map(|value| filter.is.iter().any(|v| same(filter.key, v, value)))
         .collect();
     let mut any: Vec<bool> = groups.of_row.iter().map(|&g| matches[g as usize]).collect();
     for &(row, g) in &groups.extra {

@@ -7,6 +7,13 @@
 //! column), `group` (keys and filters), `share` (shares of groups), `months` and `top`;
 //! `rows` resolves authors against the registry once for all of them. Nothing here
 //! reads files or formats numbers for people.
+//!
+//! What a figure does with a value the snapshot lacks (`snapshot::Flags`): a figure
+//! over a field (sum, quantile, share below, top share, Gini, Lorenz, histogram, top
+//! table) leaves out the rows without it, and a share weighted by it counts nothing
+//! for them; either way its definition says how many rows that was. A monthly series
+//! leaves out rows without `createdAt`, and rows with the Hub's placeholder date
+//! (created before March 2022) are in no month, but in running totals from March 2022.
 
 mod describe;
 pub mod group;

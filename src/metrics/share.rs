@@ -2,7 +2,7 @@
 //! `hhi_by` (concentration), each a fraction of a total weight (rows, downloads or
 //! likes) summed exactly in integers.
 
-use super::group::{display, group, keep, Groups, OTHER};
+use super::group::{display, group, keep, same, Groups, OTHER};
 use super::rows::Rows;
 use super::stats::{hhi, ratio};
 use crate::config::{Filter, Key, Weight};
@@ -91,7 +91,7 @@ pub fn share_of(
     let held = groups
         .values
         .iter()
-        .position(|&v| v == value)
+        .position(|&v| same(key, value, v))
         .map_or(0, |g| totals[g]);
     ratio(held, totals.iter().sum())
 }

@@ -412,7 +412,8 @@ fn free_text_libraries_group_regardless_of_case() {
     let figures = compute(
         &defs(
             "[figures.libraries]\nlabel = \"l\"\nmetric = \"share_by\"\nkey = \"library_name\"\nweight = \"count\"\ntop = 10\n\
-             [figures.nemo]\nlabel = \"n\"\nmetric = \"count\"\nfilter = { key = \"library_name\", is = [\"NEMO\"] }\n",
+             [figures.nemo]\nlabel = \"n\"\nmetric = \"count\"\nfilter = { key = \"library_name\", is = [\"NEMO\"] }\n\
+             [figures.torch]\nlabel = \"t\"\nmetric = \"share_of\"\nkey = \"library_name\"\nvalue = \"pytorch\"\nweight = \"count\"\n",
         ),
         &snap,
         &registry(),
@@ -427,4 +428,8 @@ fn free_text_libraries_group_regardless_of_case() {
     );
     assert_eq!(libraries[2].1, 3.0 / 19.0);
     assert_eq!(figures["nemo"].number(), Some(3.0));
+    assert_eq!(figures["torch"].number(), Some(3.0 / 19.0));
+    let registry = registry();
+    let rows = Rows::new(&snap.models, &registry);
+    assert!(unmatched(&defs("[figures.t]\nlabel = \"t\"\nmetric = \"count\"\nfilter = { key = \"library_name\", is = [\"pytorch\"] }\n"), &rows).is_empty());
 }

@@ -7,6 +7,9 @@
 //! strings are merged after those of every earlier chunk, and in the order the chunk
 //! first saw them, every symbol gets the number a single pass over the file would have
 //! given it: the columns are the same, whatever the chunk size or thread count.
+//! Workers also hash each row's id, and once everything is merged, `dedup` drops the
+//! rows whose id an earlier row had (the first is kept, as a line-by-line reader
+//! keeping the first would).
 //!
 //! Memory stays bounded: a fixed set of slots (a chunk's text, then its rows)
 //! circulates from the splitter to a worker, to the merger and back, so the

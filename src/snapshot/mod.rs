@@ -4,7 +4,8 @@
 //! line, exactly as the Hub API returned it, and usually a `manifest.json` beside it
 //! (source, date, rows, sha256). Reading keeps only the fields the metrics need, interns
 //! repeated strings (authors, tags), ignores unknown fields, and stops at the first
-//! malformed line with the file and line number. A file is read once, on every core:
+//! malformed line with the file and line number. It keeps each id once, flags what an
+//! entry lacks (`Flags`) and counts it (`Quality`), so that nothing missing reads as 0. A file is read once, on every core:
 //! `read` opens, decompresses and checks it, `chunks` parses it in parallel with the
 //! result of a line-by-line reader, `row` and `scan` read one line. This module owns
 //! the data types; it does not compute anything from them (that is `metrics`).
