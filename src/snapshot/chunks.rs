@@ -319,18 +319,38 @@ const REPEATS_NAMED: usize = 5;
 /// Drops every row whose id an earlier row has; returns the first few such ids.
 ///
 /// Ids are all but always unique, so the search goes by the ids' hashes: cut into
-/// 256 parts by their top bits and each part sorted, which stays in cache, where one
-/// table of every hash would not. Only rows whose hash repeats have their ids compared.
+/// 256 parts by their top bits and each part sorted (on every core), which stays in
+/// cache, where one table of every hash would not. Only rows whose hash repeats have their ids compared.
 fn dedup(models: &mut Models, hashes: &[u64]) -> Vec<String> {
-    let mut parts: Vec<Vec<u64>> = vec![Vec::new(); 256];
+    // Room for a part a little larger than the average, so that few grow.
+    let room = hashes.len() / 256 + hashes.len() / 2048 + 16;
+    let mut parts: Vec<Vec<u64>> = (0..256).map(|_| Vec::with_capacity(room)).collect();
     for &h in hashes {
         parts[(h >> 56) as usize].push(h);
     }
-    let mut repeated = HashSet::new();
-    for part in &mut parts {
-        part.sort_unstable();
-        repeated.extend(part.windows(2).filter(|w| w[0] == w[1]).map(|w| w[0]));
-    }
+    // The parts sorted on every core: this runs after the last chunk, while nothing
+    // else does.
+    let threads = thread::available_parallelism().map_or(1, |n| n.get());
+    let per_thread = parts.len().div_ceil(threads);
+    let repeated: HashSet<u64> = thread::scope(|scope| {
+        let sorting: Vec<_> = parts
+            .chunks_mut(per_thread)
+            .map(|mine| {
+                scope.spawn(move || {
+                    let mut repeated = Vec::new();
+                    for part in mine {
+                        part.sort_unstable();
+                        repeated.extend(part.windows(2).filter(|w| w[0] == w[1]).map(|w| w[0]));
+                    }
+                    repeated
+                })
+            })
+            .collect();
+        sorting
+            .into_iter()
+            .flat_map(|t| t.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
     drop(parts);
     if repeated.is_empty() {
         return Vec::new();
