@@ -7,16 +7,23 @@ Usage:
 SNAPSHOT is a .jsonl, .jsonl.gz or .jsonl.zst file of Hub API model entries (one JSON
 object per line). The script recomputes, straight from the rows:
 
-    models_total      number of rows
-    downloads_total   sum of downloads
-    top200_share      the 200 largest downloads over the total
-    share_below_200   fraction of models with downloads < 200
-    median_downloads  np.median of downloads
-    gini_downloads    G = 2 * sum(i * x_i) / (n * sum(x)) - (n + 1) / n, x ascending, i from 1
+    models_total              number of models (an id repeated is counted once)
+    downloads_total           sum of `downloads` (the last 30 days)
+    downloads_all_time_total  sum of `downloadsAllTime`
+    top200_share              the 200 largest all-time downloads over their total
+    share_below_200           fraction of models with all-time downloads < 200
+    median_downloads          np.median of all-time downloads
+    gini_downloads            G = 2 * sum(i * x_i) / (n * sum(x)) - (n + 1) / n over
+                              all-time downloads, x ascending, i from 1
 
-and, with the organisation registry, the share of downloads from China- and US-based
-authors (cn_share, us_share: downloads of models whose author the registry places in
-that country, over all downloads).
+and, with the organisation registry, the share of downloads (last 30 days) from China-
+and US-based authors (cn_share, us_share: downloads of models whose author the registry
+places in that country, over all downloads).
+
+Rows are read as stateof defines them: the id is `id`, else `modelId`; a repeated id
+keeps its first row; the author is `author`, else the id's namespace (none for an id
+without one); a model without `downloadsAllTime` is left out of the all-time figures
+(not counted as 0), one without `downloads` adds nothing to the 30-day sums.
 
 With FIGURES_JSON (a stateof figures.json: name -> {"value": ...}), every recomputed
 figure must be present there and equal within a relative tolerance of 1e-9
@@ -94,8 +101,10 @@ def open_lines(path):
 
 
 def read_snapshot(path):
-    """Downloads (int64 array) and authors (list of str), one per row."""
-    downloads, authors = [], []
+    """Per model: downloads (int64 array), all-time downloads (int64 array of the models
+    that report them) and authors (list of str)."""
+    downloads, all_time, authors = [], [], []
+    seen = set()
     with open_lines(path) as lines:
         numbered = enumerate(lines, start=1)
         while True:
@@ -109,15 +118,21 @@ def read_snapshot(path):
                 continue
             try:
                 row = json.loads(line)
-                model_id = row["id"]
+                model_id = row.get("id") or row["modelId"]
             except (json.JSONDecodeError, KeyError, TypeError) as err:
                 sys.exit(f"error: {path}:{number}: {err}")
+            if model_id in seen:
+                continue
+            seen.add(model_id)
             downloads.append(row.get("downloads") or 0)
+            if row.get("downloadsAllTime") is not None:
+                all_time.append(row["downloadsAllTime"])
             author = row.get("author")
             if author is None:
-                author = model_id.split("/", 1)[0]
+                author = model_id.split("/", 1)[0] if "/" in model_id else ""
             authors.append(author)
-    return np.asarray(downloads, dtype=np.int64), authors
+    as_array = lambda values: np.asarray(values, dtype=np.int64)
+    return as_array(downloads), as_array(all_time), authors
 
 
 def gini(x):
@@ -130,17 +145,18 @@ def gini(x):
     return float(2.0 * np.sum(i * x) / (n * total) - (n + 1) / n)
 
 
-def recompute(downloads):
-    n = int(downloads.size)
-    total = int(downloads.sum())
-    top = np.sort(downloads)[::-1][:200]
+def recompute(downloads, all_time):
+    n = int(all_time.size)
+    total = int(all_time.sum())
+    top = np.sort(all_time)[::-1][:200]
     return {
-        "models_total": float(n),
-        "downloads_total": float(total),
+        "models_total": float(downloads.size),
+        "downloads_total": float(int(downloads.sum())),
+        "downloads_all_time_total": float(total),
         "top200_share": float(top.sum()) / total if total else 0.0,
-        "share_below_200": float(np.count_nonzero(downloads < 200)) / n if n else 0.0,
-        "median_downloads": float(np.median(downloads)) if n else 0.0,
-        "gini_downloads": gini(downloads),
+        "share_below_200": float(np.count_nonzero(all_time < 200)) / n if n else 0.0,
+        "median_downloads": float(np.median(all_time)) if n else 0.0,
+        "gini_downloads": gini(all_time),
     }
 
 
@@ -189,8 +205,8 @@ def main():
     parser.add_argument("--registry", type=Path, default=DEFAULT_REGISTRY)
     args = parser.parse_args()
 
-    downloads, authors = read_snapshot(args.snapshot)
-    values = recompute(downloads)
+    downloads, all_time, authors = read_snapshot(args.snapshot)
+    values = recompute(downloads, all_time)
     try:
         registry = tomllib.loads(args.registry.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as err:
@@ -201,7 +217,7 @@ def main():
 
     print(f"snapshot {args.snapshot}")
     for name, value in values.items():
-        print(f"  {name:<18} {value:.10g}")
+        print(f"  {name:<24} {value:.10g}")
     ranked = sorted(shares.items(), key=lambda kv: -kv[1])
     print("  downloads by country: " + ", ".join(f"{c} {s:.1%}" for c, s in ranked[:8]))
 

@@ -189,7 +189,10 @@ fn default_lorenz_points() -> usize {
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum Field {
+    /// Downloads in the last 30 days (the API's `downloads`).
     Downloads,
+    /// Downloads since the repository was created (`downloadsAllTime`).
+    DownloadsAllTime,
     Likes,
 }
 
@@ -199,7 +202,20 @@ pub enum Field {
 pub enum Weight {
     Count,
     Downloads,
+    DownloadsAllTime,
     Likes,
+}
+
+impl Weight {
+    /// The field a weight sums, if it is not a count of rows.
+    pub fn field(self) -> Option<Field> {
+        match self {
+            Weight::Count => None,
+            Weight::Downloads => Some(Field::Downloads),
+            Weight::DownloadsAllTime => Some(Field::DownloadsAllTime),
+            Weight::Likes => Some(Field::Likes),
+        }
+    }
 }
 
 /// Categorical keys a row can be grouped by.

@@ -74,7 +74,10 @@ mod tests {
         );
         assert_eq!(variants::<Key>()[1], "author.country");
         assert_eq!(variants::<ChartKind>()[1], "grouped-bar");
-        assert_eq!(variants::<Field>(), ["downloads", "likes"]);
+        assert_eq!(
+            variants::<Field>(),
+            ["downloads", "downloads_all_time", "likes"]
+        );
         assert_eq!(variants::<Weight>()[0], "count");
         let metrics = tags::<Metric>("metric");
         assert_eq!((metrics[0], metrics.len()), ("count", 15));

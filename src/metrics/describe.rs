@@ -10,6 +10,22 @@ use super::group::{display, UNKNOWN_COUNTRY};
 
 /// The definition of `metric` as one sentence.
 pub fn describe(metric: &Metric) -> String {
+    let mut text = sentence(metric);
+    if let Metric::ShareBy { key, .. } | Metric::ShareOf { key, .. } | Metric::Hhi { key, .. } =
+        metric
+    {
+        if *key == Key::BaseModel {
+            text.push_str(
+                "; a merge counts once for each of its parents, so these are shares of links \
+                 from a derivative to a base model, not of models",
+            );
+        }
+    }
+    text
+}
+
+/// The definition without notes on how a key counts.
+fn sentence(metric: &Metric) -> String {
     match metric {
         Metric::Count { filter } => format!("Number of {}", models(filter.as_ref(), false)),
         Metric::Sum { field, filter } => format!(
@@ -125,16 +141,19 @@ pub fn describe_growth(label: &str, previous: &str) -> String {
     )
 }
 
+/// The field in words, with the window it counts: the API's `downloads` are the last
+/// 30 days, `downloadsAllTime` every download since the model was created.
 fn noun(field: Field) -> &'static str {
     match field {
-        Field::Downloads => "downloads",
+        Field::Downloads => "downloads in the last 30 days",
+        Field::DownloadsAllTime => "downloads since creation",
         Field::Likes => "likes",
     }
 }
 
 fn participle(field: Field) -> &'static str {
     match field {
-        Field::Downloads => "downloaded",
+        Field::Downloads | Field::DownloadsAllTime => "downloaded",
         Field::Likes => "liked",
     }
 }
@@ -150,7 +169,8 @@ fn most(field: Field, n: usize) -> String {
 fn weight_noun(weight: Weight) -> &'static str {
     match weight {
         Weight::Count => "models",
-        Weight::Downloads => "downloads",
+        Weight::Downloads => noun(Field::Downloads),
+        Weight::DownloadsAllTime => noun(Field::DownloadsAllTime),
         Weight::Likes => "likes",
     }
 }
@@ -267,7 +287,11 @@ mod tests {
         let cases = [
             (
                 "metric = \"top_share\"\nfield = \"downloads\"\nn = 200",
-                "Share of all downloads held by the 200 most-downloaded models",
+                "Share of all downloads in the last 30 days held by the 200 most-downloaded models",
+            ),
+            (
+                "metric = \"top_share\"\nfield = \"downloads_all_time\"\nn = 200",
+                "Share of all downloads since creation held by the 200 most-downloaded models",
             ),
             (
                 "metric = \"quantile\"\nfield = \"likes\"\nq = 0.5",
@@ -275,15 +299,15 @@ mod tests {
             ),
             (
                 "metric = \"quantile\"\nfield = \"downloads\"\nq = 0.92",
-                "92nd percentile of downloads across all models",
+                "92nd percentile of downloads in the last 30 days across all models",
             ),
             (
                 "metric = \"share_below\"\nfield = \"downloads\"\nthreshold = 1",
-                "Share of all models with no downloads",
+                "Share of all models with no downloads in the last 30 days",
             ),
             (
                 "metric = \"share_below\"\nfield = \"downloads\"\nthreshold = 1000",
-                "Share of all models with fewer than 1,000 downloads",
+                "Share of all models with fewer than 1,000 downloads in the last 30 days",
             ),
             (
                 "metric = \"count\"\nfilter = { key = \"author.country\", is = [\"unattributed\"], not = true }",
@@ -291,7 +315,7 @@ mod tests {
             ),
             (
                 "metric = \"share_of\"\nkey = \"author.country\"\nvalue = \"CN\"\nweight = \"downloads\"",
-                "Share of all downloads held by models whose author's country is China",
+                "Share of all downloads in the last 30 days held by models whose author's country is China",
             ),
             (
                 "metric = \"share_of\"\nkey = \"derivative\"\nvalue = \"quantized\"\nweight = \"count\"\n\
@@ -312,9 +336,13 @@ mod tests {
         ));
         assert_eq!(
             by,
-            "Share of downloads by author's country among models whose author's country is \
+            "Share of downloads in the last 30 days by author's country among models whose author's country is \
              neither United States nor China: the 8 largest groups, then the rest as \u{201c}Other\u{201d}"
         );
+        let bases = describe(&metric(
+            "metric = \"share_by\"\nkey = \"base_model\"\nweight = \"count\"",
+        ));
+        assert!(bases.ends_with("shares of links from a derivative to a base model, not of models"));
         let months = describe(&metric(
             "metric = \"count_by_month\"\nsince = \"2024-01\"\ncumulative = true",
         ));

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use crate::config::{FigureDef, Filter, Key};
 use crate::registry::{self, Registry};
-use crate::snapshot::{Derivative, Models};
+use crate::snapshot::{Derivative, Flags, Models};
 
 /// One model row, built up with the setters below.
 #[derive(Debug, Clone, Default)]
@@ -18,6 +18,10 @@ pub struct Row {
     license: &'static str,
     derivative: Derivative,
     base_model: &'static str,
+    /// `downloadsAllTime`, absent unless set.
+    all_time: Option<u64>,
+    more_bases: Vec<&'static str>,
+    placeholder_date: bool,
 }
 
 impl Row {
@@ -60,6 +64,26 @@ impl Row {
         self.base_model = base_model;
         self
     }
+
+    /// A merge of all of `parents` (at least one).
+    pub fn merge(mut self, parents: &[&'static str]) -> Row {
+        self.derivative = Derivative::Merge;
+        self.base_model = parents[0];
+        self.more_bases = parents[1..].to_vec();
+        self
+    }
+
+    pub fn all_time(mut self, downloads: u64) -> Row {
+        self.all_time = Some(downloads);
+        self
+    }
+
+    /// Created on the Hub's placeholder date (2022-03-02).
+    pub fn placeholder_date(mut self) -> Row {
+        self.created = Some((2022, 3));
+        self.placeholder_date = true;
+        self
+    }
 }
 
 /// The rows as columns.
@@ -84,6 +108,16 @@ pub fn models(rows: &[Row]) -> Models {
         m.derivative.push(row.derivative);
         let base = m.strings.intern(row.base_model);
         m.base_model.push(base);
+        for more in &row.more_bases {
+            let sym = m.strings.intern(more);
+            m.more_bases.push((m.id.len() as u32 - 1, sym));
+        }
+        m.downloads_all_time.push(row.all_time.unwrap_or(0));
+        let mut flags = Flags::default();
+        flags.set(Flags::NO_DOWNLOADS_ALL_TIME, row.all_time.is_none());
+        flags.set(Flags::NO_CREATED_AT, row.created.is_none());
+        flags.set(Flags::PLACEHOLDER_DATE, row.placeholder_date);
+        m.flags.push(flags);
     }
     m
 }

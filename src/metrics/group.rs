@@ -8,6 +8,10 @@
 //! license or base model (`NONE` when absent), or the derivative kind. Filters and
 //! `share_of` match raw values; series labels show them, except that country codes are
 //! shown as English names and kinds and placeholders in words ("Unattributed").
+//! `library_name`, typed by uploaders, is grouped regardless of case; a merge is in the
+//! group of each of its parents by base model (`Groups::extra`).
+
+use std::collections::HashMap;
 
 use super::country_name;
 use super::rows::{Rows, NO_ORG};
@@ -29,6 +33,10 @@ pub struct Groups<'a> {
     pub of_row: Vec<u32>,
     /// Per group: the raw key value ("CN", "independent", "text-generation", "none").
     pub values: Vec<&'a str>,
+    /// Further groups a row is in, as (row, group): a merge's other parents, by base
+    /// model. A share by such a key is a share of links (a model with three parents
+    /// counts once for each), not of models.
+    pub extra: Vec<(u32, u32)>,
 }
 
 /// Groups `rows` by `key`.
@@ -42,13 +50,69 @@ pub fn group<'a>(rows: &Rows<'a>, key: Key) -> Groups<'a> {
         }),
         Key::AuthorKind => by_kind(rows),
         Key::PipelineTag => by_string(models, &models.pipeline_tag),
-        Key::LibraryName => by_string(models, &models.library_name),
+        Key::LibraryName => fold_case(by_string(models, &models.library_name)),
         Key::License => by_string(models, &models.license),
-        Key::BaseModel => by_string(models, &models.base_model),
+        Key::BaseModel => {
+            let mut groups = by_string(models, &models.base_model);
+            // The further parents' groups, added to those of the first parents.
+            let mut group_of: HashMap<&str, u32> = groups
+                .values
+                .iter()
+                .zip(0u32..)
+                .map(|(&v, g)| (v, g))
+                .collect();
+            for &(row, sym) in &models.more_bases {
+                let value = models.strings.get(sym);
+                let group = *group_of.entry(value).or_insert_with(|| {
+                    groups.values.push(value);
+                    groups.values.len() as u32 - 1
+                });
+                groups.extra.push((row, group));
+            }
+            groups
+        }
         Key::Derivative => Groups {
             of_row: models.derivative.iter().map(|&d| d as u32).collect(),
             values: Derivative::ALL.iter().map(|d| d.as_str()).collect(),
+            extra: Vec::new(),
         },
+    }
+}
+
+/// Merges groups whose values differ only in case (free text, such as `PyTorch` and
+/// `pytorch`), each shown in its most common spelling (by rows; ties to the spelling
+/// that sorts first).
+fn fold_case(groups: Groups) -> Groups {
+    let mut rows = vec![0u64; groups.values.len()];
+    for &g in &groups.of_row {
+        rows[g as usize] += 1;
+    }
+    let mut folded: HashMap<String, u32> = HashMap::new(); // lower-case value → new group
+    let mut best: Vec<(u64, &str)> = Vec::new(); // per new group: its spelling
+    let mut new_of_old = Vec::with_capacity(groups.values.len());
+    for (old, &value) in groups.values.iter().enumerate() {
+        let new = *folded.entry(value.to_lowercase()).or_insert_with(|| {
+            best.push((0, value));
+            best.len() as u32 - 1
+        });
+        let spelling = &mut best[new as usize];
+        let candidate = (rows[old], value);
+        if candidate.0 > spelling.0 || (candidate.0 == spelling.0 && candidate.1 < spelling.1) {
+            *spelling = candidate;
+        }
+        new_of_old.push(new);
+    }
+    if best.len() == groups.values.len() {
+        return groups;
+    }
+    Groups {
+        of_row: groups
+            .of_row
+            .iter()
+            .map(|&g| new_of_old[g as usize])
+            .collect(),
+        values: best.into_iter().map(|(_, v)| v).collect(),
+        extra: Vec::new(),
     }
 }
 
@@ -81,7 +145,11 @@ fn by_string<'a>(models: &'a Models, column: &[Sym]) -> Groups<'a> {
             *slot
         })
         .collect();
-    Groups { of_row, values }
+    Groups {
+        of_row,
+        values,
+        extra: Vec::new(),
+    }
 }
 
 /// Groups rows by a property of the author's registry entry (`None` when the registry
@@ -113,7 +181,11 @@ fn by_org<'a>(rows: &Rows<'a>, value_of: impl Fn(Option<&'a Org>) -> &'a str) ->
             group_of_org[org]
         })
         .collect();
-    Groups { of_row, values }
+    Groups {
+        of_row,
+        values,
+        extra: Vec::new(),
+    }
 }
 
 /// Groups rows by their author's kind (`authors::kind`), worked out once per
@@ -142,7 +214,11 @@ fn by_kind<'a>(rows: &Rows<'a>) -> Groups<'a> {
             *slot
         })
         .collect();
-    Groups { of_row, values }
+    Groups {
+        of_row,
+        values,
+        extra: Vec::new(),
+    }
 }
 
 /// How a raw value of `key` reads in a series label or a definition.
@@ -169,23 +245,41 @@ pub fn display(key: Key, value: &str) -> &str {
             "merge" => "Merge",
             other => other,
         },
-        (Key::PipelineTag | Key::LibraryName | Key::License, NONE) => "None declared",
+        (Key::PipelineTag | Key::LibraryName | Key::License | Key::BaseModel, NONE) => {
+            "None declared"
+        }
+        (Key::Author, NONE) => "No author recorded",
         (_, other) => other,
     }
 }
 
-/// Which rows `filter` keeps (all of them without a filter).
+/// True when `asked` (from the config) names the raw value `value` of `key`: exactly,
+/// or regardless of case for free text (`library_name`).
+pub fn same(key: Key, asked: &str, value: &str) -> bool {
+    match key {
+        Key::LibraryName => asked == value || asked.to_lowercase() == value.to_lowercase(),
+        _ => asked == value,
+    }
+}
+
+/// Which rows `filter` keeps (all of them without a filter). A row in several groups
+/// (a merge, by base model) matches when any of them does. Free-text keys
+/// (`library_name`) match regardless of case.
 pub fn keep(rows: &Rows, filter: Option<&Filter>) -> Vec<bool> {
     let Some(filter) = filter else {
         return vec![true; rows.len()];
     };
     let groups = group(rows, filter.key);
-    let kept: Vec<bool> = groups
+    let matches: Vec<bool> = groups
         .values
         .iter()
-        .map(|value| filter.is.iter().any(|v| v == value) != filter.not)
+        .map(|value| filter.is.iter().any(|v| same(filter.key, v, value)))
         .collect();
-    groups.of_row.iter().map(|&g| kept[g as usize]).collect()
+    let mut any: Vec<bool> = groups.of_row.iter().map(|&g| matches[g as usize]).collect();
+    for &(row, g) in &groups.extra {
+        any[row as usize] |= matches[g as usize];
+    }
+    any.into_iter().map(|m| m != filter.not).collect()
 }
 
 #[cfg(test)]

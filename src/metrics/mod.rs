@@ -7,6 +7,13 @@
 //! column), `group` (keys and filters), `share` (shares of groups), `months` and `top`;
 //! `rows` resolves authors against the registry once for all of them. Nothing here
 //! reads files or formats numbers for people.
+//!
+//! What a figure does with a value the snapshot lacks (`snapshot::Flags`): a figure
+//! over a field (sum, quantile, share below, top share, Gini, Lorenz, histogram, top
+//! table) leaves out the rows without it, and a share weighted by it counts nothing
+//! for them; either way its definition says how many rows that was. A monthly series
+//! leaves out rows without `createdAt`, and rows with the Hub's placeholder date
+//! (created before March 2022) are in no month, but in running totals from March 2022.
 
 mod describe;
 pub mod group;
@@ -29,8 +36,9 @@ use anyhow::{bail, Context, Result};
 use crate::config::{Field, FigureDef, Filter, Metric};
 use crate::dates::{Date, Month};
 use crate::figures::{Figure, Figures, Provenance, Value};
+use crate::format::thousands;
 use crate::registry::Registry;
-use crate::snapshot::{Models, Snapshot};
+use crate::snapshot::{Flags, Models, Snapshot};
 
 pub use crate::countries::country_name;
 pub use describe::{describe, describe_growth};
@@ -71,6 +79,7 @@ pub fn compute(
             metric => value(metric, &rows)
                 .with_context(|| format!("failed to compute figure `{name}`"))?,
         };
+        provenance.definition.push_str(&gaps(&def.metric, models));
         let value = match &def.metric {
             Metric::CountByMonth {
                 cumulative: false, ..
@@ -161,12 +170,12 @@ fn value(metric: &Metric, rows: &Rows) -> Result<Value> {
             number(stats::share_below(&values, *threshold))
         }
         Metric::TopShare { field, n } => {
-            number(stats::top_share(&mut column(models, *field).to_vec(), *n))
+            number(stats::top_share(&mut kept(rows, *field, None), *n))
         }
-        Metric::Gini { field } => number(stats::gini(&mut column(models, *field).to_vec())),
+        Metric::Gini { field } => number(stats::gini(&mut kept(rows, *field, None))),
         Metric::Hhi { key, weight } => number(share::hhi_by(rows, *key, *weight)),
         Metric::Lorenz { field, points } => {
-            Value::Series(stats::lorenz(&mut column(models, *field).to_vec(), *points))
+            Value::Series(stats::lorenz(&mut kept(rows, *field, None), *points))
         }
         Metric::ShareBy {
             key,
@@ -185,7 +194,13 @@ fn value(metric: &Metric, rows: &Rows) -> Result<Value> {
             since,
             cumulative,
         } => {
-            let keep = group::keep(rows, filter.as_ref());
+            let mut keep = group::keep(rows, filter.as_ref());
+            if !*cumulative {
+                // Created at some time before March 2022: in no month (see `gaps`).
+                for (k, flags) in keep.iter_mut().zip(&models.flags) {
+                    *k &= !flags.has(Flags::PLACEHOLDER_DATE);
+                }
+            }
             Value::Series(count_by_month(
                 &models.created_month,
                 &keep,
@@ -194,7 +209,7 @@ fn value(metric: &Metric, rows: &Rows) -> Result<Value> {
             ))
         }
         Metric::LogHistogram { field } => {
-            Value::Series(stats::log_histogram(column(models, *field)))
+            Value::Series(stats::log_histogram(&kept(rows, *field, None)))
         }
         Metric::Top { n, by } => Value::Table(top(models, *n, *by)),
         Metric::Growth { .. } | Metric::Sourced { .. } => {
@@ -207,23 +222,109 @@ fn value(metric: &Metric, rows: &Rows) -> Result<Value> {
 fn column(models: &Models, field: Field) -> &[u64] {
     match field {
         Field::Downloads => &models.downloads,
+        Field::DownloadsAllTime => &models.downloads_all_time,
         Field::Likes => &models.likes,
     }
 }
 
-/// The values of `field` in the rows `filter` keeps, as a copy the caller owns.
+/// The flag of a row that lacks `field`.
+pub fn lacks(field: Field) -> Flags {
+    match field {
+        Field::Downloads => Flags::NO_DOWNLOADS,
+        Field::DownloadsAllTime => Flags::NO_DOWNLOADS_ALL_TIME,
+        Field::Likes => Flags::NO_LIKES,
+    }
+}
+
+/// The number of rows that lack `field`.
+fn lacking(models: &Models, field: Field) -> usize {
+    let flag = lacks(field);
+    models.flags.iter().filter(|f| f.has(flag)).count()
+}
+
+/// The values of `field` in the rows `filter` keeps, as a copy the caller owns. Rows
+/// that lack the field are left out: a value the Hub did not give is not a 0 (it
+/// would lower a median, raise a Gini, fill the histogram's 0 bin).
 fn kept(rows: &Rows, field: Field, filter: Option<&Filter>) -> Vec<u64> {
-    let column = column(rows.models, field);
-    if filter.is_none() {
+    let models = rows.models;
+    let column = column(models, field);
+    let flag = lacks(field);
+    if filter.is_none() && lacking(models, field) == 0 {
         return column.to_vec();
     }
     let keep = group::keep(rows, filter);
     column
         .iter()
         .zip(&keep)
-        .filter(|&(_, &k)| k)
-        .map(|(&x, _)| x)
+        .zip(&models.flags)
+        .filter(|&((_, &k), f)| k && !f.has(flag))
+        .map(|((&x, _), _)| x)
         .collect()
+}
+
+/// What a figure's definition adds about the rows it could not count: rows without
+/// the field it reads, and rows without a real creation date in a monthly series.
+/// Empty when every row has what the figure reads.
+fn gaps(metric: &Metric, models: &Models) -> String {
+    let field = match metric {
+        Metric::Sum { field, .. }
+        | Metric::Quantile { field, .. }
+        | Metric::ShareBelow { field, .. }
+        | Metric::TopShare { field, .. }
+        | Metric::Gini { field }
+        | Metric::Lorenz { field, .. }
+        | Metric::LogHistogram { field }
+        | Metric::Top { by: field, .. } => Some(*field),
+        Metric::Hhi { weight, .. }
+        | Metric::ShareBy { weight, .. }
+        | Metric::ShareOf { weight, .. } => weight.field(),
+        _ => None,
+    };
+    let mut text = String::new();
+    if let Some(field) = field {
+        let n = lacking(models, field);
+        if n > 0 {
+            text.push_str(&format!(
+                "; {} {} without `{}` in the snapshot {} left out",
+                thousands(n as f64),
+                if n == 1 { "model" } else { "models" },
+                snapshot_name(field),
+                if n == 1 { "is" } else { "are" },
+            ));
+        }
+    }
+    if let Metric::CountByMonth { cumulative, .. } = metric {
+        let count = |flag| models.flags.iter().filter(|f: &&Flags| f.has(flag)).count();
+        let (undated, placeholder) = (count(Flags::NO_CREATED_AT), count(Flags::PLACEHOLDER_DATE));
+        if placeholder > 0 {
+            text.push_str(&format!(
+                "; {} models carry the Hub's placeholder creation date (2022-03-02, when it \
+                 migrated every older repository): they were created before March 2022, {}",
+                thousands(placeholder as f64),
+                if *cumulative {
+                    "and are counted from March 2022 on"
+                } else {
+                    "so no month counts them"
+                }
+            ));
+        }
+        if undated > 0 {
+            text.push_str(&format!(
+                "; {} models without a creation date are not counted",
+                thousands(undated as f64)
+            ));
+        }
+    }
+    text
+}
+
+/// The snapshot's name for `field`.
+fn snapshot_name(field: Field) -> &'static str {
+    match field {
+        Field::Downloads => "downloads",
+        Field::DownloadsAllTime => "downloadsAllTime",
+        Field::Likes => "likes",
+    }
 }
 
 /// Fills the growth figures in `defs` as `this / previous − 1` of the scalar figure

@@ -76,7 +76,9 @@ impl<'a> Rows<'a> {
     }
 }
 
-/// Looks up every distinct author once, through the registry's aliases.
+/// Looks up every distinct author once, through the registry's aliases. A model
+/// without an author (an old id without a namespace, `gpt2`) is attributed through an
+/// alias of its id, where the registry has one (`gpt2` → `openai-community`).
 fn resolve(models: &Models, registry: &Registry) -> Vec<u32> {
     let ordinal: HashMap<&str, u32> = registry
         .orgs
@@ -89,7 +91,14 @@ fn resolve(models: &Models, registry: &Registry) -> Vec<u32> {
     models
         .author
         .iter()
-        .map(|&sym| {
+        .zip(&models.id)
+        .map(|(&sym, &id)| {
+            if sym.is_none() {
+                let org = registry.alias.get(models.strings.get(id));
+                return org
+                    .and_then(|org| ordinal.get(org.as_str()).copied())
+                    .unwrap_or(NO_ORG);
+            }
             let slot = &mut org_of_sym[sym.0 as usize];
             if *slot == UNSEEN {
                 let author = models.strings.get(sym);
@@ -105,6 +114,22 @@ fn resolve(models: &Models, registry: &Registry) -> Vec<u32> {
 mod tests {
     use super::*;
     use crate::metrics::fixture::{models, registry, Row};
+
+    #[test]
+    fn a_legacy_id_without_an_author_is_attributed_through_its_alias() {
+        let m = models(&[
+            Row::new("gpt2", 9),
+            Row::new("bert-base", 1),
+            Row::new("qwen/z", 1),
+        ]);
+        let mut r = registry();
+        r.alias.insert("gpt2".to_owned(), "meta".to_owned());
+        let rows = Rows::new(&m, &r);
+        let names: Vec<Option<&str>> = (rows.org_index().iter())
+            .map(|&i| (i != NO_ORG).then(|| r.orgs.keys().nth(i as usize).unwrap().as_str()))
+            .collect();
+        assert_eq!(names, [Some("meta"), None, Some("qwen")]);
+    }
 
     #[test]
     fn resolves_each_row_to_its_organisation() {

@@ -2,7 +2,7 @@
 //! `hhi_by` (concentration), each a fraction of a total weight (rows, downloads or
 //! likes) summed exactly in integers.
 
-use super::group::{display, group, keep, Groups, OTHER};
+use super::group::{display, group, keep, same, Groups, OTHER};
 use super::rows::Rows;
 use super::stats::{hhi, ratio};
 use crate::config::{Filter, Key, Weight};
@@ -14,14 +14,22 @@ fn row_weight(models: &Models, weight: Weight, row: usize) -> u64 {
     match weight {
         Weight::Count => 1,
         Weight::Downloads => models.downloads[row],
+        Weight::DownloadsAllTime => models.downloads_all_time[row],
         Weight::Likes => models.likes[row],
     }
 }
 
-/// Each group's total weight over the kept rows.
+/// Each group's total weight over the kept rows; a row in several groups (a merge's
+/// parents) adds its weight to each. A row without the weighed field adds nothing.
 pub fn totals(models: &Models, groups: &Groups, weight: Weight, keep: &[bool]) -> Vec<u128> {
     let mut totals = vec![0u128; groups.values.len()];
     for (row, &g) in groups.of_row.iter().enumerate() {
+        if keep[row] {
+            totals[g as usize] += u128::from(row_weight(models, weight, row));
+        }
+    }
+    for &(row, g) in &groups.extra {
+        let row = row as usize;
         if keep[row] {
             totals[g as usize] += u128::from(row_weight(models, weight, row));
         }
@@ -83,7 +91,7 @@ pub fn share_of(
     let held = groups
         .values
         .iter()
-        .position(|&v| v == value)
+        .position(|&v| same(key, value, v))
         .map_or(0, |g| totals[g]);
     ratio(held, totals.iter().sum())
 }

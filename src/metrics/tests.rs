@@ -36,6 +36,7 @@ fn snapshot(with_manifest: bool) -> Snapshot {
         files: BTreeMap::new(),
     };
     Snapshot {
+        quality: Default::default(),
         path: PathBuf::from("models.jsonl"),
         manifest: with_manifest.then_some(manifest),
         sha256: String::new(),
@@ -149,7 +150,7 @@ fn computes_every_figure_with_provenance() {
     assert_eq!(top.format, Format::Percent);
     assert_eq!(
         top.provenance.definition,
-        "Share of all downloads held by the 200 most-downloaded models"
+        "Share of all downloads in the last 30 days held by the 200 most-downloaded models"
     );
     assert_eq!(top.provenance.edition, "2026-spring");
     assert_eq!(top.provenance.snapshot_date.as_deref(), Some("2026-03-01"));
@@ -275,4 +276,162 @@ fn monthly_counts_leave_out_the_snapshots_unfinished_month() {
         without["per_month"].series().unwrap().last().unwrap().label,
         "2024-02"
     );
+}
+
+/// A snapshot of `rows` without a manifest.
+fn snapshot_of(rows: &[Row]) -> Snapshot {
+    Snapshot {
+        quality: Default::default(),
+        authors: Default::default(),
+        path: PathBuf::from("models.jsonl"),
+        manifest: None,
+        sha256: String::new(),
+        models: models(rows),
+    }
+}
+
+#[test]
+fn a_missing_value_is_left_out_not_counted_as_zero() {
+    // Two rows report all-time downloads (10 and 30); one does not.
+    let snap = snapshot_of(&[
+        Row::new("a/x", 5).all_time(10),
+        Row::new("b/y", 1),
+        Row::new("c/z", 9).all_time(30),
+    ]);
+    let figures = compute(
+        &defs(
+            "[figures.median]\nlabel = \"m\"\nmetric = \"quantile\"\nfield = \"downloads_all_time\"\nq = 0.5\n\
+             [figures.below]\nlabel = \"b\"\nmetric = \"share_below\"\nfield = \"downloads_all_time\"\nthreshold = 20\n\
+             [figures.total]\nlabel = \"t\"\nmetric = \"sum\"\nfield = \"downloads_all_time\"\n\
+             [figures.by_author]\nlabel = \"a\"\nmetric = \"share_by\"\nkey = \"author\"\nweight = \"downloads_all_time\"\n\
+             [figures.hist]\nlabel = \"h\"\nmetric = \"log_histogram\"\nfield = \"downloads_all_time\"\n\
+             [figures.top]\nlabel = \"t\"\nmetric = \"top\"\nn = 5\nby = \"downloads_all_time\"\n\
+             [figures.median30]\nlabel = \"m\"\nmetric = \"quantile\"\nfield = \"downloads\"\nq = 0.5\n",
+        ),
+        &snap,
+        &registry(),
+        "e",
+    )
+    .unwrap();
+    assert_eq!(figures["median"].number(), Some(20.0));
+    assert_eq!(figures["below"].number(), Some(0.5));
+    assert_eq!(figures["total"].number(), Some(40.0));
+    assert_eq!(points(&figures["by_author"]), [("c", 0.75), ("a", 0.25)]);
+    let hist = points(&figures["hist"]);
+    assert_eq!(hist[0], ("0", 0.0), "no row counted in the 0 bin");
+    let Value::Table(top) = &figures["top"].value else {
+        panic!("a table")
+    };
+    assert_eq!(top.rows.len(), 2);
+    assert_eq!(top.rows[0][2], Cell::Text("None declared".to_owned()));
+    let note = "; 1 model without `downloadsAllTime` in the snapshot is left out";
+    for name in ["median", "below", "total", "by_author", "hist", "top"] {
+        assert!(
+            figures[name].provenance.definition.ends_with(note),
+            "{name}: {}",
+            figures[name].provenance.definition
+        );
+    }
+    assert_eq!(figures["median30"].number(), Some(5.0));
+    assert!(!figures["median30"]
+        .provenance
+        .definition
+        .contains("left out"));
+}
+
+#[test]
+fn the_placeholder_date_is_in_no_month_but_in_the_running_total() {
+    let snap = snapshot_of(&[
+        Row::new("old/a", 1).placeholder_date(),
+        Row::new("old/b", 1).placeholder_date(),
+        Row::new("new/c", 1).created(2022, 3),
+        Row::new("new/d", 1).created(2022, 5),
+    ]);
+    let figures = compute(
+        &defs(
+            "[figures.monthly]\nlabel = \"m\"\nmetric = \"count_by_month\"\n\
+             [figures.total]\nlabel = \"t\"\nmetric = \"count_by_month\"\ncumulative = true\n",
+        ),
+        &snap,
+        &registry(),
+        "e",
+    )
+    .unwrap();
+    // The newest month is left out without a manifest; March counts only `new/c`.
+    assert_eq!(
+        points(&figures["monthly"]),
+        [("2022-03", 1.0), ("2022-04", 0.0)]
+    );
+    assert_eq!(
+        points(&figures["total"]),
+        [("2022-03", 3.0), ("2022-04", 3.0), ("2022-05", 4.0)]
+    );
+    let monthly = &figures["monthly"].provenance.definition;
+    assert!(monthly.contains("2 models carry the Hub's placeholder creation date"));
+    assert!(monthly.contains("so no month counts them"), "{monthly}");
+    let total = &figures["total"].provenance.definition;
+    assert!(total.contains("counted from March 2022 on"), "{total}");
+}
+
+#[test]
+fn a_merge_credits_every_parent() {
+    let snap = snapshot_of(&[
+        Row::new("m/three", 1).merge(&["p/a", "p/b", "p/c"]),
+        Row::new("m/two", 1).merge(&["p/a", "p/d"]),
+        Row::new("f/one", 1).derived(Derivative::Finetune, "p/b"),
+        Row::new("p/a", 1),
+    ]);
+    let figures = compute(
+        &defs(
+            "[figures.bases]\nlabel = \"b\"\nmetric = \"share_by\"\nkey = \"base_model\"\nweight = \"count\"\n\
+             filter = { key = \"derivative\", is = [\"original\"], not = true }\n\
+             [figures.on_d]\nlabel = \"d\"\nmetric = \"count\"\nfilter = { key = \"base_model\", is = [\"p/d\"] }\n",
+        ),
+        &snap,
+        &registry(),
+        "e",
+    )
+    .unwrap();
+    // Six links from three derivatives: a 2, b 2, c 1, d 1.
+    assert_eq!(
+        points(&figures["bases"]),
+        [
+            ("p/a", 2.0 / 6.0),
+            ("p/b", 2.0 / 6.0),
+            ("p/c", 1.0 / 6.0),
+            ("p/d", 1.0 / 6.0)
+        ]
+    );
+    assert_eq!(figures["on_d"].number(), Some(1.0));
+}
+
+#[test]
+fn free_text_libraries_group_regardless_of_case() {
+    let snap = crate::snapshot::load(
+        &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real-shapes/models.jsonl"),
+    )
+    .unwrap();
+    let figures = compute(
+        &defs(
+            "[figures.libraries]\nlabel = \"l\"\nmetric = \"share_by\"\nkey = \"library_name\"\nweight = \"count\"\ntop = 10\n\
+             [figures.nemo]\nlabel = \"n\"\nmetric = \"count\"\nfilter = { key = \"library_name\", is = [\"NEMO\"] }\n\
+             [figures.torch]\nlabel = \"t\"\nmetric = \"share_of\"\nkey = \"library_name\"\nvalue = \"pytorch\"\nweight = \"count\"\n",
+        ),
+        &snap,
+        &registry(),
+        "e",
+    )
+    .unwrap();
+    let libraries = points(&figures["libraries"]);
+    let labels: Vec<&str> = libraries.iter().map(|p| p.0).collect();
+    assert_eq!(
+        labels,
+        ["transformers", "None declared", "PyTorch", "gguf", "nemo"]
+    );
+    assert_eq!(libraries[2].1, 3.0 / 19.0);
+    assert_eq!(figures["nemo"].number(), Some(3.0));
+    assert_eq!(figures["torch"].number(), Some(3.0 / 19.0));
+    let registry = registry();
+    let rows = Rows::new(&snap.models, &registry);
+    assert!(unmatched(&defs("[figures.t]\nlabel = \"t\"\nmetric = \"count\"\nfilter = { key = \"library_name\", is = [\"pytorch\"] }\n"), &rows).is_empty());
 }

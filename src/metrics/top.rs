@@ -2,37 +2,77 @@
 
 use std::cmp::Ordering;
 
-use crate::config::Field;
+use super::group::{display, NONE};
+use crate::config::{Field, Key};
 use crate::figures::{Cell, Table};
-use crate::snapshot::Models;
+use crate::snapshot::{Flags, Models, Sym};
 
-/// The table's columns, in order.
-pub const COLUMNS: [&str; 5] = ["Model", "Author", "Task", "Downloads", "Likes"];
+/// The table's columns, in order; the all-time column only when the snapshot has
+/// `downloadsAllTime`.
+pub const COLUMNS: [&str; 6] = [
+    "Model",
+    "Author",
+    "Task",
+    "Downloads (30 days)",
+    "Downloads (all time)",
+    "Likes",
+];
 
-/// The `n` rows with the largest `by`, in descending order, ties by model id. Task is
-/// the pipeline tag (empty when absent).
+/// The `n` rows with the largest `by`, in descending order, ties by model id; rows
+/// without `by` are left out. An absent author or task reads as the charts show it
+/// ("None declared").
 pub fn top(models: &Models, n: usize, by: Field) -> Table {
     let column = super::column(models, by);
+    let lacks = super::lacks(by);
     let id = |row: usize| models.strings.get(models.id[row]);
     let order = |a: &usize, b: &usize| -> Ordering {
         column[*b].cmp(&column[*a]).then_with(|| id(*a).cmp(id(*b)))
     };
     let mut rows = candidates(column, n);
+    rows.retain(|&row| !models.flags[row].has(lacks));
     rows.sort_unstable_by(order);
     rows.truncate(n);
+    let all_time = models
+        .flags
+        .iter()
+        .any(|f| !f.has(Flags::NO_DOWNLOADS_ALL_TIME));
     let text = |s: &str| Cell::Text(s.to_owned());
+    let shown = |key: Key, sym: Sym| {
+        let value = models.strings.get(sym);
+        text(if sym.is_none() {
+            display(key, NONE)
+        } else {
+            value
+        })
+    };
+    let number = |x: u64, flag: Flags, row: usize| {
+        if models.flags[row].has(flag) {
+            text("")
+        } else {
+            Cell::Number(x as f64)
+        }
+    };
     Table {
-        columns: COLUMNS.iter().map(|&c| c.to_owned()).collect(),
+        columns: COLUMNS
+            .iter()
+            .filter(|&&c| all_time || c != COLUMNS[4])
+            .map(|&c| c.to_owned())
+            .collect(),
         rows: rows
             .into_iter()
             .map(|row| {
-                vec![
+                let mut cells = vec![
                     text(id(row)),
-                    text(models.strings.get(models.author[row])),
-                    text(models.strings.get(models.pipeline_tag[row])),
-                    Cell::Number(models.downloads[row] as f64),
-                    Cell::Number(models.likes[row] as f64),
-                ]
+                    shown(Key::Author, models.author[row]),
+                    shown(Key::PipelineTag, models.pipeline_tag[row]),
+                    number(models.downloads[row], Flags::NO_DOWNLOADS, row),
+                ];
+                if all_time {
+                    let x = models.downloads_all_time[row];
+                    cells.push(number(x, Flags::NO_DOWNLOADS_ALL_TIME, row));
+                }
+                cells.push(number(models.likes[row], Flags::NO_LIKES, row));
+                cells
             })
             .collect(),
     }
@@ -69,7 +109,10 @@ mod tests {
             Row::new("c/big", 90),
         ]);
         let table = top(&models, 3, Field::Downloads);
-        assert_eq!(table.columns, COLUMNS);
+        assert_eq!(
+            table.columns,
+            [COLUMNS[..4].to_vec(), vec![COLUMNS[5]]].concat()
+        );
         let ids: Vec<&Cell> = table.rows.iter().map(|r| &r[0]).collect();
         let text = |s: &str| Cell::Text(s.to_owned());
         assert_eq!(ids, [&text("c/big"), &text("a/tie"), &text("b/tie")]);

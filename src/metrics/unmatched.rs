@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::group::group;
+use super::group::{group, same};
 use super::rows::Rows;
 use crate::config::{FigureDef, Key, Metric};
 use crate::suggest;
@@ -39,7 +39,7 @@ pub fn unmatched(defs: &BTreeMap<String, FigureDef>, rows: &Rows) -> Vec<Unmatch
                 continue;
             }
             let counts = by_key.entry(key).or_insert_with(|| counts(rows, key));
-            if counts.iter().any(|&(_, v)| v == value) {
+            if counts.iter().any(|&(_, v)| same(key, value, v)) {
                 continue;
             }
             found.push(Unmatched {

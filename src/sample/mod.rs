@@ -10,9 +10,12 @@
 //! editions tell the story of the Spring 2026 report: between spring 2025 and spring
 //! 2026 downloads shift from US to China-based organisations, independent uploaders
 //! and derivatives (fine-tunes, adapters, quantizations, merges) grow, and downloads
-//! concentrate in the top 200 models. Concentration is calibrated exactly (top-200
-//! share, share under 200 downloads); countries are hit by giving the most-downloaded
-//! models to registry organisations, each to the country furthest below its target.
+//! concentrate in the top 200 models. Concentration is calibrated exactly on all-time
+//! downloads, as the report defines it (top-200 share, share under 200 downloads);
+//! countries are hit by giving the most-downloaded models to registry organisations,
+//! each to the country furthest below its target. Downloads in the last 30 days are a
+//! share of the all-time count that shrinks with the model's age, and repositories
+//! older than March 2022 carry the Hub's placeholder creation date.
 //! The figures are demo data, never measurements of the real Hub.
 
 use std::collections::{BTreeMap, HashSet};
@@ -189,6 +192,8 @@ struct Org {
 struct Model {
     id: String,
     author: String,
+    /// All-time downloads (the calibrated figure); `names::write_row` derives the
+    /// last 30 days from them and the model's age.
     downloads: u64,
     created: i64,
     task: Task,

@@ -4,7 +4,12 @@
 use super::rng::Rng;
 use super::world::{timestamp, START};
 use super::{Derivative, Model, Registry, DAY};
+use crate::snapshot::PLACEHOLDER_DATES;
 use std::collections::HashSet;
+
+/// The Hub's migration time, 2022-03-02T23:29:04Z: repositories created before it
+/// carry one of `PLACEHOLDER_DATES` as their `createdAt`.
+const PLACEHOLDER_TIME: i64 = 19_053 * DAY + 23 * 3600 + 29 * 60 + 4;
 
 /// How an organisation publishes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -549,6 +554,8 @@ struct Row<'a> {
     id: &'a str,
     author: &'a str,
     downloads: u64,
+    #[serde(rename = "downloadsAllTime")]
+    downloads_all_time: u64,
     likes: u64,
     #[serde(rename = "trendingScore")]
     trending_score: u64,
@@ -596,18 +603,30 @@ pub fn write_row(out: &mut String, model: &Model, date: i64, rng: &mut Rng) {
     let likes = (model.downloads as f64).powf(0.55) * (0.9 * rng.normal()).exp() / 8.0;
     let likes = likes.floor() as u64;
     let recent = date - model.created < 30 * 86_400;
+    // `model.downloads` counts all time; the last 30 days are a share of it that
+    // shrinks with the model's age (all of it for a model younger than a month).
+    let age_days = ((date - model.created) as f64 / 86_400.0).max(1.0);
+    let month_share = ((30.0 / age_days).min(1.0).powf(0.6) * (0.3 * rng.normal()).exp()).min(1.0);
+    let last_30_days = (model.downloads as f64 * month_share).floor() as u64;
+    // The Hub gave every repository older than March 2022 its migration date.
+    let created_at = if model.created < PLACEHOLDER_TIME {
+        PLACEHOLDER_DATES[usize::from(rng.chance(0.5))].to_owned()
+    } else {
+        timestamp(model.created)
+    };
     let row = Row {
         object_id: format!("{:08x}{:016x}", model.created.max(START), rng.next_u64()),
         id: &model.id,
         author: &model.author,
-        downloads: model.downloads,
+        downloads: last_30_days,
+        downloads_all_time: model.downloads,
         likes,
         trending_score: if recent { likes / 3 } else { 0 },
         private: false,
         tags,
         pipeline_tag: Some(model.task.pipeline()),
         library_name: if gguf { None } else { library },
-        created_at: timestamp(model.created),
+        created_at,
         model_id: &model.id,
     };
     out.push_str(&serde_json::to_string(&row).unwrap_or_default());

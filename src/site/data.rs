@@ -9,7 +9,7 @@ use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 
 use super::cache::{self, Cache};
-use crate::config::{Config, FigureDef, Format, Key, Metric, Weight};
+use crate::config::{Config, Field, FigureDef, Format, Key, Metric, Weight};
 use crate::content::{line_of_key, Edition};
 use crate::diagnostics::{self, Warnings};
 use crate::figures::Figures;
@@ -26,6 +26,9 @@ pub struct EditionData {
     pub coverage: Coverage,
     /// Values the figures ask for that no row of the snapshot has (see `check_values`).
     pub unmatched: Vec<Unmatched>,
+    /// What reading the snapshot found: repeated ids, missing fields, placeholder dates
+    /// (reported by `quality_warnings`, kept for a data-quality table).
+    pub quality: snapshot::Quality,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -245,6 +248,76 @@ pub fn check_values(
     Ok(warnings)
 }
 
+/// One warning per edition whose snapshot repeats ids or lacks fields, naming the
+/// snapshot file and the counts, so that no gap in the data goes unsaid: always for
+/// `author`, `createdAt` and `downloads`, and for `downloadsAllTime` and `likes` when a
+/// figure reads them (a listing fetched without them is not at fault otherwise).
+/// Placeholder dates are normal for the real Hub and are said in the figures'
+/// definitions instead.
+pub fn quality_warnings(
+    config: &Config,
+    editions: &[Edition],
+    data: &BTreeMap<String, EditionData>,
+) -> Warnings {
+    let reads = |field: Field| {
+        config.figures.values().any(|def| match &def.metric {
+            Metric::Sum { field: f, .. }
+            | Metric::Quantile { field: f, .. }
+            | Metric::ShareBelow { field: f, .. }
+            | Metric::TopShare { field: f, .. }
+            | Metric::Gini { field: f }
+            | Metric::Lorenz { field: f, .. }
+            | Metric::LogHistogram { field: f }
+            | Metric::Top { by: f, .. } => *f == field,
+            Metric::Hhi { weight, .. }
+            | Metric::ShareBy { weight, .. }
+            | Metric::ShareOf { weight, .. } => weight.field() == Some(field),
+            _ => false,
+        })
+    };
+    let reported = |name: &str| match name {
+        "downloadsAllTime" => reads(Field::DownloadsAllTime),
+        "likes" => reads(Field::Likes),
+        _ => true,
+    };
+    let mut warnings = Warnings::default();
+    for edition in editions {
+        let this = &data[&edition.slug];
+        let q = &this.quality;
+        let mut parts = Vec::new();
+        if q.duplicates > 0 {
+            let ids: Vec<String> = q.duplicate_ids.iter().map(|id| format!("`{id}`")).collect();
+            parts.push(format!(
+                "{} repeated {} dropped, the first entry of each kept (e.g. {})",
+                q.duplicates,
+                if q.duplicates == 1 {
+                    "entry"
+                } else {
+                    "entries"
+                },
+                ids.join(", ")
+            ));
+        }
+        for (field, rows) in q.missing() {
+            if reported(field) {
+                parts.push(format!("{rows} without `{field}`"));
+            }
+        }
+        if parts.is_empty() {
+            continue;
+        }
+        warnings.push(format!(
+            "{}: snapshot of edition {} ({} entries): {}; figures leave such rows out \
+             (see each figure's definition)",
+            this.snapshot.file,
+            edition.slug,
+            q.entries,
+            parts.join(", ")
+        ));
+    }
+    warnings
+}
+
 /// What an edition's data is computed from, hashed into its cache key.
 #[derive(Serialize)]
 struct KeyInputs<'a> {
@@ -337,6 +410,7 @@ fn edition_data(
         },
         coverage,
         unmatched,
+        quality: snap.quality.clone(),
     };
     let key = key(&snap.sha256);
     cache.put(&key, &data);

@@ -7,13 +7,17 @@
 //! strings are merged after those of every earlier chunk, and in the order the chunk
 //! first saw them, every symbol gets the number a single pass over the file would have
 //! given it: the columns are the same, whatever the chunk size or thread count.
+//! Workers also hash each row's id, and once everything is merged, `dedup` drops the
+//! rows whose id an earlier row had (the first is kept, as a line-by-line reader
+//! keeping the first would).
 //!
 //! Memory stays bounded: a fixed set of slots (a chunk's text, then its rows)
 //! circulates from the splitter to a worker, to the merger and back, so the
 //! decompressed text is never held whole. This module knows lines and chunks; what a
 //! line holds is `row`'s business, and files, compression and checksums are `read`'s.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::BuildHasher;
 use std::io::{self, Read};
 use std::path::Path;
 use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
@@ -21,6 +25,7 @@ use std::sync::Mutex;
 use std::thread;
 
 use anyhow::{bail, Context, Result};
+use hashbrown::DefaultHashBuilder;
 
 use super::{row, Models, Sym};
 
@@ -57,6 +62,8 @@ struct Slot {
     text: Vec<u8>,
     /// The chunk's rows, with an interner of their own.
     rows: Models,
+    /// The hash of each row's id, for finding repeated ids (`dedup`).
+    hashes: Vec<u64>,
 }
 
 /// A piece of the text, ending at a line end (or at the end of the text).
@@ -83,7 +90,13 @@ struct BadLine {
 
 /// Reads every line of `reader` into columns. A bad line is an error naming
 /// `path:line`; a read error, one naming the line the text stopped at.
-pub(super) fn parse(reader: &mut (dyn Read + Send), path: &Path, plan: &Plan) -> Result<Models> {
+/// Returns the columns, with every id kept once (the first), the number of entries
+/// read and a few of the repeated ids.
+pub(super) fn parse(
+    reader: &mut (dyn Read + Send),
+    path: &Path,
+    plan: &Plan,
+) -> Result<(Models, u64, Vec<String>)> {
     let slots = plan.slots.max(2);
     let (free_tx, free_rx) = mpsc::sync_channel::<Slot>(slots);
     for _ in 0..slots {
@@ -94,19 +107,20 @@ pub(super) fn parse(reader: &mut (dyn Read + Send), path: &Path, plan: &Plan) ->
     let work_rx = Mutex::new(work_rx);
     let (done_tx, done_rx) = mpsc::channel::<Parsed>();
     let chunk_bytes = plan.chunk_bytes.max(1);
+    let hasher = DefaultHashBuilder::default();
 
     thread::scope(|scope| {
         let splitter = scope.spawn(move || split(reader, chunk_bytes, free_rx, work_tx));
         for _ in 0..plan.workers.max(1) {
-            let (work_rx, done_tx) = (&work_rx, done_tx.clone());
-            scope.spawn(move || work(work_rx, done_tx));
+            let (work_rx, done_tx, hasher) = (&work_rx, done_tx.clone(), &hasher);
+            scope.spawn(move || work(work_rx, done_tx, hasher));
         }
         drop(done_tx);
         let merged = merge(done_rx, free_tx, path);
         let split = splitter
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        let (models, lines) = merged?;
+        let (mut models, lines, hashes) = merged?;
         split.with_context(|| {
             format!(
                 "failed to read `{}` at line {}: the file is truncated or corrupt",
@@ -114,7 +128,9 @@ pub(super) fn parse(reader: &mut (dyn Read + Send), path: &Path, plan: &Plan) ->
                 lines + 1
             )
         })?;
-        Ok(models)
+        let entries = models.len() as u64;
+        let repeated = dedup(&mut models, &hashes);
+        Ok((models, entries, repeated))
     })
 }
 
@@ -210,7 +226,7 @@ fn fill(
 }
 
 /// A worker: parses chunks until there are none left or no one wants the results.
-fn work(chunks: &Mutex<Receiver<Chunk>>, done: Sender<Parsed>) {
+fn work(chunks: &Mutex<Receiver<Chunk>>, done: Sender<Parsed>, hasher: &DefaultHashBuilder) {
     loop {
         let next = match chunks.lock() {
             Ok(receiver) => receiver.recv(),
@@ -219,9 +235,15 @@ fn work(chunks: &Mutex<Receiver<Chunk>>, done: Sender<Parsed>) {
         let Ok(mut chunk) = next else {
             return;
         };
-        let Slot { text, rows } = &mut chunk.slot;
+        let Slot { text, rows, hashes } = &mut chunk.slot;
         rows.clear();
         let result = parse_chunk(&text[..chunk.len], rows);
+        hashes.clear();
+        hashes.extend(
+            rows.id
+                .iter()
+                .map(|&id| hasher.hash_one(rows.strings.get(id))),
+        );
         let parsed = Parsed {
             index: chunk.index,
             result,
@@ -260,9 +282,14 @@ fn parse_chunk(text: &[u8], rows: &mut Models) -> Result<u64, BadLine> {
 
 /// The merger: appends parsed chunks to the snapshot's columns in file order, and
 /// returns each slot to the splitter once its chunk is in. Returns the columns and
-/// the number of lines read.
-fn merge(done: Receiver<Parsed>, free: SyncSender<Slot>, path: &Path) -> Result<(Models, u64)> {
+/// the number of lines read and the hash of each row's id.
+fn merge(
+    done: Receiver<Parsed>,
+    free: SyncSender<Slot>,
+    path: &Path,
+) -> Result<(Models, u64, Vec<u64>)> {
     let mut models = Models::default();
+    let mut hashes = Vec::new();
     let mut lines = 0;
     let mut waiting = BTreeMap::new();
     let mut next = 0;
@@ -273,6 +300,7 @@ fn merge(done: Receiver<Parsed>, free: SyncSender<Slot>, path: &Path) -> Result<
             match parsed.result {
                 Ok(count) => {
                     append(&mut models, &parsed.slot.rows, &mut remap);
+                    hashes.extend_from_slice(&parsed.slot.hashes);
                     lines += count;
                 }
                 Err(bad) => bail!("{}:{}: {}", path.display(), lines + bad.line, bad.message),
@@ -282,7 +310,68 @@ fn merge(done: Receiver<Parsed>, free: SyncSender<Slot>, path: &Path) -> Result<
             next += 1;
         }
     }
-    Ok((models, lines))
+    Ok((models, lines, hashes))
+}
+
+/// How many repeated ids a snapshot's warning names.
+const REPEATS_NAMED: usize = 5;
+
+/// Drops every row whose id an earlier row has; returns the first few such ids.
+///
+/// Ids are all but always unique, so the search goes by the ids' hashes: cut into
+/// 256 parts by their top bits and each part sorted (on every core), which stays in
+/// cache, where one table of every hash would not. Only rows whose hash repeats have their ids compared.
+fn dedup(models: &mut Models, hashes: &[u64]) -> Vec<String> {
+    // Room for a part a little larger than the average, so that few grow.
+    let room = hashes.len() / 256 + hashes.len() / 2048 + 16;
+    let mut parts: Vec<Vec<u64>> = (0..256).map(|_| Vec::with_capacity(room)).collect();
+    for &h in hashes {
+        parts[(h >> 56) as usize].push(h);
+    }
+    // The parts sorted on every core: this runs after the last chunk, while nothing
+    // else does.
+    let threads = thread::available_parallelism().map_or(1, |n| n.get());
+    let per_thread = parts.len().div_ceil(threads);
+    let repeated: HashSet<u64> = thread::scope(|scope| {
+        let sorting: Vec<_> = parts
+            .chunks_mut(per_thread)
+            .map(|mine| {
+                scope.spawn(move || {
+                    let mut repeated = Vec::new();
+                    for part in mine {
+                        part.sort_unstable();
+                        repeated.extend(part.windows(2).filter(|w| w[0] == w[1]).map(|w| w[0]));
+                    }
+                    repeated
+                })
+            })
+            .collect();
+        sorting
+            .into_iter()
+            .flat_map(|t| t.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    drop(parts);
+    if repeated.is_empty() {
+        return Vec::new();
+    }
+    let mut first_of: HashMap<&str, usize> = HashMap::new();
+    let mut keep = vec![true; models.len()];
+    let mut named = Vec::new();
+    for (row, h) in hashes.iter().enumerate() {
+        if !repeated.contains(h) {
+            continue;
+        }
+        let id = models.strings.get(models.id[row]);
+        if first_of.insert(id, row).is_some() {
+            keep[row] = false;
+            if named.len() < REPEATS_NAMED && !named.iter().any(|n| n == id) {
+                named.push(id.to_owned());
+            }
+        }
+    }
+    models.retain(&keep);
+    named
 }
 
 /// Appends `part`'s rows to `models`. Its strings are re-interned in the order of
@@ -301,10 +390,20 @@ fn append(models: &mut Models, part: &Models, to: &mut Vec<Sym>) {
     map(&part.library_name, &mut models.library_name);
     map(&part.license, &mut models.license);
     map(&part.base_model, &mut models.base_model);
+    let first_row = models.id.len() as u32;
+    models.more_bases.extend(
+        part.more_bases
+            .iter()
+            .map(|&(row, sym)| (first_row + row, to[sym.0 as usize])),
+    );
     let moved = into.push_all(from);
     models.id.extend(part.id.iter().map(|&sym| moved(sym)));
     models.downloads.extend_from_slice(&part.downloads);
+    models
+        .downloads_all_time
+        .extend_from_slice(&part.downloads_all_time);
     models.likes.extend_from_slice(&part.likes);
     models.created_month.extend_from_slice(&part.created_month);
+    models.flags.extend_from_slice(&part.flags);
     models.derivative.extend_from_slice(&part.derivative);
 }

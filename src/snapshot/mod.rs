@@ -4,7 +4,8 @@
 //! line, exactly as the Hub API returned it, and usually a `manifest.json` beside it
 //! (source, date, rows, sha256). Reading keeps only the fields the metrics need, interns
 //! repeated strings (authors, tags), ignores unknown fields, and stops at the first
-//! malformed line with the file and line number. A file is read once, on every core:
+//! malformed line with the file and line number. It keeps each id once, flags what an
+//! entry lacks (`Flags`) and counts it (`Quality`), so that nothing missing reads as 0. A file is read once, on every core:
 //! `read` opens, decompresses and checks it, `chunks` parses it in parallel with the
 //! result of a line-by-line reader, `row` and `scan` read one line. This module owns
 //! the data types; it does not compute anything from them (that is `metrics`).
@@ -239,18 +240,70 @@ impl Derivative {
     }
 }
 
+/// What a row lacks, or holds only as a placeholder: one bit each (`Models::flags`).
+///
+/// An absent number is stored as 0 in its column and flagged here, so that a metric
+/// can leave the row out rather than count a 0 the Hub never said (see `metrics`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Flags(pub u8);
+
+impl Flags {
+    /// No `author`, and an id without a namespace to take it from (`gpt2`).
+    pub const NO_AUTHOR: Flags = Flags(1);
+    /// No `createdAt`.
+    pub const NO_CREATED_AT: Flags = Flags(1 << 1);
+    /// `createdAt` is the Hub's migration date (`PLACEHOLDER_DATES`): the repository was
+    /// created at some time before March 2022.
+    pub const PLACEHOLDER_DATE: Flags = Flags(1 << 2);
+    pub const NO_DOWNLOADS: Flags = Flags(1 << 3);
+    pub const NO_DOWNLOADS_ALL_TIME: Flags = Flags(1 << 4);
+    pub const NO_LIKES: Flags = Flags(1 << 5);
+
+    /// True when every bit of `other` is set.
+    pub fn has(self, other: Flags) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    pub(crate) fn set(&mut self, other: Flags, on: bool) {
+        if on {
+            self.0 |= other.0;
+        }
+    }
+}
+
+impl std::ops::BitOr for Flags {
+    type Output = Flags;
+
+    fn bitor(self, other: Flags) -> Flags {
+        Flags(self.0 | other.0)
+    }
+}
+
+/// The `createdAt` the Hub gave every repository it migrated on 2022-03-02: such a
+/// repository was created before March 2022, at a time the listing does not tell.
+pub const PLACEHOLDER_DATES: [&str; 2] = ["2022-03-02T23:29:04.000Z", "2022-03-02T23:29:05.000Z"];
+
 /// Model rows as columns: row `i` of every vector describes the same model.
 #[derive(Debug, Clone, Default)]
 pub struct Models {
-    /// Repository id, `author/name`.
+    /// Repository id, `author/name`: `id`, or `modelId` when an entry has no `id`
+    /// (old listings). Unique: a repeated id is kept once (see `Quality::duplicates`).
     pub id: Vec<Sym>,
-    /// `author`, or the part of the id before `/` when the field is absent.
+    /// `author`; when absent, the namespace of the id (`Sym::NONE` and
+    /// `Flags::NO_AUTHOR` for an id without one, such as `gpt2`).
     pub author: Vec<Sym>,
-    /// `downloads` (the API's rolling 30-day count).
+    /// `downloads` (the API's rolling 30-day count); 0 and `Flags::NO_DOWNLOADS` when
+    /// absent.
     pub downloads: Vec<u64>,
+    /// `downloadsAllTime` (every download since the repository was created); 0 and
+    /// `Flags::NO_DOWNLOADS_ALL_TIME` when absent.
+    pub downloads_all_time: Vec<u64>,
     pub likes: Vec<u64>,
     /// `createdAt` as months since year 0 (`year * 12 + month - 1`); 0 when absent.
+    /// The Hub's placeholder date is kept as March 2022, flagged `PLACEHOLDER_DATE`.
     pub created_month: Vec<u32>,
+    /// What each row lacks (`Flags`).
+    pub flags: Vec<Flags>,
     pub pipeline_tag: Vec<Sym>,
     pub library_name: Vec<Sym>,
     /// From the `license:X` tag.
@@ -258,6 +311,9 @@ pub struct Models {
     pub derivative: Vec<Derivative>,
     /// From `base_model:<kind>:X` (or `base_model:X`) tags: the first base model named.
     pub base_model: Vec<Sym>,
+    /// The further parents of rows with several (a merge's `base_model:merge:B`, …), as
+    /// (row, base model), in row order: with `base_model`, every parent once.
+    pub more_bases: Vec<(u32, Sym)>,
     pub strings: Strings,
 }
 
@@ -276,23 +332,134 @@ impl Models {
             id,
             author,
             downloads,
+            downloads_all_time,
             likes,
             created_month,
+            flags,
             pipeline_tag,
             library_name,
             license,
             derivative,
             base_model,
+            more_bases,
             strings,
         } = self;
         for column in [id, author, pipeline_tag, library_name, license, base_model] {
             column.clear();
         }
-        downloads.clear();
-        likes.clear();
+        for column in [downloads, downloads_all_time, likes] {
+            column.clear();
+        }
         created_month.clear();
+        flags.clear();
         derivative.clear();
+        more_bases.clear();
         strings.clear();
+    }
+
+    /// Keeps only the rows `keep` marks (the strings stay).
+    pub(crate) fn retain(&mut self, keep: &[bool]) {
+        fn column<T: Copy>(values: &mut Vec<T>, keep: &[bool]) {
+            let mut row = 0;
+            values.retain(|_| {
+                row += 1;
+                keep[row - 1]
+            });
+        }
+        for c in [
+            &mut self.id,
+            &mut self.author,
+            &mut self.pipeline_tag,
+            &mut self.library_name,
+            &mut self.license,
+            &mut self.base_model,
+        ] {
+            column(c, keep);
+        }
+        for c in [
+            &mut self.downloads,
+            &mut self.downloads_all_time,
+            &mut self.likes,
+        ] {
+            column(c, keep);
+        }
+        column(&mut self.created_month, keep);
+        column(&mut self.flags, keep);
+        column(&mut self.derivative, keep);
+        // Rows move up by the number of dropped rows before them.
+        let mut new_row = Vec::with_capacity(keep.len());
+        let mut next = 0u32;
+        for &k in keep {
+            new_row.push(next);
+            next += u32::from(k);
+        }
+        self.more_bases.retain(|&(row, _)| keep[row as usize]);
+        for (row, _) in &mut self.more_bases {
+            *row = new_row[*row as usize];
+        }
+    }
+}
+
+/// What reading a snapshot found about its data: rows, repeated ids dropped, and how
+/// many rows lack each field. Reported as build warnings and kept with the figures.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quality {
+    /// Entries read (before duplicates were dropped).
+    pub entries: u64,
+    /// Entries dropped because an earlier entry had the same id.
+    pub duplicates: u64,
+    /// A few of the repeated ids, for the message.
+    pub duplicate_ids: Vec<String>,
+    /// Rows with the Hub's placeholder creation date (created before March 2022).
+    pub placeholder_dates: u64,
+    /// Rows without an author (no `author` and no namespace in the id).
+    pub no_author: u64,
+    pub no_created_at: u64,
+    pub no_downloads: u64,
+    pub no_downloads_all_time: u64,
+    pub no_likes: u64,
+}
+
+impl Quality {
+    /// Counts the flags of `models`.
+    pub(crate) fn count(models: &Models, entries: u64, duplicate_ids: Vec<String>) -> Quality {
+        // Rows by their whole flag byte first: one count per row, then per bit.
+        let mut by_byte = [0u64; 256];
+        for flags in &models.flags {
+            by_byte[flags.0 as usize] += 1;
+        }
+        let mut counts = [0u64; 8];
+        for (byte, &rows) in by_byte.iter().enumerate() {
+            for (bit, count) in counts.iter_mut().enumerate() {
+                *count += rows * (byte as u64 >> bit & 1);
+            }
+        }
+        let count_of = |flag: Flags| counts[flag.0.trailing_zeros() as usize];
+        Quality {
+            entries,
+            duplicates: entries - models.len() as u64,
+            duplicate_ids,
+            placeholder_dates: count_of(Flags::PLACEHOLDER_DATE),
+            no_author: count_of(Flags::NO_AUTHOR),
+            no_created_at: count_of(Flags::NO_CREATED_AT),
+            no_downloads: count_of(Flags::NO_DOWNLOADS),
+            no_downloads_all_time: count_of(Flags::NO_DOWNLOADS_ALL_TIME),
+            no_likes: count_of(Flags::NO_LIKES),
+        }
+    }
+
+    /// The fields some rows lack, as (field, rows), in a fixed order.
+    pub fn missing(&self) -> Vec<(&'static str, u64)> {
+        [
+            ("author", self.no_author),
+            ("createdAt", self.no_created_at),
+            ("downloads", self.no_downloads),
+            ("downloadsAllTime", self.no_downloads_all_time),
+            ("likes", self.no_likes),
+        ]
+        .into_iter()
+        .filter(|&(_, n)| n > 0)
+        .collect()
     }
 }
 
@@ -330,6 +497,8 @@ pub struct Snapshot {
     /// Authors' account types, from the `authors.jsonl*` the manifest lists (see
     /// `crate::authors`); empty when it lists none.
     pub authors: crate::authors::AuthorTypes,
+    /// What reading found about the data (duplicates, missing fields).
+    pub quality: Quality,
 }
 mod chunks;
 mod read;

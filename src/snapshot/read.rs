@@ -13,7 +13,7 @@ use anyhow::{bail, Context, Result};
 use sha2::{Digest, Sha256};
 
 use super::chunks::{self, Plan};
-use super::{Manifest, Snapshot};
+use super::{Manifest, Quality, Snapshot};
 
 /// The manifest's file name, in the snapshot's folder.
 pub const MANIFEST: &str = "manifest.json";
@@ -61,7 +61,7 @@ pub(crate) fn load_with(path: &Path, plan: &Plan) -> Result<Snapshot> {
         inner: file,
         hasher: Sha256::new(),
     };
-    let models = match compression {
+    let (models, entries, repeated) = match compression {
         Compression::None => chunks::parse(&mut hashing, path, plan)?,
         Compression::Gzip => {
             let mut decoder = flate2::read::MultiGzDecoder::new(&mut hashing);
@@ -80,24 +80,20 @@ pub(crate) fn load_with(path: &Path, plan: &Plan) -> Result<Snapshot> {
 
     let manifest = match manifest {
         Some((manifest_path, manifest)) => {
-            check(
-                path,
-                &manifest_path,
-                &manifest,
-                models.len() as u64,
-                &sha256,
-            )?;
+            check(path, &manifest_path, &manifest, entries, &sha256)?;
             Some(manifest)
         }
         None => None,
     };
     let authors = crate::authors::load(path, manifest.as_ref())?;
+    let quality = Quality::count(&models, entries, repeated);
     Ok(Snapshot {
         path: path.to_path_buf(),
         manifest,
         sha256,
         models,
         authors,
+        quality,
     })
 }
 

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::chunks::Plan;
 use super::read::load_with;
-use super::{load, Derivative, Models, Snapshot, Sym};
+use super::{load, Derivative, Flags, Models, Snapshot, Sym};
 use crate::registry::Registry;
 use crate::{config, metrics, registry, sample};
 
@@ -54,17 +54,24 @@ fn sample_text(models: usize) -> String {
 /// The reference reader.
 fn reference(text: &str) -> Models {
     let mut m = Models::default();
+    let mut seen = std::collections::HashSet::new();
     for line in text.lines() {
         if line.trim().is_empty() {
             continue;
         }
         let row: Value = serde_json::from_str(line).unwrap();
         let text = |key: &str| row.get(key).and_then(Value::as_str).unwrap_or("");
-        let count = |key: &str| row.get(key).and_then(Value::as_u64).unwrap_or(0);
-        let id = text("id");
+        let count = |key: &str| row.get(key).and_then(Value::as_u64);
+        let id = match row.get("id").and_then(Value::as_str) {
+            Some(id) => id,
+            None => text("modelId"),
+        };
+        if !seen.insert(id.to_owned()) {
+            continue;
+        }
         let author = match row.get("author").and_then(Value::as_str) {
             Some(author) => author,
-            None => id.split('/').next().unwrap(),
+            None => id.split_once('/').map_or("", |(a, _)| a),
         };
         let created = text("createdAt");
         let month = match created {
@@ -82,33 +89,66 @@ fn reference(text: &str) -> Models {
             ("quantized", Derivative::Quantized),
             ("merge", Derivative::Merge),
         ];
-        let with_kind = tags.iter().find_map(|t| {
-            let rest = t.strip_prefix("base_model:")?;
-            let (kind, base) = rest.split_once(':')?;
-            let (_, derivative) = kinds.iter().find(|(name, _)| *name == kind)?;
-            Some((*derivative, base))
-        });
+        let with_kind: Vec<(Derivative, &str)> = tags
+            .iter()
+            .filter_map(|t| {
+                let rest = t.strip_prefix("base_model:")?;
+                let (kind, base) = rest.split_once(':')?;
+                let (_, derivative) = kinds.iter().find(|(name, _)| *name == kind)?;
+                Some((*derivative, base))
+            })
+            .collect();
         let plain = tags.iter().find_map(|t| t.strip_prefix("base_model:"));
-        let (derivative, base) = match with_kind {
-            Some((derivative, base)) => (derivative, base),
-            None => (Derivative::Original, plain.unwrap_or("")),
+        let (derivative, bases) = match with_kind.first() {
+            Some(&(derivative, _)) => {
+                let mut bases: Vec<&str> = Vec::new();
+                for &(kind, base) in &with_kind {
+                    if kind == derivative && !bases.contains(&base) {
+                        bases.push(base);
+                    }
+                }
+                (derivative, bases)
+            }
+            None => (Derivative::Original, vec![plain.unwrap_or("")]),
         };
+        let mut flags = Flags::default();
+        flags.set(Flags::NO_AUTHOR, author.is_empty());
+        flags.set(Flags::NO_CREATED_AT, created.is_empty());
+        flags.set(
+            Flags::PLACEHOLDER_DATE,
+            created.starts_with("2022-03-02T23:29:0")
+                && matches!(&created[18..], "4.000Z" | "5.000Z"),
+        );
+        flags.set(Flags::NO_DOWNLOADS, count("downloads").is_none());
+        flags.set(
+            Flags::NO_DOWNLOADS_ALL_TIME,
+            count("downloadsAllTime").is_none(),
+        );
+        flags.set(Flags::NO_LIKES, count("likes").is_none());
+        let row_index = m.id.len() as u32;
         let s = &mut m.strings;
         let author = s.intern(author);
         let id = s.intern(id);
         let task = s.intern(text("pipeline_tag"));
         let library = s.intern(text("library_name"));
         let license = s.intern(license.unwrap_or(""));
-        let base = s.intern(base);
+        let base = s.intern(bases[0]);
+        for more in &bases[1..] {
+            let sym = s.intern(more);
+            m.more_bases.push((row_index, sym));
+        }
         m.author.push(author);
         m.id.push(id);
         m.pipeline_tag.push(task);
         m.library_name.push(library);
         m.license.push(license);
         m.base_model.push(base);
-        m.downloads.push(count("downloads"));
-        m.likes.push(count("likes"));
+        m.downloads.push(count("downloads").unwrap_or(0));
+        m.downloads_all_time
+            .push(count("downloadsAllTime").unwrap_or(0));
+        m.likes.push(count("likes").unwrap_or(0));
         m.created_month.push(month);
+        m.flags.push(flags);
         m.derivative.push(derivative);
     }
     m
@@ -134,6 +174,13 @@ fn assert_same_rows(fast: &Models, slow: &Models) {
         }
     }
     assert_eq!(fast.downloads, slow.downloads);
+    assert_eq!(fast.downloads_all_time, slow.downloads_all_time);
+    assert_eq!(fast.flags, slow.flags);
+    let bases = |m: &Models| -> Vec<(u32, String)> {
+        let text = |&(row, sym): &(u32, Sym)| (row, m.strings.get(sym).to_owned());
+        m.more_bases.iter().map(text).collect()
+    };
+    assert_eq!(bases(fast), bases(slow));
     assert_eq!(fast.likes, slow.likes);
     assert_eq!(fast.created_month, slow.created_month);
     assert_eq!(fast.derivative, slow.derivative);
@@ -204,6 +251,7 @@ fn the_parallel_reader_gives_the_reference_rows_and_figures() {
         sha256: super::sha256_hex(text.as_bytes()),
         models: slow,
         authors: Default::default(),
+        quality: Default::default(),
     };
     let expected = metrics::compute(&config.figures, &reference, &registry, "2026-spring").unwrap();
     let expected = serde_json::to_string(&expected).unwrap();
@@ -258,4 +306,89 @@ fn errors_name_the_right_line_however_the_file_is_cut() {
             "{plan:?}: {err}"
         );
     }
+}
+
+/// The fixture of every real listing shape (see its README).
+fn real_shapes() -> PathBuf {
+    repo().join("tests/fixtures/real-shapes/models.jsonl")
+}
+
+#[test]
+fn every_real_shape_reads_as_the_reference_reads_it() {
+    let path = real_shapes();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let slow = reference(&text);
+    for plan in small_plans() {
+        let fast = load_with(&path, &plan).unwrap();
+        assert_same_rows(&fast.models, &slow);
+    }
+    let snap = load(&path).unwrap();
+    let m = &snap.models;
+    let ids: Vec<&str> = m.id.iter().map(|&s| m.strings.get(s)).collect();
+    let row = |id: &str| ids.iter().position(|&i| i == id).unwrap();
+    // `id` wins over `modelId`; `modelId` stands in when there is no `id`.
+    assert!(ids.contains(&"google-bert/bert-base-uncased"));
+    assert!(!ids.contains(&"bert-base-uncased"));
+    assert!(ids.contains(&"gpt2") && ids.contains(&"esc/aped-old"));
+    // Repeated ids: the first entry is kept.
+    assert_eq!(ids.len(), 19);
+    assert_eq!(m.downloads[row("lab/torch-model")], 700);
+    assert_eq!(m.downloads[row("openai-community/gpt2")], 11_532_004);
+    // Authors: given, or the id's namespace, or none.
+    let author = |id: &str| m.strings.get(m.author[row(id)]);
+    assert_eq!(author("Helsinki-NLP/opus-mt-en-de"), "Helsinki-NLP");
+    assert_eq!(author("gpt2"), "");
+    assert!(m.flags[row("gpt2")].has(Flags::NO_AUTHOR | Flags::NO_CREATED_AT));
+    assert!(m.flags[row("roberta-base")].has(Flags::NO_DOWNLOADS | Flags::NO_LIKES));
+    // The placeholder date, both spellings.
+    for id in ["openai-community/gpt2", "google-bert/bert-base-uncased"] {
+        assert!(m.flags[row(id)].has(Flags::PLACEHOLDER_DATE), "{id}");
+        assert_eq!(m.created_month[row(id)], 2022 * 12 + 2);
+    }
+    assert_eq!(
+        m.downloads_all_time[row("google-bert/bert-base-uncased")],
+        2_400_000_000
+    );
+    // Every parent of a merge, each once.
+    let parents = |id: &str| -> Vec<&str> {
+        let r = row(id) as u32;
+        let first = m.strings.get(m.base_model[r as usize]);
+        let more = m.more_bases.iter().filter(|&&(row, _)| row == r);
+        std::iter::once(first)
+            .chain(more.map(|&(_, s)| m.strings.get(s)))
+            .collect()
+    };
+    assert_eq!(
+        parents("someone/Big-Merge-3x"),
+        [
+            "Qwen/Qwen2.5-7B-Instruct",
+            "meta-llama/Llama-3.1-8B-Instruct",
+            "mistralai/Mistral-7B-Instruct-v0.3"
+        ]
+    );
+    assert_eq!(
+        parents("other/Two-Merge"),
+        [
+            "Qwen/Qwen2.5-7B-Instruct",
+            "deepseek-ai/DeepSeek-R1-Distill-Qwen-7B"
+        ]
+    );
+
+    let q = &snap.quality;
+    assert_eq!((q.entries, q.duplicates), (21, 2));
+    assert_eq!(
+        q.duplicate_ids,
+        ["lab/torch-model", "openai-community/gpt2"]
+    );
+    assert_eq!(q.placeholder_dates, 2);
+    assert_eq!(
+        q.missing(),
+        [
+            ("author", 2),
+            ("createdAt", 4),
+            ("downloads", 1),
+            ("downloadsAllTime", 4),
+            ("likes", 2)
+        ]
+    );
 }

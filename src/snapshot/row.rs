@@ -15,21 +15,29 @@ use std::marker::PhantomData;
 use serde::de::{Deserializer, SeqAccess, Visitor};
 use serde::Deserialize;
 
-use super::{scan, Derivative, Models};
+use super::{scan, Derivative, Flags, Models, PLACEHOLDER_DATES};
 
 /// A string borrowed from the input when it has no escapes.
 #[derive(Debug, Default, PartialEq, Deserialize)]
 pub(super) struct Str<'a>(#[serde(borrow)] pub(super) Cow<'a, str>);
 
 /// The fields of a Hub API model entry that the metrics use.
+///
+/// `id` and `modelId` are read apart (not as a serde alias): current entries carry
+/// both, and `id` wins; old ones (early 2022, `huggingface_hub`'s `ModelInfo`) only
+/// `modelId`.
 #[derive(Debug, Default, PartialEq, Deserialize)]
 pub(super) struct Entry<'a> {
-    #[serde(borrow)]
-    pub(super) id: Str<'a>,
+    #[serde(borrow, default)]
+    pub(super) id: Option<Str<'a>>,
+    #[serde(borrow, default, rename = "modelId")]
+    pub(super) model_id: Option<Str<'a>>,
     #[serde(borrow, default)]
     pub(super) author: Option<Str<'a>>,
     #[serde(default)]
     pub(super) downloads: Option<u64>,
+    #[serde(default, rename = "downloadsAllTime")]
+    pub(super) downloads_all_time: Option<u64>,
     #[serde(default)]
     pub(super) likes: Option<u64>,
     #[serde(borrow, default, rename = "createdAt")]
@@ -49,6 +57,9 @@ pub(super) struct Tags<'a> {
     derivative: Derivative,
     /// The first model named by a `base_model:<kind>:X` tag.
     kind_base: Option<Cow<'a, str>>,
+    /// Further models named by tags of the same kind (a merge's other parents), each
+    /// once.
+    more_bases: Vec<Cow<'a, str>>,
     /// The first model named by a plain `base_model:X` tag.
     plain_base: Option<Cow<'a, str>>,
 }
@@ -70,9 +81,19 @@ impl<'a> Tags<'a> {
         ];
         for (prefix, kind) in kinds {
             if let Some(model) = strip(&base, prefix) {
-                if self.kind_base.is_none() {
-                    self.derivative = kind;
-                    self.kind_base = Some(model);
+                match &self.kind_base {
+                    None => {
+                        self.derivative = kind;
+                        self.kind_base = Some(model);
+                    }
+                    Some(first)
+                        if self.derivative == kind
+                            && *first != model
+                            && !self.more_bases.contains(&model) =>
+                    {
+                        self.more_bases.push(model);
+                    }
+                    Some(_) => {}
                 }
                 return;
             }
@@ -128,32 +149,58 @@ pub(super) fn parse(line: &[u8]) -> Result<Entry<'_>, String> {
 
 /// Appends one entry's row to `models`.
 fn add(models: &mut Models, entry: Entry) -> Result<(), String> {
-    let id = entry.id.0;
+    let Some(Str(id)) = entry.id.or(entry.model_id) else {
+        return Err("missing field `id` (and no `modelId`)".to_owned());
+    };
     let author = match &entry.author {
         Some(Str(author)) => author.as_ref(),
-        None => id.split_once('/').map_or(id.as_ref(), |(author, _)| author),
+        None => id.split_once('/').map_or("", |(author, _)| author),
     };
     let created_month = match &entry.created_at {
         Some(Str(date)) => month_of(date)
             .ok_or_else(|| format!("`createdAt` is `{date}`, not an ISO 8601 date"))?,
         None => 0,
     };
+    let mut flags = Flags::default();
+    flags.set(Flags::NO_AUTHOR, author.is_empty());
+    flags.set(Flags::NO_CREATED_AT, entry.created_at.is_none());
+    let placeholder = |Str(date): &Str| PLACEHOLDER_DATES.contains(&date.as_ref());
+    flags.set(
+        Flags::PLACEHOLDER_DATE,
+        entry.created_at.as_ref().is_some_and(placeholder),
+    );
+    flags.set(Flags::NO_DOWNLOADS, entry.downloads.is_none());
+    flags.set(
+        Flags::NO_DOWNLOADS_ALL_TIME,
+        entry.downloads_all_time.is_none(),
+    );
+    flags.set(Flags::NO_LIKES, entry.likes.is_none());
     let tags = entry.tags.unwrap_or_default();
     let strings = &mut models.strings;
     let author = strings.intern(author);
-    // Ids are unique: stored, not looked up (see `Strings::push`).
+    // Ids are unique but for rare repeats, which `chunks` drops: stored, not looked up
+    // (see `Strings::push`).
     let id = strings.push(&id);
     let pipeline_tag = intern_opt(strings, &entry.pipeline_tag);
     let library_name = intern_opt(strings, &entry.library_name);
     let license = strings.intern(tags.license.as_deref().unwrap_or(""));
     let base = tags.kind_base.as_deref().or(tags.plain_base.as_deref());
     let base_model = strings.intern(base.unwrap_or(""));
+    let row = models.id.len() as u32;
+    for more in &tags.more_bases {
+        let sym = strings.intern(more);
+        models.more_bases.push((row, sym));
+    }
 
     models.id.push(id);
     models.author.push(author);
     models.downloads.push(entry.downloads.unwrap_or(0));
+    models
+        .downloads_all_time
+        .push(entry.downloads_all_time.unwrap_or(0));
     models.likes.push(entry.likes.unwrap_or(0));
     models.created_month.push(created_month);
+    models.flags.push(flags);
     models.pipeline_tag.push(pipeline_tag);
     models.library_name.push(library_name);
     models.license.push(license);
@@ -249,7 +296,9 @@ mod tests {
         assert_eq!(s.get(models.license[0]), "apache-2.0");
         assert_eq!(models.derivative[0], Derivative::Finetune);
         assert_eq!(s.get(models.base_model[0]), "Qwen/Qwen2.5-7B");
-        assert_eq!(s.get(models.author[1]), "gpt2");
+        // No author, and an id without a namespace to take one from.
+        assert_eq!(s.get(models.author[1]), "");
+        assert!(models.flags[1].has(Flags::NO_AUTHOR | Flags::NO_DOWNLOADS));
         assert!(models.pipeline_tag[1].is_none() && models.license[1].is_none());
         assert_eq!(s.get(models.author[2]), "some");
         assert_eq!(s.get(models.id[2]), "some/one/esc\"aped");
@@ -263,7 +312,10 @@ mod tests {
         assert!(err.contains("invalid type: string \"many\""), "{err}");
         assert!(!err.contains("line 1"), "{err}");
         let err = push(&mut models, br#"{"author":"a"}"#).unwrap_err();
-        assert!(err.contains("missing field `id`"), "{err}");
+        assert!(
+            err.contains("missing field `id` (and no `modelId`)"),
+            "{err}"
+        );
         let err = push(&mut models, br#"{"id":"a/b","createdAt":"yesterday"}"#).unwrap_err();
         assert!(err.contains("yesterday"), "{err}");
         assert!(models.is_empty());

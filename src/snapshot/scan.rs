@@ -64,6 +64,8 @@ enum Field {
     PipelineTag = 32,
     LibraryName = 64,
     Tags = 128,
+    ModelId = 256,
+    DownloadsAllTime = 512,
 }
 
 impl Field {
@@ -77,6 +79,8 @@ impl Field {
             b"pipeline_tag" => Field::PipelineTag,
             b"library_name" => Field::LibraryName,
             b"tags" => Field::Tags,
+            b"modelId" => Field::ModelId,
+            b"downloadsAllTime" => Field::DownloadsAllTime,
             _ => return None,
         })
     }
@@ -136,9 +140,8 @@ impl<'a> Scanner<'a> {
     fn object(&mut self) -> Option<Entry<'a>> {
         self.eat(b'{')?;
         self.spaces();
-        let mut id = None;
         let mut entry = Entry::default();
-        let mut seen = 0u8;
+        let mut seen = 0u16;
         if self.peek()? == b'}' {
             self.i += 1;
         } else {
@@ -149,12 +152,16 @@ impl<'a> Scanner<'a> {
                 self.spaces();
                 match Field::of(key) {
                     Some(field) => {
-                        if seen & field as u8 != 0 {
+                        if seen & field as u16 != 0 {
                             return None; // serde_json reports the duplicate
                         }
-                        seen |= field as u8;
+                        seen |= field as u16;
                         match field {
-                            Field::Id => id = Some(self.text()?),
+                            Field::Id => entry.id = self.optional(Self::text)?,
+                            Field::ModelId => entry.model_id = self.optional(Self::text)?,
+                            Field::DownloadsAllTime => {
+                                entry.downloads_all_time = self.optional(Self::count)?
+                            }
                             Field::Author => entry.author = self.optional(Self::text)?,
                             Field::Downloads => entry.downloads = self.optional(Self::count)?,
                             Field::Likes => entry.likes = self.optional(Self::count)?,
@@ -174,7 +181,6 @@ impl<'a> Scanner<'a> {
                 }
             }
         }
-        entry.id = id?;
         Some(entry)
     }
 

@@ -30,7 +30,8 @@ fn typical_lines_take_the_fast_path_and_agree() {
         agrees(line.as_bytes());
     }
     let first = entry(TYPICAL[0].as_bytes()).unwrap();
-    assert_eq!(first.id.0, "openbmb/MiniCPM-4B-Instruct");
+    assert_eq!(first.id.unwrap().0, "openbmb/MiniCPM-4B-Instruct");
+    assert_eq!(first.model_id.unwrap().0, "openbmb/MiniCPM-4B-Instruct");
     assert_eq!(first.downloads, Some(200_700_522));
     assert_eq!(first.tags.unwrap().license.as_deref(), Some("apache-2.0"));
 }
@@ -49,8 +50,6 @@ fn doubtful_lines_are_left_to_serde_json() {
         br#"{"id":"a/b","downloads":"7"}"#,                  // a string
         br#"{"id":"a/b","tags":["x",1]}"#,                   // a number among tags
         br#"{"id":"a/b","tags":"x"}"#,                       // not a list
-        br#"{"id":null}"#,                                   // a required field null
-        br#"{"author":"a"}"#,                                // missing id
         br#"{"id":"a/b",}"#,                                 // trailing comma
         br#"{"id":"a/b","x":[1,]}"#,                         // trailing comma inside
         br#"{"id":"a/b","x":01}"#,                           // a leading zero, ignored field

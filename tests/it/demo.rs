@@ -79,14 +79,16 @@ fn demo_links_all_resolve() {
     assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
 }
 
-/// The six named figures recomputed here from the raw JSON lines, with plain code that
-/// shares nothing with the `snapshot` and `metrics` modules.
+/// The named figures recomputed here from the raw JSON lines, with plain code that
+/// shares nothing with the `snapshot` and `metrics` modules: totals of both download
+/// counts, and the concentration figures over all-time downloads (the report's
+/// definitions).
 #[test]
 fn demo_figures_match_an_independent_computation() {
     let out = build_demo();
     for edition in ["2025-spring", "2026-spring"] {
         let snapshot = repo().join(format!("snapshots/{edition}/models.jsonl.zst"));
-        let mut downloads = read_downloads(&snapshot);
+        let (last_30_days, mut downloads) = read_downloads(&snapshot);
         let figures: Value = serde_json::from_str(&read(
             out.path().join(format!("site/{edition}/figures.json")),
         ))
@@ -117,8 +119,13 @@ fn demo_figures_match_an_independent_computation() {
         assert_eq!(value("models_total"), n as f64, "{edition} models_total");
         assert_eq!(
             value("downloads_total"),
-            total as f64,
+            last_30_days.iter().sum::<u64>() as f64,
             "{edition} downloads_total"
+        );
+        assert_eq!(
+            value("downloads_all_time_total"),
+            total as f64,
+            "{edition} downloads_all_time_total"
         );
         assert_close(
             value("top200_share"),
@@ -146,14 +153,16 @@ fn assert_close(got: f64, want: f64, name: &str) {
     );
 }
 
-fn read_downloads(path: &Path) -> Vec<u64> {
+/// Each row's downloads in the last 30 days and all time (every demo row has both).
+fn read_downloads(path: &Path) -> (Vec<u64>, Vec<u64>) {
     let file = std::fs::File::open(path).unwrap();
     let reader = BufReader::new(zstd::Decoder::new(file).unwrap());
     reader
         .lines()
         .map(|line| {
             let row: Value = serde_json::from_str(&line.unwrap()).unwrap();
-            row["downloads"].as_u64().unwrap_or(0)
+            let count = |key: &str| row[key].as_u64().unwrap_or_else(|| panic!("{key}"));
+            (count("downloads"), count("downloadsAllTime"))
         })
-        .collect()
+        .unzip()
 }

@@ -1,7 +1,8 @@
 //! The tiny fixture: hostile names from the data are escaped wherever they land,
-//! chapters link to each other, and a base URL with a sub-path gives working links.
+//! chapters link to each other, a base URL with a sub-path gives working links, and
+//! gaps in a snapshot are reported.
 
-use super::{build_ok, fixture, links, read};
+use super::{build_ok, fixture, links, read, repo, stateof, stderr};
 
 #[test]
 fn data_is_escaped_in_html_svg_xml_and_csv() {
@@ -176,4 +177,30 @@ fn an_empty_snapshot_has_no_coverage_to_report() {
         page.contains("attributes n/a of downloads and n/a of models"),
         "coverage of nothing"
     );
+}
+
+#[test]
+fn a_snapshot_with_gaps_is_reported_by_name_and_count() {
+    let project = fixture("tiny");
+    let shapes = repo().join("tests/fixtures/real-shapes/models.jsonl");
+    let arg = format!("2026-spring={}", shapes.display());
+    let out = stateof(project.path(), &["build", "--snapshot", &arg]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    let expected = format!(
+        "warning: {}: snapshot of edition 2026-spring (21 entries): 2 repeated entries \
+         dropped, the first entry of each kept (e.g. `lab/torch-model`, \
+         `openai-community/gpt2`), 2 without `author`, 4 without `createdAt`, 1 without \
+         `downloads`",
+        shapes.display()
+    );
+    assert!(err.contains(&expected), "{err}");
+    // No figure of the tiny report reads likes or all-time downloads.
+    assert!(
+        !err.contains("`likes`") && !err.contains("downloadsAllTime"),
+        "{err}"
+    );
+    // Its own snapshots, without `downloadsAllTime`, read by no figure, are quiet.
+    let own = stderr(&stateof(project.path(), &["build"]));
+    assert!(!own.contains("without `"), "{own}");
 }
