@@ -158,6 +158,14 @@ fn edit(path: &Path, from: &str, to: &str) {
     std::fs::write(path, text.replacen(from, to, 1)).unwrap();
 }
 
+/// Appends a copy of the snapshot's first model under a new id.
+fn add_a_model(snapshot: &Path) {
+    let rows = read(snapshot);
+    let first = rows.lines().next().unwrap();
+    let copy = first.replacen("\"id\":\"", "\"id\":\"copy-", 1);
+    std::fs::write(snapshot, format!("{rows}{copy}\n")).unwrap();
+}
+
 fn changed(report: &serde_json::Value, file: &str) -> bool {
     report["changed"]
         .as_array()
@@ -392,14 +400,7 @@ fn a_snapshot_change_recomputes_only_its_edition() {
     let project = fixture("tiny");
     let server = serve(project.path());
     let mut events = Events::open(&server);
-    let snapshot = project.path().join("snapshots/2025.jsonl");
-    let rows = read(&snapshot);
-    let copy = rows
-        .lines()
-        .next()
-        .unwrap()
-        .replacen("\"id\":\"", "\"id\":\"copy-", 1);
-    std::fs::write(&snapshot, format!("{rows}{copy}\n")).unwrap();
+    add_a_model(&project.path().join("snapshots/2025.jsonl"));
     let report = events.until(|r| !r["computed"].as_array().unwrap().is_empty());
     assert_eq!(report["computed"], serde_json::json!(["2025-spring"]));
     assert!(changed(&report, "2025-spring/figures.json"));
@@ -453,14 +454,7 @@ fn a_snapshot_changed_while_the_build_fails_is_read_again() {
         "fig(name=\"top_2share\")",
     );
     events.until(|r| !r["errors"].as_array().unwrap().is_empty());
-    let snapshot = project.path().join("snapshots/2026.jsonl");
-    let rows = read(&snapshot);
-    let copy = rows
-        .lines()
-        .next()
-        .unwrap()
-        .replacen("\"id\":\"", "\"id\":\"copy-", 1);
-    std::fs::write(&snapshot, format!("{rows}{copy}\n")).unwrap();
+    add_a_model(&project.path().join("snapshots/2026.jsonl"));
     edit(
         &index,
         "fig(name=\"top_2share\")",
