@@ -77,6 +77,13 @@ pub(crate) fn load_with(path: &Path, plan: &Plan) -> Result<Snapshot> {
     io::copy(&mut hashing, &mut io::sink())
         .with_context(|| format!("failed to read `{}`", path.display()))?;
     let sha256 = hex(&hashing.hasher.finalize());
+    if entries == 0 {
+        bail!(
+            "`{}` holds no entries: a snapshot lists one JSON object per line (was the \
+             fetch cut short, or the file emptied?)",
+            path.display()
+        );
+    }
 
     let manifest = match manifest {
         Some((manifest_path, manifest)) => {

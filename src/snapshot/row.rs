@@ -157,8 +157,17 @@ fn add(models: &mut Models, entry: Entry) -> Result<(), String> {
         None => id.split_once('/').map_or("", |(author, _)| author),
     };
     let created_month = match &entry.created_at {
-        Some(Str(date)) => month_of(date)
-            .ok_or_else(|| format!("`createdAt` is `{date}`, not an ISO 8601 date"))?,
+        Some(Str(date)) => {
+            let month = month_of(date)
+                .ok_or_else(|| format!("`createdAt` is `{date}`, not an ISO 8601 date"))?;
+            if !PLAUSIBLE_YEARS.contains(&(month / 12)) {
+                return Err(format!(
+                    "`createdAt` is `{date}`: no repository on the Hub was created in year {}",
+                    month / 12
+                ));
+            }
+            month
+        }
         None => 0,
     };
     let mut flags = Flags::default();
@@ -220,6 +229,10 @@ fn describe(err: serde_json::Error) -> String {
     let message = text.strip_suffix(&suffix).unwrap_or(&text);
     format!("column {}: {message}", err.column())
 }
+
+/// The years a creation date can fall in; outside them it is a corrupt value, which
+/// would otherwise draw a monthly series of thousands of years.
+const PLAUSIBLE_YEARS: std::ops::RangeInclusive<u32> = 1990..=2200;
 
 /// `YYYY-MM…` → `year * 12 + month - 1`.
 fn month_of(date: &str) -> Option<u32> {
@@ -318,6 +331,11 @@ mod tests {
         );
         let err = push(&mut models, br#"{"id":"a/b","createdAt":"yesterday"}"#).unwrap_err();
         assert!(err.contains("yesterday"), "{err}");
+        for date in ["0999-01-01T00:00:00.000Z", "9999-12-31T00:00:00.000Z"] {
+            let line = format!(r#"{{"id":"a/b","createdAt":"{date}"}}"#);
+            let err = push(&mut models, line.as_bytes()).unwrap_err();
+            assert!(err.contains(date) && err.contains("no repository"), "{err}");
+        }
         assert!(models.is_empty());
     }
 

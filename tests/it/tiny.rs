@@ -168,14 +168,23 @@ fn grouped_chart_data_lists_both_editions_row_by_row() {
 }
 
 #[test]
-fn an_empty_snapshot_has_no_coverage_to_report() {
+fn coverage_of_no_downloads_is_not_a_number() {
     let project = fixture("tiny");
-    std::fs::write(project.path().join("empty.jsonl"), "").unwrap();
-    build_ok(project.path(), &["--snapshot", "2026-spring=empty.jsonl"]);
+    let unused =
+        "{\"id\":\"acme/unused\",\"author\":\"acme\",\"downloads\":0,\"downloadsAllTime\":0}\n";
+    std::fs::write(project.path().join("unused.jsonl"), unused).unwrap();
+    build_ok(
+        project.path(),
+        &[
+            "--snapshot",
+            "2026-spring=unused.jsonl",
+            "--allow-false-claims",
+        ],
+    );
     let page = read(project.path().join("output/2026-spring/index.html"));
     assert!(
-        page.contains("attributes n/a of downloads and n/a of models"),
-        "coverage of nothing"
+        page.contains("attributes n/a of downloads and 100% of models"),
+        "coverage of no downloads"
     );
 }
 
