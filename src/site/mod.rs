@@ -8,6 +8,7 @@
 mod assets;
 pub mod cache;
 mod charts;
+mod checks;
 mod data;
 mod downloads;
 mod narrative;
@@ -158,8 +159,8 @@ pub fn build_again(options: &BuildOptions, reuse: &mut Reuse) -> Result<Built> {
         paths: &paths,
     };
     let (data, sources) = data::compute(&inputs, &editions, &mut reuse.cache, &mut reuse.memo)?;
-    warnings.extend(data::check_values(&config, &editions, &data)?);
-    warnings.extend(data::quality_warnings(&config, &editions, &data));
+    warnings.extend(checks::check_values(&config, &editions, &data)?);
+    warnings.extend(checks::quality_warnings(&config, &editions, &data));
     timer.step("compute figures");
 
     let statics = assets::read_static(root, &mut warnings)?;

@@ -1,0 +1,138 @@
+//! What the data step found wrong in the data itself, as located errors and
+//! warnings: values a figure asks for that no snapshot has (`check_values`), and
+//! snapshots that repeat ids or lack fields (`quality_warnings`). The counts come from
+//! the data step (`EditionData`); this module only words them.
+
+use std::collections::BTreeMap;
+
+use anyhow::{bail, Result};
+
+use super::data::EditionData;
+use crate::config::{Config, Field, Metric};
+use crate::content::Edition;
+use crate::diagnostics::{self, Warnings};
+use crate::metrics::Unmatched;
+
+/// Values a figure asks for that some snapshot lacks: an error when no edition's
+/// snapshot has the value (a typo, or a value that does not exist), a warning naming
+/// the editions that lack it otherwise (a tag can be new). Each says which values exist.
+pub fn check_values(
+    config: &Config,
+    editions: &[Edition],
+    data: &BTreeMap<String, EditionData>,
+) -> Result<Warnings> {
+    let mut lacking: BTreeMap<(&str, &str, &str), (Vec<&str>, &Unmatched)> = BTreeMap::new();
+    for edition in editions.iter().rev() {
+        for u in &data[&edition.slug].unmatched {
+            let key = (u.figure.as_str(), u.key.name(), u.value.as_str());
+            lacking
+                .entry(key)
+                .or_insert((Vec::new(), u))
+                .0
+                .push(&edition.slug);
+        }
+    }
+    let mut warnings = Warnings::default();
+    let errors = lacking.into_values().map(|(slugs, u)| {
+        let line = config.figures.get(&u.figure).map_or(1, |def| def.line);
+        let head = format!(
+            "{}:{line}: figure `{}`: `{}` = \"{}\" matches no model",
+            config.path.display(),
+            u.figure,
+            u.key.name(),
+            u.value
+        );
+        let hint = match &u.nearest {
+            Some(nearest) => format!(" (did you mean `{nearest}`?)"),
+            None => String::new(),
+        };
+        if slugs.len() < editions.len() {
+            let editions = slugs.join(", ");
+            warnings.push(format!(
+                "{head} in the snapshot of edition {editions}{hint}"
+            ));
+            return Ok(());
+        }
+        let common = u
+            .common
+            .iter()
+            .map(|v| format!("`{v}`"))
+            .collect::<Vec<_>>();
+        bail!(
+            "{head} in any edition's snapshot{hint}; its most common values are {}",
+            common.join(", ")
+        )
+    });
+    diagnostics::all(errors.collect::<Vec<_>>())?;
+    Ok(warnings)
+}
+
+/// One warning per edition whose snapshot repeats ids or lacks fields, naming the
+/// snapshot file and the counts, so that no gap in the data goes unsaid: always for
+/// `author`, `createdAt` and `downloads`, and for `downloadsAllTime` and `likes` when a
+/// figure reads them (a listing fetched without them is not at fault otherwise).
+/// Placeholder dates are normal for the real Hub and are said in the figures'
+/// definitions instead.
+pub fn quality_warnings(
+    config: &Config,
+    editions: &[Edition],
+    data: &BTreeMap<String, EditionData>,
+) -> Warnings {
+    let reads = |field: Field| {
+        config.figures.values().any(|def| match &def.metric {
+            Metric::Sum { field: f, .. }
+            | Metric::Quantile { field: f, .. }
+            | Metric::ShareBelow { field: f, .. }
+            | Metric::TopShare { field: f, .. }
+            | Metric::Gini { field: f }
+            | Metric::Lorenz { field: f, .. }
+            | Metric::LogHistogram { field: f }
+            | Metric::Top { by: f, .. } => *f == field,
+            Metric::Hhi { weight, .. }
+            | Metric::ShareBy { weight, .. }
+            | Metric::ShareOf { weight, .. } => weight.field() == Some(field),
+            _ => false,
+        })
+    };
+    let reported = |name: &str| match name {
+        "downloadsAllTime" => reads(Field::DownloadsAllTime),
+        "likes" => reads(Field::Likes),
+        _ => true,
+    };
+    let mut warnings = Warnings::default();
+    for edition in editions {
+        let this = &data[&edition.slug];
+        let q = &this.quality;
+        let mut parts = Vec::new();
+        if q.duplicates > 0 {
+            let ids: Vec<String> = q.duplicate_ids.iter().map(|id| format!("`{id}`")).collect();
+            parts.push(format!(
+                "{} repeated {} dropped, the first entry of each kept (e.g. {})",
+                q.duplicates,
+                if q.duplicates == 1 {
+                    "entry"
+                } else {
+                    "entries"
+                },
+                ids.join(", ")
+            ));
+        }
+        for (field, rows) in q.missing() {
+            if reported(field) {
+                parts.push(format!("{rows} without `{field}`"));
+            }
+        }
+        if parts.is_empty() {
+            continue;
+        }
+        warnings.push(format!(
+            "{}: snapshot of edition {} ({} entries): {}; figures leave such rows out \
+             (see each figure's definition)",
+            this.snapshot.file,
+            edition.slug,
+            q.entries,
+            parts.join(", ")
+        ));
+    }
+    warnings
+}
