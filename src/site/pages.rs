@@ -267,6 +267,7 @@ fn methodology_page(ctx: &Context, site: &SiteView, editions: &[EditionView]) ->
     let mut method = base_context(site, simple_page(ctx, "Methodology", "methodology", file));
     method.insert("editions", editions);
     method.insert("figures", &figure_rows(ctx));
+    method.insert("quality", &quality_rows(ctx));
     method.insert("registry", &registry_view(ctx.registry));
     (file.to_owned(), "methodology.html", method)
 }
@@ -405,6 +406,48 @@ fn figure_rows<'a>(ctx: &Context<'a>) -> Vec<FigureRow<'a>> {
                 .collect(),
         })
         .collect()
+}
+
+/// One line of the data-quality table: what was counted, and its count per edition
+/// (latest first).
+#[derive(Serialize)]
+struct QualityRow {
+    label: &'static str,
+    values: Vec<String>,
+}
+
+/// What reading each edition's snapshot found, as the methodology's data-quality table.
+fn quality_rows(ctx: &Context) -> Vec<QualityRow> {
+    let row = |label, count: fn(&EditionData) -> String| QualityRow {
+        label,
+        values: (ctx.editions.iter())
+            .map(|e| count(&ctx.data[&e.slug]))
+            .collect(),
+    };
+    fn n(count: u64) -> String {
+        format::thousands(count as f64)
+    }
+    vec![
+        row("Entries read", |d| n(d.quality.entries)),
+        row("Repeated ids dropped (the first entry kept)", |d| {
+            n(d.quality.duplicates)
+        }),
+        row(
+            "Created before March 2022 (the Hub's placeholder date)",
+            |d| n(d.quality.placeholder_dates),
+        ),
+        row("Without an author", |d| n(d.quality.no_author)),
+        row("Without a creation date", |d| n(d.quality.no_created_at)),
+        row("Without downloads in the last 30 days", |d| {
+            n(d.quality.no_downloads)
+        }),
+        row("Without all-time downloads", |d| {
+            n(d.quality.no_downloads_all_time)
+        }),
+        row("Downloads the registry does not attribute", |d| {
+            format::number(1.0 - d.coverage.downloads, Format::Percent)
+        }),
+    ]
 }
 
 #[derive(Serialize)]

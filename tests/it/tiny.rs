@@ -209,6 +209,15 @@ fn a_snapshot_with_gaps_is_reported_by_name_and_count() {
         !err.contains("`likes`") && !err.contains("downloadsAllTime"),
         "{err}"
     );
+    // The methodology's data-quality table says the same, per edition (2026 first).
+    let method = read(project.path().join("output/methodology/index.html"));
+    for row in [
+        "<th scope=\"row\">Entries read</th><td class=\"num\">21</td>",
+        "<th scope=\"row\">Repeated ids dropped (the first entry kept)</th><td class=\"num\">2</td>",
+        "<th scope=\"row\">Without a creation date</th><td class=\"num\">4</td>",
+    ] {
+        assert!(method.contains(row), "{row} not in the methodology");
+    }
     // Its own snapshots, without `downloadsAllTime`, read by no figure, are quiet.
     let own = stderr(&stateof(project.path(), &["build"]));
     assert!(!own.contains("without `"), "{own}");
