@@ -2,9 +2,10 @@
 //!
 //! Maps a Hub author (user or organisation id) to a display name, a country (ISO 3166
 //! alpha-2), a kind and the `source` a reader can check them against. `[alias]` maps
-//! legacy ids without a namespace (`gpt2`, which a listing reads as its own author) and
-//! renamed accounts to the organisation's current id, so an old listing attributes
-//! them too. Authors not in it are "unattributed"; metrics report that share rather
+//! renamed accounts, and `[legacy]` model ids without a namespace (`gpt2`, which old
+//! listings give no author), to the organisation's current id, so an old listing
+//! attributes them too; a legacy id applies to models only, never to an account that
+//! happens to bear the name. Authors not in it are "unattributed"; metrics report that share rather
 //! than guess. Whether an account is a user or an organisation is the Hub's to say
 //! (see `authors`), not the registry's.
 
@@ -27,9 +28,13 @@ pub struct Registry {
     /// Hub author id → organisation.
     #[serde(default, rename = "org")]
     pub orgs: BTreeMap<String, Org>,
-    /// Legacy id or former author name → the author id in `orgs` it now is.
+    /// Former author name (a renamed account) → the author id in `orgs` it now is.
     #[serde(default)]
     pub alias: BTreeMap<String, String>,
+    /// Legacy model id without a namespace (`gpt2`) → the author id in `orgs` that
+    /// holds the model now. Applies to models only, never to an account of that name.
+    #[serde(default)]
+    pub legacy: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -96,8 +101,9 @@ struct RawOrg {
     source: Option<Spanned<String>>,
 }
 
-/// Parses registry TOML (one `[org."author-id"]` table per organisation, and an
-/// `[alias]` table of `"old-id" = "author-id"`) from the file at `path`, as messages
+/// Parses registry TOML (one `[org."author-id"]` table per organisation, an `[alias]`
+/// table of renamed accounts, `"old-name" = "author-id"`, and a `[legacy]` table of
+/// model ids without a namespace, `"gpt2" = "author-id"`) from the file at `path`, as messages
 /// show it. Every bad country, kind or source and every alias to an id that is not an
 /// organisation of the registry is reported, at its line.
 pub fn parse(path: &Path, text: &str) -> Result<Registry> {
@@ -108,6 +114,8 @@ pub fn parse(path: &Path, text: &str) -> Result<Registry> {
         org: BTreeMap<String, RawOrg>,
         #[serde(default)]
         alias: BTreeMap<String, Spanned<String>>,
+        #[serde(default)]
+        legacy: BTreeMap<String, Spanned<String>>,
     }
     let at = |span: std::ops::Range<usize>, message: String| {
         let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
@@ -117,28 +125,31 @@ pub fn parse(path: &Path, text: &str) -> Result<Registry> {
         let message = e.message().lines().next().unwrap_or_default().to_owned();
         at(e.span().unwrap_or(0..0), message)
     })?;
-    let aliases: Vec<Result<(String, String)>> = (raw.alias.into_iter())
-        .map(|(old, target)| {
-            let span = target.span();
-            let target = target.into_inner();
-            if raw.org.contains_key(&old) {
-                return Err(at(
-                    span,
-                    format!("alias `{old}`: `{old}` is itself an organisation of the registry"),
-                ));
-            }
-            if !raw.org.contains_key(&target) {
-                let ids: Vec<&str> = raw.org.keys().map(String::as_str).collect();
-                return Err(at(
-                    span,
-                    format!(
-                        "alias `{old}`: `{target}` is not an organisation of the registry{}",
-                        suggest::did_you_mean(&target, &ids)
-                    ),
-                ));
-            }
-            Ok((old, target))
-        })
+    // Both tables map an old name to an organisation of the registry.
+    let check = |what: &'static str, old: String, target: Spanned<String>| {
+        let span = target.span();
+        let target = target.into_inner();
+        if what == "alias" && raw.org.contains_key(&old) {
+            return Err(at(
+                span,
+                format!("alias `{old}`: `{old}` is itself an organisation of the registry"),
+            ));
+        }
+        if !raw.org.contains_key(&target) {
+            let ids: Vec<&str> = raw.org.keys().map(String::as_str).collect();
+            return Err(at(
+                span,
+                format!(
+                    "{what} `{old}`: `{target}` is not an organisation of the registry{}",
+                    suggest::did_you_mean(&target, &ids)
+                ),
+            ));
+        }
+        Ok((what, old, target))
+    };
+    let aliases: Vec<Result<(&str, String, String)>> = (raw.alias.into_iter())
+        .map(|(old, target)| check("alias", old, target))
+        .chain((raw.legacy.into_iter()).map(|(old, target)| check("legacy id", old, target)))
         .collect();
     let orgs = raw.org.into_iter().map(|(id, org)| {
         let kind = names::parse::<OrgKind>(org.kind.get_ref()).ok_or_else(|| {
@@ -198,7 +209,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Registry> {
     let entries = (orgs.map(|r| r.map(|(id, org)| (id, Ok(org))))).chain(
         aliases
             .into_iter()
-            .map(|r| r.map(|(old, id)| (old, Err(id)))),
+            .map(|r| r.map(|(what, old, id)| (old, Err((what, id))))),
     );
     let mut registry = Registry::default();
     for (id, entry) in crate::diagnostics::all(entries)? {
@@ -206,8 +217,11 @@ pub fn parse(path: &Path, text: &str) -> Result<Registry> {
             Ok(org) => {
                 registry.orgs.insert(id, org);
             }
-            Err(target) => {
+            Err(("alias", target)) => {
                 registry.alias.insert(id, target);
+            }
+            Err((_, target)) => {
+                registry.legacy.insert(id, target);
             }
         }
     }
@@ -292,32 +306,26 @@ mod tests {
     }
 
     #[test]
-    fn aliases_attribute_legacy_ids_and_renamed_authors() {
+    fn aliases_attribute_renamed_authors_and_legacy_ids_models_only() {
         let text = format!(
-            "{OPENAI}[alias]\n\"gpt2\" = \"openai-community\"\n\"CohereForAI\" = \"CohereLabs\"\n"
+            "{OPENAI}[alias]\n\"CohereForAI\" = \"CohereLabs\"\n[legacy]\n\"gpt2\" = \"openai-community\"\n"
         );
         let reg = parse(&text).unwrap();
-        assert_eq!(reg.get("gpt2").unwrap().name, "OpenAI");
         assert_eq!(reg.get("CohereForAI").unwrap().name, "Cohere Labs");
-        assert_eq!(reg.current("gpt2"), "openai-community");
-        assert_eq!(reg.current("bert-base-uncased"), "bert-base-uncased");
-        assert!(reg.get("bert-base-uncased").is_none());
+        assert_eq!(reg.legacy["gpt2"], "openai-community");
+        assert!(reg.get("gpt2").is_none(), "a legacy id is no account");
+        assert_eq!(reg.current("gpt2"), "gpt2");
 
-        let text =
-            format!("{OPENAI}[alias]\n\"gpt2\" = \"openai-comunity\"\n\"CohereLabs\" = \"x\"\n");
+        let text = format!(
+            "{OPENAI}[alias]\n\"CohereLabs\" = \"x\"\n[legacy]\n\"gpt2\" = \"openai-comunity\"\n"
+        );
         let err = format!("{:#}", parse(&text).unwrap_err());
-        assert!(
-            err.contains(
-                "orgs.toml:12: alias `CohereLabs`: `CohereLabs` is itself an organisation of the registry"
-            ),
-            "{err}"
-        );
-        assert!(
-            err.contains(
-                "orgs.toml:11: alias `gpt2`: `openai-comunity` is not an organisation of the \
-                 registry (did you mean `openai-community`?)"
-            ),
-            "{err}"
-        );
+        for expected in [
+            "alias `CohereLabs`: `CohereLabs` is itself an organisation of the registry",
+            "legacy id `gpt2`: `openai-comunity` is not an organisation of the registry \
+             (did you mean `openai-community`?)",
+        ] {
+            assert!(err.contains(expected), "{expected} not in {err}");
+        }
     }
 }

@@ -147,9 +147,11 @@ fn rank(dir: &Path, kinds: &[(Kind, u64)]) -> Result<Vec<String>> {
                 continue;
             };
             let id = entry.id.or(entry.model_id).unwrap_or_default();
+            // As the snapshot reader does: the namespace of the id when no author is
+            // given, and none for a legacy id without one (`gpt2`), which names no account.
             let author = entry
                 .author
-                .unwrap_or_else(|| id.split_once('/').map_or(id.as_str(), |a| a.0).to_owned());
+                .unwrap_or_else(|| id.split_once('/').map_or("", |a| a.0).to_owned());
             let n = entry.downloads.and_then(|d| d.as_f64()).unwrap_or(0.0);
             if !author.is_empty() && n > 0.0 {
                 *downloads.entry(author).or_default() += n as u64;
@@ -170,8 +172,7 @@ pub fn finish(dir: &Path, target: &Path) -> Result<Option<ManifestFile>> {
     let rows = bytes.iter().filter(|&&b| b == b'\n').count() as u64;
     let compressed = zstd::encode_all(&bytes[..], 10)
         .with_context(|| format!("failed to compress `{}`", part.display()))?;
-    fs::write(target, &compressed)
-        .with_context(|| format!("failed to write `{}`", target.display()))?;
+    crate::output::replace_file(target, &compressed, true)?;
     Ok(Some(ManifestFile {
         rows,
         sha256: sha256_hex(&compressed),
@@ -196,7 +197,8 @@ mod tests {
             (Kind::Models, models.len() as u64),
             (Kind::Datasets, datasets.len() as u64),
         ];
-        assert_eq!(rank(dir.path(), &kinds).unwrap(), ["gpt2", "a", "b"]);
+        // `gpt2`, a legacy id without a namespace, names no account to ask about.
+        assert_eq!(rank(dir.path(), &kinds).unwrap(), ["a", "b"]);
         assert_eq!(utf8_percent("Qwen"), "Qwen");
         assert_eq!(utf8_percent("a b"), "a%20b");
     }

@@ -288,7 +288,8 @@ fn list(hub: &Hub, partial: &mut store::Partial, index: usize, options: &Options
     meter.finish();
     if guard.repeated > 0 {
         eprintln!(
-            "note: {} {} listed on more than one page (the listing changed while it was              read); they are kept as listed, and the snapshot reader counts each once",
+            "note: {} {} listed on more than one page (the listing changed while it was \
+             read); they are kept as listed, and the snapshot reader counts each once",
             thousands(guard.repeated as f64),
             partial.state.kinds[index].kind.name()
         );

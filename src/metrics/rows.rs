@@ -78,7 +78,7 @@ impl<'a> Rows<'a> {
 
 /// Looks up every distinct author once, through the registry's aliases. A model
 /// without an author (an old id without a namespace, `gpt2`) is attributed through an
-/// alias of its id, where the registry has one (`gpt2` → `openai-community`).
+/// its id's entry in the registry's `[legacy]` table (`gpt2` → `openai-community`).
 fn resolve(models: &Models, registry: &Registry) -> Vec<u32> {
     let ordinal: HashMap<&str, u32> = registry
         .orgs
@@ -94,7 +94,7 @@ fn resolve(models: &Models, registry: &Registry) -> Vec<u32> {
         .zip(&models.id)
         .map(|(&sym, &id)| {
             if sym.is_none() {
-                let org = registry.alias.get(models.strings.get(id));
+                let org = registry.legacy.get(models.strings.get(id));
                 return org
                     .and_then(|org| ordinal.get(org.as_str()).copied())
                     .unwrap_or(NO_ORG);
@@ -116,14 +116,17 @@ mod tests {
     use crate::metrics::fixture::{models, registry, Row};
 
     #[test]
-    fn a_legacy_id_without_an_author_is_attributed_through_its_alias() {
+    fn a_legacy_id_without_an_author_is_attributed_through_the_legacy_table() {
         let m = models(&[
             Row::new("gpt2", 9),
-            Row::new("bert-base", 1),
+            Row::new("bert-base/x", 1),
             Row::new("qwen/z", 1),
         ]);
         let mut r = registry();
-        r.alias.insert("gpt2".to_owned(), "meta".to_owned());
+        r.legacy.insert("gpt2".to_owned(), "meta".to_owned());
+        // A legacy id names models, never an account: an author called `bert-base`
+        // stays unattributed however the table reads.
+        r.legacy.insert("bert-base".to_owned(), "meta".to_owned());
         let rows = Rows::new(&m, &r);
         let names: Vec<Option<&str>> = (rows.org_index().iter())
             .map(|&i| (i != NO_ORG).then(|| r.orgs.keys().nth(i as usize).unwrap().as_str()))

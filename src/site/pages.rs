@@ -444,6 +444,7 @@ fn quality_rows(ctx: &Context) -> Vec<QualityRow> {
         row("Without all-time downloads", |d| {
             n(d.quality.no_downloads_all_time)
         }),
+        row("Without likes", |d| n(d.quality.no_likes)),
         row("Downloads the registry does not attribute", |d| {
             format::number(1.0 - d.coverage.downloads, Format::Percent)
         }),
@@ -490,7 +491,7 @@ fn registry_view(registry: &Registry) -> RegistryView {
                 )
             })
             .collect(),
-        aliases: (registry.alias.iter())
+        aliases: (registry.alias.iter().chain(&registry.legacy))
             .map(|(old, id)| (old.clone(), id.clone()))
             .collect(),
     }
