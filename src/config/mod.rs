@@ -313,6 +313,24 @@ impl Metric {
             .expect("a metric's tag is one of its names")
     }
 
+    /// The numeric field the metric reads (as its `field`, `by` or `weight`), if any.
+    pub fn field(&self) -> Option<Field> {
+        match self {
+            Metric::Sum { field, .. }
+            | Metric::Quantile { field, .. }
+            | Metric::ShareBelow { field, .. }
+            | Metric::TopShare { field, .. }
+            | Metric::Gini { field }
+            | Metric::Lorenz { field, .. }
+            | Metric::LogHistogram { field }
+            | Metric::Top { by: field, .. } => Some(*field),
+            Metric::Hhi { weight, .. }
+            | Metric::ShareBy { weight, .. }
+            | Metric::ShareOf { weight, .. } => weight.field(),
+            _ => None,
+        }
+    }
+
     /// True for metrics whose value is one number.
     pub fn is_scalar(&self) -> bool {
         !matches!(

@@ -266,22 +266,8 @@ fn kept(rows: &Rows, field: Field, filter: Option<&Filter>) -> Vec<u64> {
 /// the field it reads, and rows without a real creation date in a monthly series.
 /// Empty when every row has what the figure reads.
 fn gaps(metric: &Metric, models: &Models) -> String {
-    let field = match metric {
-        Metric::Sum { field, .. }
-        | Metric::Quantile { field, .. }
-        | Metric::ShareBelow { field, .. }
-        | Metric::TopShare { field, .. }
-        | Metric::Gini { field }
-        | Metric::Lorenz { field, .. }
-        | Metric::LogHistogram { field }
-        | Metric::Top { by: field, .. } => Some(*field),
-        Metric::Hhi { weight, .. }
-        | Metric::ShareBy { weight, .. }
-        | Metric::ShareOf { weight, .. } => weight.field(),
-        _ => None,
-    };
     let mut text = String::new();
-    if let Some(field) = field {
+    if let Some(field) = metric.field() {
         let n = lacking(models, field);
         if n > 0 {
             text.push_str(&format!(

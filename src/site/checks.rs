@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use anyhow::{bail, Result};
 
 use super::data::EditionData;
-use crate::config::{Config, Field, Metric};
+use crate::config::{Config, Field};
 use crate::content::Edition;
 use crate::diagnostics::{self, Warnings};
 use crate::metrics::Unmatched;
@@ -78,22 +78,8 @@ pub fn quality_warnings(
     editions: &[Edition],
     data: &BTreeMap<String, EditionData>,
 ) -> Warnings {
-    let reads = |field: Field| {
-        config.figures.values().any(|def| match &def.metric {
-            Metric::Sum { field: f, .. }
-            | Metric::Quantile { field: f, .. }
-            | Metric::ShareBelow { field: f, .. }
-            | Metric::TopShare { field: f, .. }
-            | Metric::Gini { field: f }
-            | Metric::Lorenz { field: f, .. }
-            | Metric::LogHistogram { field: f }
-            | Metric::Top { by: f, .. } => *f == field,
-            Metric::Hhi { weight, .. }
-            | Metric::ShareBy { weight, .. }
-            | Metric::ShareOf { weight, .. } => weight.field() == Some(field),
-            _ => false,
-        })
-    };
+    let reads =
+        |field: Field| (config.figures.values()).any(|def| def.metric.field() == Some(field));
     let reported = |name: &str| match name {
         "downloadsAllTime" => reads(Field::DownloadsAllTime),
         "likes" => reads(Field::Likes),
