@@ -13,7 +13,7 @@ use anyhow::{bail, Result};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A calendar month, stored as `year * 12 + month - 1` (the numbering of
-/// `Models::created_month`), so that consecutive months are consecutive numbers.
+/// `Repos::created_month`), so that consecutive months are consecutive numbers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Month(u32);
 

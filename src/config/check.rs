@@ -46,6 +46,7 @@ pub(super) fn figure(
     table: &RawTable,
 ) -> Result<(), (Option<Range<usize>>, String)> {
     let at = |key: &str, message: String| (span_of(table, key), message);
+    of_kind(def).map_err(|(key, m)| at(key, m))?;
     let filter = match &def.metric {
         Metric::Count { filter }
         | Metric::Sum { filter, .. }
@@ -83,6 +84,39 @@ pub(super) fn figure(
         _ => &None,
     };
     check_filter(filter.as_ref()).map_err(|m| at("filter", m))
+}
+
+/// Whether every key and field the figure reads is one its kind of repository has
+/// (spaces have no downloads, only datasets languages). An error names the key of the
+/// definition it is about.
+fn of_kind(def: &FigureDef) -> Result<(), (&'static str, String)> {
+    let kind = def.of;
+    if let Some(field) = def.metric.field() {
+        if !kind.has_field(field) {
+            let at = match def.metric {
+                Metric::Top { .. } => "by",
+                Metric::Hhi { .. } | Metric::ShareBy { .. } | Metric::ShareOf { .. } => "weight",
+                _ => "field",
+            };
+            return Err((at, format!("{kind} have no `{}`", field.name())));
+        }
+    }
+    let keys = (def.metric.key().map(|key| (key, "key")).into_iter())
+        .chain(def.metric.filter().map(|f| (f.key, "filter")));
+    for (key, at) in keys {
+        if !key.kinds().contains(&kind) {
+            let kinds: Vec<&str> = key.kinds().iter().map(|k| k.name()).collect();
+            return Err((
+                at,
+                format!(
+                    "{kind} have no key `{}` (only {} do); set `of` to the kind the figure counts",
+                    key.name(),
+                    kinds.join(" and ")
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn check_filter(filter: Option<&Filter>) -> Result<(), String> {

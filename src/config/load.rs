@@ -18,6 +18,7 @@ use serde::{Deserialize, Deserializer};
 use toml::{Spanned, Value};
 
 use super::{check, ChartDef, Config, FigureDef, Format, Metric, FILE_NAME};
+use crate::snapshot::Kind;
 use crate::suggest::did_you_mean;
 
 /// A definition as written: each key and value with its place in the file.
@@ -136,6 +137,7 @@ fn figure(src: &Source, name: &Spanned<String>, table: &RawTable) -> Result<Figu
     let mut errors = Vec::new();
     let mut label = None;
     let mut format = None;
+    let mut of = Kind::Models;
     let mut rest = toml::Table::new();
     for (key, value) in table {
         match key.get_ref().as_str() {
@@ -149,6 +151,10 @@ fn figure(src: &Source, name: &Spanned<String>, table: &RawTable) -> Result<Figu
                     .map_err(|e| errors.push(fail(value.span(), e)))
                     .ok()
             }
+            "of" => match typed::<String>(key, value).and_then(|s| s.parse::<Kind>()) {
+                Ok(kind) => of = kind,
+                Err(e) => errors.push(fail(value.span(), e)),
+            },
             _ => {
                 rest.insert(key.get_ref().clone(), value.get_ref().clone());
             }
@@ -172,6 +178,7 @@ fn figure(src: &Source, name: &Spanned<String>, table: &RawTable) -> Result<Figu
     };
     let def = FigureDef {
         label,
+        of,
         metric,
         format,
         line: src.line(name.span().start),

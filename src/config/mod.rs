@@ -16,6 +16,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::dates::Month;
+use crate::snapshot::Kind;
 
 pub use check::check_value;
 pub use load::{load, parse};
@@ -64,6 +65,8 @@ pub fn default_registry() -> String {
 pub struct FigureDef {
     /// A short human label ("Share of downloads in the top 200 models").
     pub label: String,
+    /// What the figure counts: models (the default), datasets or spaces.
+    pub of: Kind,
     #[serde(flatten)]
     pub metric: Metric,
     /// How a value reads in prose, tables and chart labels; see `FigureDef::format`.
@@ -239,6 +242,33 @@ pub enum Key {
     /// The model a derivative was made from (`base_model:*:X`).
     #[serde(rename = "base_model")]
     BaseModel,
+    /// A dataset's first `task_categories:X` tag.
+    #[serde(rename = "task_category")]
+    TaskCategory,
+    /// A dataset's `size_categories:X` tag (`10K<n<100K`).
+    #[serde(rename = "size_category")]
+    SizeCategory,
+    /// A dataset's `language:X` tags: a dataset in several languages is in the group
+    /// of each.
+    #[serde(rename = "language")]
+    Language,
+    /// A space's SDK (`gradio`, `streamlit`, `docker`, `static`).
+    #[serde(rename = "sdk")]
+    Sdk,
+}
+
+impl Key {
+    /// The kinds of repository whose rows have this key.
+    pub fn kinds(self) -> &'static [Kind] {
+        match self {
+            Key::Author | Key::AuthorCountry | Key::AuthorKind | Key::License => &Kind::ALL,
+            Key::PipelineTag | Key::LibraryName | Key::Derivative | Key::BaseModel => {
+                &[Kind::Models]
+            }
+            Key::TaskCategory | Key::SizeCategory | Key::Language => &[Kind::Datasets],
+            Key::Sdk => &[Kind::Spaces],
+        }
+    }
 }
 
 /// A row predicate: `key` equals one of `is` (or none of them, with `not = true`).
@@ -327,6 +357,30 @@ impl Metric {
             Metric::Hhi { weight, .. }
             | Metric::ShareBy { weight, .. }
             | Metric::ShareOf { weight, .. } => weight.field(),
+            _ => None,
+        }
+    }
+
+    /// The key the metric groups by, if any.
+    pub fn key(&self) -> Option<Key> {
+        match self {
+            Metric::ShareBy { key, .. } | Metric::ShareOf { key, .. } | Metric::Hhi { key, .. } => {
+                Some(*key)
+            }
+            _ => None,
+        }
+    }
+
+    /// The metric's row filter, if it has one.
+    pub fn filter(&self) -> Option<&Filter> {
+        match self {
+            Metric::Count { filter }
+            | Metric::Sum { filter, .. }
+            | Metric::Quantile { filter, .. }
+            | Metric::ShareBelow { filter, .. }
+            | Metric::CountByMonth { filter, .. }
+            | Metric::ShareBy { filter, .. }
+            | Metric::ShareOf { filter, .. } => filter.as_ref(),
             _ => None,
         }
     }

@@ -50,7 +50,7 @@ fn a_finished_fetch_is_a_snapshot_that_loads() {
     assert_eq!(manifest.files["models.jsonl.zst"].rows, 5);
     assert_eq!(manifest.files["spaces.jsonl.zst"].rows, 0);
     let snapshot = crate::snapshot::load(&out.join("models.jsonl.zst")).unwrap();
-    assert_eq!(snapshot.models.len(), 5);
+    assert_eq!(snapshot.main().repos.len(), 5);
     let loaded = snapshot.manifest.unwrap();
     assert_eq!(loaded.source, "Hugging Face Hub API");
     assert!(!loaded.synthetic);

@@ -5,12 +5,13 @@
 use crate::config::{Field, Filter, Key, Metric, Weight};
 use crate::format::thousands;
 use crate::registry::UNATTRIBUTED;
+use crate::snapshot::Kind;
 
 use super::group::{display, UNKNOWN_COUNTRY};
 
 /// The definition of `metric` as one sentence.
-pub fn describe(metric: &Metric) -> String {
-    let mut text = sentence(metric);
+pub fn describe(metric: &Metric, kind: Kind) -> String {
+    let mut text = sentence(metric, kind);
     if let Metric::ShareBy { key, .. } | Metric::ShareOf { key, .. } | Metric::Hhi { key, .. } =
         metric
     {
@@ -20,12 +21,22 @@ pub fn describe(metric: &Metric) -> String {
                  from a derivative to a base model, not of models",
             );
         }
+        if *key == Key::Language {
+            text.push_str(
+                "; a dataset in several languages counts once for each, so these are shares \
+                 of dataset\u{2013}language pairs, not of datasets",
+            );
+        }
     }
     text
 }
 
 /// The definition without notes on how a key counts.
-fn sentence(metric: &Metric) -> String {
+fn sentence(metric: &Metric, kind: Kind) -> String {
+    let (one, many) = (kind.singular(), kind.name());
+    let models = |filter: Option<&Filter>, all| rows_noun(kind, filter, all);
+    let weight_noun = |weight| weight_noun(weight, kind);
+    let most = |field, n| most(field, n, kind);
     match metric {
         Metric::Count { filter } => format!("Number of {}", models(filter.as_ref(), false)),
         Metric::Sum { field, filter } => format!(
@@ -54,8 +65,8 @@ fn sentence(metric: &Metric) -> String {
             most(*field, *n)
         ),
         Metric::Gini { field } => format!(
-            "Gini coefficient of {} across all models (0 when every model has the same, \
-             near 1 when one model has nearly all)",
+            "Gini coefficient of {} across all {many} (0 when every {one} has the same, \
+             near 1 when one {one} has nearly all)",
             noun(*field)
         ),
         Metric::Hhi { key, weight } => format!(
@@ -65,8 +76,8 @@ fn sentence(metric: &Metric) -> String {
             key_noun(*key)
         ),
         Metric::Lorenz { field, points } => format!(
-            "Lorenz curve of {0}: the share of all {0} held by the least-{1} models, at \
-             {2} evenly spaced shares of models from 0 to 1",
+            "Lorenz curve of {0}: the share of all {0} held by the least-{1} {many}, at \
+             {2} evenly spaced shares of {many} from 0 to 1",
             noun(*field),
             participle(*field),
             points + 1
@@ -95,12 +106,12 @@ fn sentence(metric: &Metric) -> String {
         } => {
             let whose = predicate(*key, std::slice::from_ref(value), false);
             let head = match (weight, filter) {
-                (Weight::Count, _) => format!("Share of models {whose}"),
-                (_, None) => format!("Share of all {} held by models {whose}", weight_noun(*weight)),
-                (_, Some(_)) => format!("Share of {} held by models {whose}", weight_noun(*weight)),
+                (Weight::Count, _) => format!("Share of {many} {whose}"),
+                (_, None) => format!("Share of all {} held by {many} {whose}", weight_noun(*weight)),
+                (_, Some(_)) => format!("Share of {} held by {many} {whose}", weight_noun(*weight)),
             };
             match filter {
-                Some(f) => format!("{head}, among models {}", predicate(f.key, &f.is, f.not)),
+                Some(f) => format!("{head}, among {many} {}", predicate(f.key, &f.is, f.not)),
                 None => head,
             }
         }
@@ -118,11 +129,11 @@ fn sentence(metric: &Metric) -> String {
             }
         }
         Metric::LogHistogram { field } => format!(
-            "Number of models by {}, in bins by powers of ten (0, 1\u{2013}9, 10\u{2013}99, \u{2026})",
+            "Number of {many} by {}, in bins by powers of ten (0, 1\u{2013}9, 10\u{2013}99, \u{2026})",
             noun(*field)
         ),
         Metric::Top { n, by } => format!(
-            "The {}, ties broken by model id",
+            "The {}, ties broken by {one} id",
             most(*by, *n)
         ),
         Metric::Growth { figure } => format!(
@@ -158,17 +169,22 @@ fn participle(field: Field) -> &'static str {
     }
 }
 
-/// "200 most-downloaded models", "most-liked model".
-fn most(field: Field, n: usize) -> String {
+/// "200 most-downloaded models", "most-liked space".
+fn most(field: Field, n: usize, kind: Kind) -> String {
     match n {
-        1 => format!("most-{} model", participle(field)),
-        n => format!("{} most-{} models", thousands(n as f64), participle(field)),
+        1 => format!("most-{} {}", participle(field), kind.singular()),
+        n => format!(
+            "{} most-{} {}",
+            thousands(n as f64),
+            participle(field),
+            kind.name()
+        ),
     }
 }
 
-fn weight_noun(weight: Weight) -> &'static str {
+fn weight_noun(weight: Weight, kind: Kind) -> &'static str {
     match weight {
-        Weight::Count => "models",
+        Weight::Count => kind.name(),
         Weight::Downloads => noun(Field::Downloads),
         Weight::DownloadsAllTime => noun(Field::DownloadsAllTime),
         Weight::Likes => "likes",
@@ -185,15 +201,19 @@ fn key_noun(key: Key) -> &'static str {
         Key::License => "license",
         Key::Derivative => "derivative kind",
         Key::BaseModel => "base model",
+        Key::TaskCategory => "task category",
+        Key::SizeCategory => "size category",
+        Key::Language => "language",
+        Key::Sdk => "SDK",
     }
 }
 
-/// "all models" or "models whose task is text-generation" (`all` adds the "all").
-fn models(filter: Option<&Filter>, all: bool) -> String {
+/// "all models" or "datasets whose language is fr" (`all` adds the "all").
+fn rows_noun(kind: Kind, filter: Option<&Filter>, all: bool) -> String {
     match filter {
-        Some(f) => format!("models {}", predicate(f.key, &f.is, f.not)),
-        None if all => "all models".to_owned(),
-        None => "models".to_owned(),
+        Some(f) => format!("{kind} {}", predicate(f.key, &f.is, f.not)),
+        None if all => format!("all {kind}"),
+        None => kind.name().to_owned(),
     }
 }
 
@@ -272,6 +292,10 @@ fn quantile_name(q: f64) -> String {
 mod tests {
     use super::*;
 
+    fn describe_models(metric: &Metric) -> String {
+        describe(metric, Kind::Models)
+    }
+
     fn metric(toml_text: &str) -> Metric {
         let text = format!(
             "title = \"t\"\ndescription = \"d\"\nbase-url = \"https://example.org/\"\n\
@@ -324,13 +348,13 @@ mod tests {
             ),
         ];
         for (def, expected) in cases {
-            assert_eq!(describe(&metric(def)), expected, "{def}");
+            assert_eq!(describe_models(&metric(def)), expected, "{def}");
         }
     }
 
     #[test]
     fn series_definitions_name_their_shape() {
-        let by = describe(&metric(
+        let by = describe_models(&metric(
             "metric = \"share_by\"\nkey = \"author.country\"\nweight = \"downloads\"\n\
              filter = { key = \"author.country\", is = [\"US\", \"CN\"], not = true }",
         ));
@@ -339,18 +363,21 @@ mod tests {
             "Share of downloads in the last 30 days by author's country among models whose author's country is \
              neither United States nor China: the 8 largest groups, then the rest as \u{201c}Other\u{201d}"
         );
-        let bases = describe(&metric(
+        let bases = describe_models(&metric(
             "metric = \"share_by\"\nkey = \"base_model\"\nweight = \"count\"",
         ));
         assert!(bases.ends_with("shares of links from a derivative to a base model, not of models"));
-        let months = describe(&metric(
+        let months = describe_models(&metric(
             "metric = \"count_by_month\"\nsince = \"2024-01\"\ncumulative = true",
         ));
         assert_eq!(
             months,
             "Running total of models created, at the end of each month, from 2024-01 on"
         );
-        assert!(describe(&metric("metric = \"lorenz\"\nfield = \"likes\"")).contains("101 evenly"));
+        assert!(
+            describe_models(&metric("metric = \"lorenz\"\nfield = \"likes\""))
+                .contains("101 evenly")
+        );
         assert_eq!(
             describe_growth("Top 200 share", "2025-autumn"),
             "Change in \u{201c}Top 200 share\u{201d} since the 2025-autumn edition: this \

@@ -1,10 +1,10 @@
-//! Test fixtures: small `Models` built by hand through the `Strings` interner.
+//! Test fixtures: small `Repos` built by hand through the `Strings` interner.
 
 use std::collections::BTreeMap;
 
 use crate::config::{FigureDef, Filter, Key};
 use crate::registry::{self, Registry};
-use crate::snapshot::{Derivative, Flags, Models};
+use crate::snapshot::{Derivative, Flags, Repos};
 
 /// One model row, built up with the setters below.
 #[derive(Debug, Clone, Default)]
@@ -87,8 +87,8 @@ impl Row {
 }
 
 /// The rows as columns.
-pub fn models(rows: &[Row]) -> Models {
-    let mut m = Models::default();
+pub fn models(rows: &[Row]) -> Repos {
+    let mut m = Repos::default();
     for row in rows {
         let author = row.id.split_once('/').map_or("", |(a, _)| a);
         let id = m.strings.intern(row.id);
@@ -126,7 +126,7 @@ pub fn models(rows: &[Row]) -> Models {
 /// unattributed 40, FR 10; by kind company 900, academic 50, unattributed 40,
 /// independent 10. Two have a task, two a library, one a license; one is quantized and
 /// one a finetune.
-pub fn sample() -> Models {
+pub fn sample() -> Repos {
     models(&[
         Row::new("qwen/a", 600)
             .task("text-generation")

@@ -17,7 +17,7 @@ use super::country_name;
 use super::rows::{Rows, NO_ORG};
 use crate::config::{Filter, Key};
 use crate::registry::{Org, UNATTRIBUTED};
-use crate::snapshot::{Derivative, Models, Sym};
+use crate::snapshot::{Derivative, Repos, Sym};
 
 /// The raw value for an absent tag, library, license or base model.
 pub const NONE: &str = "none";
@@ -41,7 +41,7 @@ pub struct Groups<'a> {
 
 /// Groups `rows` by `key`.
 pub fn group<'a>(rows: &Rows<'a>, key: Key) -> Groups<'a> {
-    let models = rows.models;
+    let models = rows.repos;
     match key {
         Key::Author => by_string(models, &models.author),
         Key::AuthorCountry => by_org(rows, |org| match org {
@@ -52,31 +52,43 @@ pub fn group<'a>(rows: &Rows<'a>, key: Key) -> Groups<'a> {
         Key::PipelineTag => by_string(models, &models.pipeline_tag),
         Key::LibraryName => fold_case(by_string(models, &models.library_name)),
         Key::License => by_string(models, &models.license),
-        Key::BaseModel => {
-            let mut groups = by_string(models, &models.base_model);
-            // The further parents' groups, added to those of the first parents.
-            let mut group_of: HashMap<&str, u32> = groups
-                .values
-                .iter()
-                .zip(0u32..)
-                .map(|(&v, g)| (v, g))
-                .collect();
-            for &(row, sym) in &models.more_bases {
-                let value = models.strings.get(sym);
-                let group = *group_of.entry(value).or_insert_with(|| {
-                    groups.values.push(value);
-                    groups.values.len() as u32 - 1
-                });
-                groups.extra.push((row, group));
-            }
-            groups
-        }
+        Key::BaseModel => with_more(
+            by_string(models, &models.base_model),
+            models,
+            &models.more_bases,
+        ),
+        Key::TaskCategory => by_string(models, &models.task_category),
+        Key::SizeCategory => by_string(models, &models.size_category),
+        Key::Language => with_more(
+            by_string(models, &models.language),
+            models,
+            &models.more_languages,
+        ),
+        Key::Sdk => by_string(models, &models.sdk),
         Key::Derivative => Groups {
             of_row: models.derivative.iter().map(|&d| d as u32).collect(),
             values: Derivative::ALL.iter().map(|d| d.as_str()).collect(),
             extra: Vec::new(),
         },
     }
+}
+
+/// `groups` with the further values of rows that have several (a merge's other
+/// parents, a dataset's other languages) as `extra` groups.
+fn with_more<'a>(mut groups: Groups<'a>, repos: &'a Repos, more: &[(u32, Sym)]) -> Groups<'a> {
+    let mut group_of: HashMap<&str, u32> = (groups.values.iter())
+        .zip(0u32..)
+        .map(|(&v, g)| (v, g))
+        .collect();
+    for &(row, sym) in more {
+        let value = repos.strings.get(sym);
+        let group = *group_of.entry(value).or_insert_with(|| {
+            groups.values.push(value);
+            groups.values.len() as u32 - 1
+        });
+        groups.extra.push((row, group));
+    }
+    groups
 }
 
 /// Merges groups whose values differ only in case (free text, such as `PyTorch` and
@@ -118,7 +130,16 @@ fn fold_case(groups: Groups) -> Groups {
 
 /// Groups rows by the string in `column` (`NONE` for an absent one): one group per
 /// distinct symbol, found by symbol alone, without reading or hashing the strings.
-fn by_string<'a>(models: &'a Models, column: &[Sym]) -> Groups<'a> {
+fn by_string<'a>(models: &'a Repos, column: &[Sym]) -> Groups<'a> {
+    // A column of another kind of repository (empty here): every row lacks the value.
+    // The config does not let a figure ask for one.
+    let none;
+    let column = if column.len() == models.len() {
+        column
+    } else {
+        none = vec![Sym::NONE; models.len()];
+        &none
+    };
     let mut group_of_sym = vec![u32::MAX; models.strings.len()];
     let mut values = Vec::new();
     let mut none_group = None;
@@ -245,10 +266,8 @@ pub fn display(key: Key, value: &str) -> &str {
             "merge" => "Merge",
             other => other,
         },
-        (Key::PipelineTag | Key::LibraryName | Key::License | Key::BaseModel, NONE) => {
-            "None declared"
-        }
         (Key::Author, NONE) => "No author recorded",
+        (_, NONE) => "None declared",
         (_, other) => other,
     }
 }

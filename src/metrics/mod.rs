@@ -31,14 +31,13 @@ mod tests;
 
 use std::collections::BTreeMap;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 
 use crate::config::{Field, FigureDef, Filter, Metric};
 use crate::dates::{Date, Month};
 use crate::figures::{Figure, Figures, Provenance, Value};
-use crate::format::thousands;
 use crate::registry::Registry;
-use crate::snapshot::{Flags, Models, Snapshot};
+use crate::snapshot::{Flags, Repos, Snapshot};
 
 pub use crate::countries::country_name;
 pub use describe::{describe, describe_growth};
@@ -55,64 +54,87 @@ pub fn compute(
     registry: &Registry,
     edition: &str,
 ) -> Result<Figures> {
-    let models = &snapshot.models;
-    let rows = Rows::with_types(models, registry, &snapshot.authors);
+    let tables: Vec<Rows> = (snapshot.tables.iter())
+        .map(|t| Rows::with_types(&t.repos, registry, &snapshot.authors))
+        .collect();
     let mut figures = Figures::new();
     for (name, def) in defs {
-        let mut provenance = Provenance {
-            definition: describe(&def.metric),
-            edition: edition.to_owned(),
-            snapshot_date: snapshot.manifest.as_ref().map(|m| m.date.clone()),
-            rows: Some(models.len() as u64),
-            source: None,
-            source_url: None,
+        let rows = || match tables.iter().find(|rows| rows.repos.kind == def.of) {
+            Some(rows) => Ok(rows),
+            None => Err(anyhow!(
+                "figure `{name}` counts {kind}, but snapshot `{}` has no {kind}: its \
+                 manifest lists no `{kind}.jsonl*` file beside it (fetch them with \
+                 `stateof fetch --kinds {kind}`)",
+                snapshot.path.display(),
+                kind = def.of,
+            )),
         };
-        let value = match &def.metric {
+        let figure = match &def.metric {
             Metric::Growth { .. } => continue,
-            Metric::Sourced { value, source, url } => {
-                provenance.snapshot_date = None;
-                provenance.rows = None;
-                provenance.source = Some(source.clone());
-                provenance.source_url = url.clone();
-                Value::Number(*value)
-            }
-            metric => value(metric, &rows)
-                .with_context(|| format!("failed to compute figure `{name}`"))?,
-        };
-        provenance.definition.push_str(&gaps(&def.metric, models));
-        let value = match &def.metric {
-            Metric::CountByMonth {
-                cumulative: false, ..
-            } => match snapshot_month(snapshot)? {
-                Some(month) => {
-                    provenance.definition.push_str(
-                        "; the snapshot's own month is left out, since it was not over yet",
-                    );
-                    before(value, month)
-                }
-                // Without a date, the newest model stands for when the snapshot was taken.
-                None => match models.created_month.iter().max().filter(|&&m| m > 0) {
-                    Some(&last) => {
-                        provenance.definition.push_str(
-                            "; the newest month in the data is left out, since a snapshot \
-                             without a date is taken to be from that month",
-                        );
-                        before(value, Month::from_index(last))
-                    }
-                    None => value,
+            Metric::Sourced { value, source, url } => Figure {
+                label: def.label.clone(),
+                format: def.format(),
+                value: Value::Number(*value),
+                provenance: Provenance {
+                    definition: describe(&def.metric, def.of),
+                    edition: edition.to_owned(),
+                    snapshot_date: None,
+                    rows: None,
+                    source: Some(source.clone()),
+                    source_url: url.clone(),
                 },
             },
-            _ => value,
-        };
-        let figure = Figure {
-            label: def.label.clone(),
-            format: def.format(),
-            value,
-            provenance,
+            _ => computed(def, rows()?, snapshot, edition)
+                .with_context(|| format!("failed to compute figure `{name}`"))?,
         };
         figures.insert(name.clone(), figure);
     }
     Ok(figures)
+}
+
+/// One figure computed from the rows of its kind, with its provenance.
+fn computed(def: &FigureDef, rows: &Rows, snapshot: &Snapshot, edition: &str) -> Result<Figure> {
+    let repos = rows.repos;
+    let mut provenance = Provenance {
+        definition: describe(&def.metric, def.of),
+        edition: edition.to_owned(),
+        snapshot_date: snapshot.manifest.as_ref().map(|m| m.date.clone()),
+        rows: Some(repos.len() as u64),
+        source: None,
+        source_url: None,
+    };
+    let value = value(&def.metric, rows)?;
+    provenance.definition.push_str(&gaps(&def.metric, repos));
+    let value = match &def.metric {
+        Metric::CountByMonth {
+            cumulative: false, ..
+        } => match snapshot_month(snapshot)? {
+            Some(month) => {
+                provenance
+                    .definition
+                    .push_str("; the snapshot's own month is left out, since it was not over yet");
+                before(value, month)
+            }
+            // Without a date, the newest repository stands for when the snapshot was taken.
+            None => match repos.created_month.iter().max().filter(|&&m| m > 0) {
+                Some(&last) => {
+                    provenance.definition.push_str(
+                        "; the newest month in the data is left out, since a snapshot \
+                         without a date is taken to be from that month",
+                    );
+                    before(value, Month::from_index(last))
+                }
+                None => value,
+            },
+        },
+        _ => value,
+    };
+    Ok(Figure {
+        label: def.label.clone(),
+        format: def.format(),
+        value,
+        provenance,
+    })
 }
 
 /// The month of the snapshot's manifest date, if it has a manifest.
@@ -143,7 +165,7 @@ fn before(value: Value, month: Month) -> Value {
 
 /// Computes one snapshot metric (anything but growth and sourced figures).
 fn value(metric: &Metric, rows: &Rows) -> Result<Value> {
-    let models = rows.models;
+    let repos = rows.repos;
     let number = Value::Number;
     Ok(match metric {
         Metric::Count { filter } => {
@@ -158,7 +180,7 @@ fn value(metric: &Metric, rows: &Rows) -> Result<Value> {
             let mut values = kept(rows, *field, filter.as_ref());
             match stats::quantile(&mut values, *q) {
                 Some(x) => number(x),
-                None => bail!("no models to take a quantile of (check the filter)"),
+                None => bail!("no {} to take a quantile of (check the filter)", repos.kind),
             }
         }
         Metric::ShareBelow {
@@ -197,12 +219,12 @@ fn value(metric: &Metric, rows: &Rows) -> Result<Value> {
             let mut keep = group::keep(rows, filter.as_ref());
             if !*cumulative {
                 // Created at some time before March 2022: in no month (see `gaps`).
-                for (k, flags) in keep.iter_mut().zip(&models.flags) {
+                for (k, flags) in keep.iter_mut().zip(&repos.flags) {
                     *k &= !flags.has(Flags::PLACEHOLDER_DATE);
                 }
             }
             Value::Series(count_by_month(
-                &models.created_month,
+                &repos.created_month,
                 &keep,
                 *since,
                 *cumulative,
@@ -211,7 +233,7 @@ fn value(metric: &Metric, rows: &Rows) -> Result<Value> {
         Metric::LogHistogram { field } => {
             Value::Series(stats::log_histogram(&kept(rows, *field, None)))
         }
-        Metric::Top { n, by } => Value::Table(top(models, *n, *by)),
+        Metric::Top { n, by } => Value::Table(top(repos, *n, *by)),
         Metric::Growth { .. } | Metric::Sourced { .. } => {
             bail!("growth and sourced figures are not computed from a snapshot")
         }
@@ -219,7 +241,7 @@ fn value(metric: &Metric, rows: &Rows) -> Result<Value> {
 }
 
 /// The column of `field`.
-fn column(models: &Models, field: Field) -> &[u64] {
+fn column(models: &Repos, field: Field) -> &[u64] {
     match field {
         Field::Downloads => &models.downloads,
         Field::DownloadsAllTime => &models.downloads_all_time,
@@ -237,7 +259,7 @@ pub fn lacks(field: Field) -> Flags {
 }
 
 /// The number of rows that lack `field`.
-fn lacking(models: &Models, field: Field) -> usize {
+fn lacking(models: &Repos, field: Field) -> usize {
     let flag = lacks(field);
     models.flags.iter().filter(|f| f.has(flag)).count()
 }
@@ -246,7 +268,7 @@ fn lacking(models: &Models, field: Field) -> usize {
 /// that lack the field are left out: a value the Hub did not give is not a 0 (it
 /// would lower a median, raise a Gini, fill the histogram's 0 bin).
 fn kept(rows: &Rows, field: Field, filter: Option<&Filter>) -> Vec<u64> {
-    let models = rows.models;
+    let models = rows.repos;
     let column = column(models, field);
     let flag = lacks(field);
     if filter.is_none() && lacking(models, field) == 0 {
@@ -265,28 +287,28 @@ fn kept(rows: &Rows, field: Field, filter: Option<&Filter>) -> Vec<u64> {
 /// What a figure's definition adds about the rows it could not count: rows without
 /// the field it reads, and rows without a real creation date in a monthly series.
 /// Empty when every row has what the figure reads.
-fn gaps(metric: &Metric, models: &Models) -> String {
+fn gaps(metric: &Metric, repos: &Repos) -> String {
+    let kind = repos.kind;
     let mut text = String::new();
     if let Some(field) = metric.field() {
-        let n = lacking(models, field);
+        let n = lacking(repos, field) as u64;
         if n > 0 {
             text.push_str(&format!(
-                "; {} {} without `{}` in the snapshot {} left out",
-                thousands(n as f64),
-                if n == 1 { "model" } else { "models" },
+                "; {} without `{}` in the snapshot {} left out",
+                kind.count(n),
                 snapshot_name(field),
                 if n == 1 { "is" } else { "are" },
             ));
         }
     }
     if let Metric::CountByMonth { cumulative, .. } = metric {
-        let count = |flag| models.flags.iter().filter(|f: &&Flags| f.has(flag)).count();
+        let count = |flag| repos.flags.iter().filter(|f: &&Flags| f.has(flag)).count() as u64;
         let (undated, placeholder) = (count(Flags::NO_CREATED_AT), count(Flags::PLACEHOLDER_DATE));
         if placeholder > 0 {
             text.push_str(&format!(
-                "; {} models carry the Hub's placeholder creation date (2022-03-02, when it \
+                "; {} carry the Hub's placeholder creation date (2022-03-02, when it \
                  migrated every older repository): they were created before March 2022, {}",
-                thousands(placeholder as f64),
+                kind.count(placeholder),
                 if *cumulative {
                     "and are counted from March 2022 on"
                 } else {
@@ -296,8 +318,8 @@ fn gaps(metric: &Metric, models: &Models) -> String {
         }
         if undated > 0 {
             text.push_str(&format!(
-                "; {} models without a creation date are not counted",
-                thousands(undated as f64)
+                "; {} without a creation date are not counted",
+                kind.count(undated)
             ));
         }
     }

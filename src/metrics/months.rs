@@ -1,6 +1,6 @@
 //! Models created per calendar month, as a zero-filled `YYYY-MM` series.
 //!
-//! Months are counted as in `Models::created_month` (`Month::index`, 0 when the row has
+//! Months are counted as in `Repos::created_month` (`Month::index`, 0 when the row has
 //! no `createdAt`; such rows are not counted).
 
 use crate::dates::Month;

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use crate::authors::{Account, AuthorTypes};
 use crate::registry::{Org, Registry};
-use crate::snapshot::Models;
+use crate::snapshot::Repos;
 
 /// `Rows::org_index` for an author the registry does not know.
 pub const NO_ORG: u32 = u32::MAX;
@@ -15,7 +15,7 @@ pub const NO_ORG: u32 = u32::MAX;
 /// Model rows with their authors' registry entries.
 #[derive(Debug)]
 pub struct Rows<'a> {
-    pub models: &'a Models,
+    pub repos: &'a Repos,
     /// The registry's organisations, in registry order.
     pub orgs: Vec<&'a Org>,
     registry: &'a Registry,
@@ -29,17 +29,17 @@ static NO_TYPES: std::sync::LazyLock<AuthorTypes> = std::sync::LazyLock::new(Aut
 
 impl<'a> Rows<'a> {
     /// Rows whose authors' account types are all unknown.
-    pub fn new(models: &'a Models, registry: &'a Registry) -> Rows<'a> {
-        Rows::with_types(models, registry, &NO_TYPES)
+    pub fn new(repos: &'a Repos, registry: &'a Registry) -> Rows<'a> {
+        Rows::with_types(repos, registry, &NO_TYPES)
     }
 
     pub fn with_types(
-        models: &'a Models,
+        repos: &'a Repos,
         registry: &'a Registry,
         authors: &'a AuthorTypes,
     ) -> Rows<'a> {
         Rows {
-            models,
+            repos,
             orgs: registry.orgs.values().collect(),
             registry,
             authors,
@@ -49,27 +49,27 @@ impl<'a> Rows<'a> {
     }
 
     pub fn len(&self) -> usize {
-        self.models.len()
+        self.repos.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.models.is_empty()
+        self.repos.is_empty()
     }
 
     /// Per row: the index of its author's organisation in `orgs`, or `NO_ORG`.
     pub fn org_index(&self) -> &[u32] {
         self.org_of_row
-            .get_or_init(|| resolve(self.models, self.registry))
+            .get_or_init(|| resolve(self.repos, self.registry))
     }
 
     /// Per row: its author's account type on the Hub.
     pub fn account(&self) -> &[Account] {
         self.account_of_row.get_or_init(|| {
-            let mut of_sym: Vec<Option<Account>> = vec![None; self.models.strings.len()];
-            (self.models.author.iter())
+            let mut of_sym: Vec<Option<Account>> = vec![None; self.repos.strings.len()];
+            (self.repos.author.iter())
                 .map(|&sym| {
                     *of_sym[sym.0 as usize]
-                        .get_or_insert_with(|| self.authors.get(self.models.strings.get(sym)))
+                        .get_or_insert_with(|| self.authors.get(self.repos.strings.get(sym)))
                 })
                 .collect()
         })
@@ -79,7 +79,7 @@ impl<'a> Rows<'a> {
 /// Looks up every distinct author once, through the registry's aliases. A model
 /// without an author (an old id without a namespace, `gpt2`) is attributed through an
 /// its id's entry in the registry's `[legacy]` table (`gpt2` → `openai-community`).
-fn resolve(models: &Models, registry: &Registry) -> Vec<u32> {
+fn resolve(models: &Repos, registry: &Registry) -> Vec<u32> {
     let ordinal: HashMap<&str, u32> = registry
         .orgs
         .keys()

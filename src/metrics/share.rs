@@ -7,10 +7,10 @@ use super::rows::Rows;
 use super::stats::{hhi, ratio};
 use crate::config::{Filter, Key, Weight};
 use crate::figures::Point;
-use crate::snapshot::Models;
+use crate::snapshot::Repos;
 
 /// The weight of row `row`: 1, its downloads or its likes.
-fn row_weight(models: &Models, weight: Weight, row: usize) -> u64 {
+fn row_weight(models: &Repos, weight: Weight, row: usize) -> u64 {
     match weight {
         Weight::Count => 1,
         Weight::Downloads => models.downloads[row],
@@ -21,7 +21,7 @@ fn row_weight(models: &Models, weight: Weight, row: usize) -> u64 {
 
 /// Each group's total weight over the kept rows; a row in several groups (a merge's
 /// parents) adds its weight to each. A row without the weighed field adds nothing.
-pub fn totals(models: &Models, groups: &Groups, weight: Weight, keep: &[bool]) -> Vec<u128> {
+pub fn totals(models: &Repos, groups: &Groups, weight: Weight, keep: &[bool]) -> Vec<u128> {
     let mut totals = vec![0u128; groups.values.len()];
     for (row, &g) in groups.of_row.iter().enumerate() {
         if keep[row] {
@@ -49,7 +49,7 @@ pub fn share_by(
 ) -> Vec<Point> {
     let keep = keep(rows, filter);
     let groups = group(rows, key);
-    let totals = totals(rows.models, &groups, weight, &keep);
+    let totals = totals(rows.repos, &groups, weight, &keep);
     let total: u128 = totals.iter().sum();
     let mut order: Vec<(u128, &str)> = totals
         .iter()
@@ -87,7 +87,7 @@ pub fn share_of(
 ) -> f64 {
     let keep = keep(rows, filter);
     let groups = group(rows, key);
-    let totals = totals(rows.models, &groups, weight, &keep);
+    let totals = totals(rows.repos, &groups, weight, &keep);
     let held = groups
         .values
         .iter()
@@ -100,7 +100,7 @@ pub fn share_of(
 pub fn hhi_by(rows: &Rows, key: Key, weight: Weight) -> f64 {
     let groups = group(rows, key);
     let keep = vec![true; rows.len()];
-    hhi(&totals(rows.models, &groups, weight, &keep))
+    hhi(&totals(rows.repos, &groups, weight, &keep))
 }
 
 #[cfg(test)]

@@ -35,14 +35,7 @@ fn snapshot(with_manifest: bool) -> Snapshot {
         synthetic: true,
         files: BTreeMap::new(),
     };
-    Snapshot {
-        quality: Default::default(),
-        path: PathBuf::from("models.jsonl"),
-        manifest: with_manifest.then_some(manifest),
-        sha256: String::new(),
-        models: models(&rows),
-        authors: Default::default(),
-    }
+    Snapshot::of(models(&rows), with_manifest.then_some(manifest))
 }
 
 const FIGURES: &str = r#"
@@ -280,14 +273,7 @@ fn monthly_counts_leave_out_the_snapshots_unfinished_month() {
 
 /// A snapshot of `rows` without a manifest.
 fn snapshot_of(rows: &[Row]) -> Snapshot {
-    Snapshot {
-        quality: Default::default(),
-        authors: Default::default(),
-        path: PathBuf::from("models.jsonl"),
-        manifest: None,
-        sha256: String::new(),
-        models: models(rows),
-    }
+    Snapshot::of(models(rows), None)
 }
 
 #[test]
@@ -432,6 +418,6 @@ fn free_text_libraries_group_regardless_of_case() {
     assert_eq!(figures["nemo"].number(), Some(3.0));
     assert_eq!(figures["torch"].number(), Some(3.0 / 19.0));
     let registry = registry();
-    let rows = Rows::new(&snap.models, &registry);
+    let rows = Rows::new(&snap.main().repos, &registry);
     assert!(unmatched(&defs("[figures.t]\nlabel = \"t\"\nmetric = \"count\"\nfilter = { key = \"library_name\", is = [\"pytorch\"] }\n"), &rows).is_empty());
 }

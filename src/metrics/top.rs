@@ -5,40 +5,48 @@ use std::cmp::Ordering;
 use super::group::{display, NONE};
 use crate::config::{Field, Key};
 use crate::figures::{Cell, Table};
-use crate::snapshot::{Flags, Models, Sym};
+use crate::snapshot::{Flags, Kind, Repos, Sym};
 
-/// The table's columns, in order; the all-time column only when the snapshot has
-/// `downloadsAllTime`.
-pub const COLUMNS: [&str; 6] = [
-    "Model",
-    "Author",
-    "Task",
-    "Downloads (30 days)",
-    "Downloads (all time)",
-    "Likes",
-];
-
-/// The `n` rows with the largest `by`, in descending order, ties by model id; rows
-/// without `by` are left out. An absent author or task reads as the charts show it
-/// ("None declared").
-pub fn top(models: &Models, n: usize, by: Field) -> Table {
-    let column = super::column(models, by);
+/// The `n` rows with the largest `by`, in descending order, ties by id; rows without
+/// `by` are left out. Columns: the repository, its author, what it is for (a model's
+/// task, a dataset's task category, a space's SDK), then its downloads (the all-time
+/// column only when the snapshot has `downloadsAllTime`; none for spaces) and likes.
+/// An absent author or task reads as the charts show it ("None declared").
+pub fn top(repos: &Repos, n: usize, by: Field) -> Table {
+    let column = super::column(repos, by);
     let lacks = super::lacks(by);
-    let id = |row: usize| models.strings.get(models.id[row]);
+    let id = |row: usize| repos.strings.get(repos.id[row]);
     let order = |a: &usize, b: &usize| -> Ordering {
         column[*b].cmp(&column[*a]).then_with(|| id(*a).cmp(id(*b)))
     };
     let mut rows = candidates(column, n);
-    rows.retain(|&row| !models.flags[row].has(lacks));
+    rows.retain(|&row| !repos.flags[row].has(lacks));
     rows.sort_unstable_by(order);
     rows.truncate(n);
-    let all_time = models
-        .flags
-        .iter()
-        .any(|f| !f.has(Flags::NO_DOWNLOADS_ALL_TIME));
+    let kind = repos.kind;
+    let downloads = kind.has_field(Field::Downloads);
+    let all_time = downloads && (repos.flags.iter()).any(|f| !f.has(Flags::NO_DOWNLOADS_ALL_TIME));
+    let (what, purpose, key) = match kind {
+        Kind::Models => ("Model", "Task", Key::PipelineTag),
+        Kind::Datasets => ("Dataset", "Task", Key::TaskCategory),
+        Kind::Spaces => ("Space", "SDK", Key::Sdk),
+    };
+    let purposes = match kind {
+        Kind::Models => &repos.pipeline_tag,
+        Kind::Datasets => &repos.task_category,
+        Kind::Spaces => &repos.sdk,
+    };
+    let mut columns = vec![what, "Author", purpose];
+    if downloads {
+        columns.push("Downloads (30 days)");
+    }
+    if all_time {
+        columns.push("Downloads (all time)");
+    }
+    columns.push("Likes");
     let text = |s: &str| Cell::Text(s.to_owned());
     let shown = |key: Key, sym: Sym| {
-        let value = models.strings.get(sym);
+        let value = repos.strings.get(sym);
         text(if sym.is_none() {
             display(key, NONE)
         } else {
@@ -46,32 +54,31 @@ pub fn top(models: &Models, n: usize, by: Field) -> Table {
         })
     };
     let number = |x: u64, flag: Flags, row: usize| {
-        if models.flags[row].has(flag) {
+        if repos.flags[row].has(flag) {
             text("")
         } else {
             Cell::Number(x as f64)
         }
     };
     Table {
-        columns: COLUMNS
-            .iter()
-            .filter(|&&c| all_time || c != COLUMNS[4])
-            .map(|&c| c.to_owned())
-            .collect(),
+        columns: columns.into_iter().map(str::to_owned).collect(),
         rows: rows
             .into_iter()
             .map(|row| {
+                let purpose = purposes.get(row).copied().unwrap_or(Sym::NONE);
                 let mut cells = vec![
                     text(id(row)),
-                    shown(Key::Author, models.author[row]),
-                    shown(Key::PipelineTag, models.pipeline_tag[row]),
-                    number(models.downloads[row], Flags::NO_DOWNLOADS, row),
+                    shown(Key::Author, repos.author[row]),
+                    shown(key, purpose),
                 ];
+                if downloads {
+                    cells.push(number(repos.downloads[row], Flags::NO_DOWNLOADS, row));
+                }
                 if all_time {
-                    let x = models.downloads_all_time[row];
+                    let x = repos.downloads_all_time[row];
                     cells.push(number(x, Flags::NO_DOWNLOADS_ALL_TIME, row));
                 }
-                cells.push(number(models.likes[row], Flags::NO_LIKES, row));
+                cells.push(number(repos.likes[row], Flags::NO_LIKES, row));
                 cells
             })
             .collect(),
@@ -111,7 +118,7 @@ mod tests {
         let table = top(&models, 3, Field::Downloads);
         assert_eq!(
             table.columns,
-            [COLUMNS[..4].to_vec(), vec![COLUMNS[5]]].concat()
+            ["Model", "Author", "Task", "Downloads (30 days)", "Likes"]
         );
         let ids: Vec<&Cell> = table.rows.iter().map(|r| &r[0]).collect();
         let text = |s: &str| Cell::Text(s.to_owned());

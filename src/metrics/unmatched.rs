@@ -29,11 +29,12 @@ pub struct Unmatched {
     pub common: Vec<String>,
 }
 
-/// Every value in `defs`' `share_of` values and filters that no row of `rows` has.
+/// Every value in `defs`' `share_of` values and filters that no row of `rows` has,
+/// among the figures that count the kind of repository `rows` are.
 pub fn unmatched(defs: &BTreeMap<String, FigureDef>, rows: &Rows) -> Vec<Unmatched> {
     let mut by_key: BTreeMap<Key, Vec<(u64, &str)>> = BTreeMap::new();
     let mut found = Vec::new();
-    for (name, def) in defs {
+    for (name, def) in defs.iter().filter(|(_, def)| def.of == rows.repos.kind) {
         for (key, value) in asked(&def.metric) {
             if matches!(key, Key::Derivative | Key::AuthorKind) {
                 continue;

@@ -1,6 +1,6 @@
 use super::*;
 use crate::registry;
-use crate::snapshot::{load, Flags, Models};
+use crate::snapshot::{load, Flags, Repos};
 
 fn registry() -> Registry {
     registry::parse(
@@ -19,13 +19,14 @@ fn options(models: usize, date: &str, seed: u64) -> Options {
 }
 
 /// Writes and reads back a snapshot, as the report will.
-fn snapshot(options: &Options) -> (Models, Manifest) {
+fn snapshot(options: &Options) -> (Repos, Manifest) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("models.jsonl");
     let manifest = write(options, &registry(), &path).unwrap();
     let snapshot = load(&path).unwrap();
     assert_eq!(snapshot.manifest.as_ref(), Some(&manifest));
-    (snapshot.models, manifest)
+    let table = snapshot.tables.into_iter().next().unwrap();
+    (table.repos, manifest)
 }
 
 struct Shares {
@@ -38,7 +39,7 @@ struct Shares {
 }
 
 /// Shares of all-time downloads, which the generator calibrates.
-fn shares(models: &Models) -> Shares {
+fn shares(models: &Repos) -> Shares {
     let registry = registry();
     let downloads = &models.downloads_all_time;
     let total: u64 = downloads.iter().sum();
@@ -168,7 +169,7 @@ fn compressed_output_reads_back_and_bad_options_are_errors() {
         let path = dir.path().join("out").join(name);
         let manifest = write(&options(500, "2026-01-31", 2), &registry, &path).unwrap();
         let snapshot = load(&path).unwrap();
-        assert_eq!(snapshot.models.len(), 500);
+        assert_eq!(snapshot.main().repos.len(), 500);
         assert_eq!(snapshot.manifest.unwrap(), manifest);
     }
     for date in ["2026-02-30", "2026-3-15", "26-03-15", "tomorrow", ""] {

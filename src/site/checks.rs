@@ -12,6 +12,7 @@ use crate::config::{Config, Field};
 use crate::content::Edition;
 use crate::diagnostics::{self, Warnings};
 use crate::metrics::Unmatched;
+use crate::snapshot;
 
 /// Values a figure asks for that some snapshot lacks: an error when no edition's
 /// snapshot has the value (a typo, or a value that does not exist), a warning naming
@@ -87,38 +88,45 @@ pub fn quality_warnings(
     };
     let mut warnings = Warnings::default();
     for edition in editions {
-        let this = &data[&edition.slug];
-        let q = &this.quality;
-        let mut parts = Vec::new();
-        if q.duplicates > 0 {
-            let ids: Vec<String> = q.duplicate_ids.iter().map(|id| format!("`{id}`")).collect();
-            parts.push(format!(
-                "{} repeated {} dropped, the first entry of each kept (e.g. {})",
-                q.duplicates,
-                if q.duplicates == 1 {
-                    "entry"
-                } else {
-                    "entries"
-                },
-                ids.join(", ")
+        for table in &data[&edition.slug].snapshot.tables {
+            let parts = quality_parts(&table.quality, reported);
+            if parts.is_empty() {
+                continue;
+            }
+            warnings.push(format!(
+                "{}: snapshot of edition {} ({} entries): {}; figures leave such rows out \
+                 (see each figure's definition)",
+                table.file,
+                edition.slug,
+                table.quality.entries,
+                parts.join(", ")
             ));
         }
-        for (field, rows) in q.missing() {
-            if reported(field) {
-                parts.push(format!("{rows} without `{field}`"));
-            }
-        }
-        if parts.is_empty() {
-            continue;
-        }
-        warnings.push(format!(
-            "{}: snapshot of edition {} ({} entries): {}; figures leave such rows out \
-             (see each figure's definition)",
-            this.snapshot.file,
-            edition.slug,
-            q.entries,
-            parts.join(", ")
-        ));
     }
     warnings
+}
+
+/// What a data-quality warning says about one file: repeated ids, and the fields some
+/// rows lack, of those `reported` says the figures read.
+fn quality_parts(q: &snapshot::Quality, reported: impl Fn(&str) -> bool) -> Vec<String> {
+    let mut parts = Vec::new();
+    if q.duplicates > 0 {
+        let ids: Vec<String> = q.duplicate_ids.iter().map(|id| format!("`{id}`")).collect();
+        parts.push(format!(
+            "{} repeated {} dropped, the first entry of each kept (e.g. {})",
+            q.duplicates,
+            if q.duplicates == 1 {
+                "entry"
+            } else {
+                "entries"
+            },
+            ids.join(", ")
+        ));
+    }
+    for (field, rows) in q.missing() {
+        if reported(field) {
+            parts.push(format!("{rows} without `{field}`"));
+        }
+    }
+    parts
 }

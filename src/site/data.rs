@@ -14,6 +14,7 @@ use crate::content::{line_of_key, Edition};
 use crate::figures::Figures;
 use crate::metrics::Unmatched;
 use crate::registry::{Registry, UNATTRIBUTED};
+use crate::snapshot::Kind;
 use crate::{metrics, snapshot, suggest};
 
 /// What a build knows about one edition's data.
@@ -25,9 +26,6 @@ pub struct EditionData {
     pub coverage: Coverage,
     /// Values the figures ask for that no row of the snapshot has (see `check_values`).
     pub unmatched: Vec<Unmatched>,
-    /// What reading the snapshot found: repeated ids, missing fields, placeholder dates
-    /// (reported by `quality_warnings`, kept for a data-quality table).
-    pub quality: snapshot::Quality,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -35,10 +33,32 @@ pub struct SnapshotInfo {
     /// The snapshot file as given (relative to the project root when it is inside it).
     pub file: String,
     pub sha256: String,
+    /// Rows of the file as given (its models, usually).
     pub rows: u64,
     pub date: Option<String>,
     pub source: Option<String>,
     pub synthetic: bool,
+    /// Every file read, the one given first.
+    pub tables: Vec<TableInfo>,
+}
+
+/// One file of a snapshot: its kind, and what reading it found (repeated ids, missing
+/// fields, placeholder dates; reported by `quality_warnings` and in the methodology's
+/// data-quality table).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TableInfo {
+    pub kind: Kind,
+    pub file: String,
+    pub sha256: String,
+    pub rows: u64,
+    pub quality: snapshot::Quality,
+}
+
+impl SnapshotInfo {
+    /// The file of `kind`, if the snapshot has one.
+    pub fn table(&self, kind: Kind) -> Option<&TableInfo> {
+        self.tables.iter().find(|t| t.kind == kind)
+    }
 }
 
 /// Each edition's data as this process last computed or loaded it, under the cache key
@@ -46,8 +66,8 @@ pub struct SnapshotInfo {
 /// templates or theme reuses every figure without reading a file, while a changed
 /// snapshot, definition or registry (a different key) is computed afresh.
 ///
-/// An entry holds while its snapshot's size, times and inode are as they were just
-/// before it was read, and until the caller says the file changed (`forget`): a
+/// An entry holds while its snapshot files' sizes, times and inodes are as they were
+/// just before they were read, and until the caller says a file changed (`forget`): a
 /// preview server hears of every write, even one within the same clock tick as the
 /// read, which the file's times alone could miss.
 #[derive(Debug, Default)]
@@ -57,10 +77,9 @@ pub struct Memo {
 
 #[derive(Debug)]
 struct Memoised {
-    /// The snapshot file, its metadata just before it was read, and its SHA-256.
-    path: PathBuf,
-    stat: cache::Stat,
-    sha256: String,
+    /// The snapshot's files (`snapshot::files`), each with its metadata just before it
+    /// was read and its SHA-256.
+    files: Vec<(PathBuf, cache::Stat, String)>,
     key: cache::Key,
     data: EditionData,
 }
@@ -69,30 +88,31 @@ impl Memo {
     /// Forgets what was computed from `file`, which has changed.
     pub fn forget(&mut self, file: &Path) {
         let same = |p: &Path| std::path::absolute(p).ok() == std::path::absolute(file).ok();
-        self.editions.retain(|_, m| !same(&m.path));
+        (self.editions).retain(|_, m| !m.files.iter().any(|(path, ..)| same(path)));
     }
 
-    /// The SHA-256 of `path` as edition `edition` last read it, if unchanged since.
-    fn sha256(&self, edition: &str, path: &Path) -> Option<&str> {
+    /// The SHA-256 of each of `files` as edition `edition` last read them, if every one
+    /// is unchanged since.
+    fn sha256s(&self, edition: &str, files: &[PathBuf]) -> Option<Vec<String>> {
         let m = self.editions.get(edition)?;
-        let unchanged = m.path == path && cache::stat(path).as_ref() == Some(&m.stat);
-        unchanged.then_some(m.sha256.as_str())
+        let unchanged = m.files.len() == files.len()
+            && (m.files.iter().zip(files)).all(|((path, stat, _), file)| {
+                path == file && cache::stat(file).as_ref() == Some(stat)
+            });
+        unchanged.then(|| m.files.iter().map(|(.., sha)| sha.clone()).collect())
     }
 
-    /// Keeps `data`, computed by `edition` from the file `read` (path, its metadata
-    /// before the read, its SHA-256), under `key`.
+    /// Keeps `data`, computed by `edition` from `files` (path, its metadata before
+    /// the read, its SHA-256), under `key`.
     fn keep(
         &mut self,
         edition: &str,
-        read: (&Path, cache::Stat, &str),
+        files: Vec<(PathBuf, cache::Stat, String)>,
         key: cache::Key,
         data: &EditionData,
     ) {
-        let (path, stat, sha256) = read;
         let memoised = Memoised {
-            path: path.to_path_buf(),
-            stat,
-            sha256: sha256.to_owned(),
+            files,
             key,
             data: data.clone(),
         };
@@ -198,7 +218,8 @@ pub fn compute(
 struct KeyInputs<'a> {
     edition: &'a str,
     file: &'a str,
-    snapshot_sha256: &'a str,
+    /// The SHA-256 of each of the snapshot's files, the one given first.
+    snapshot_sha256: &'a [String],
     /// The manifest beside the snapshot (its date and source show in the figures).
     manifest_sha256: Option<String>,
     figures: &'a BTreeMap<String, FigureDef>,
@@ -222,35 +243,82 @@ fn edition_data(
     let path = inputs.paths[&edition.slug].as_path();
     let file = display_path(root, path);
     let manifest = std::fs::read(path.with_file_name(snapshot::MANIFEST));
-    let key = |sha256: &str| {
+    let key = |sha256s: &[String]| {
         cache::Key::of(&KeyInputs {
             edition: &edition.slug,
             file: &file,
-            snapshot_sha256: sha256,
+            snapshot_sha256: sha256s,
             manifest_sha256: manifest.as_ref().ok().map(|m| snapshot::sha256_hex(m)),
             figures: &config.figures,
             registry,
         })
     };
+    let files = snapshot::files(path);
     // Taken before anything is read: a write after it shows as a different stat.
-    let stat = cache::stat(path);
-    if let Some(sha256) = memo.sha256(&edition.slug, path) {
+    let stats: Option<Vec<cache::Stat>> = files.iter().map(|f| cache::stat(f)).collect();
+    if let Some(sha256s) = memo.sha256s(&edition.slug, &files) {
         let m = &memo.editions[&edition.slug];
-        if m.key == key(sha256) {
+        if m.key == key(&sha256s) {
             return Ok((m.data.clone(), Source::Memory));
         }
     }
-    if let (Some(sha256), Some(stat)) = (cache.snapshot_sha256(path), stat.clone()) {
-        let key = key(&sha256);
+    let remembered: Option<Vec<String>> = files.iter().map(|f| cache.snapshot_sha256(f)).collect();
+    if let (Some(sha256s), Some(stats)) = (remembered, stats.clone()) {
+        let key = key(&sha256s);
         if let Some(data) = cache.get::<EditionData>(&key) {
-            memo.keep(&edition.slug, (path, stat, &sha256), key, &data);
+            memo.keep(&edition.slug, read(&files, stats, sha256s), key, &data);
             return Ok((data, Source::Cache));
         }
     }
 
     let read_at = SystemTime::now();
-    let from_front_matter = edition.index.front.snapshot.as_ref().map(|f| root.join(f));
-    let snap = snapshot::load(path).with_context(|| {
+    let snap = load(inputs, edition, path)?;
+    let sha256s: Vec<String> = snap.tables.iter().map(|t| t.sha256.clone()).collect();
+    for table in &snap.tables {
+        cache.remember_snapshot(&table.path, &table.sha256, read_at);
+    }
+    let (figures, coverage) =
+        figures_and_coverage(&config.figures, &snap, registry, &edition.slug)?;
+    let unmatched = (snap.tables.iter())
+        .flat_map(|t| {
+            let rows = metrics::Rows::with_types(&t.repos, registry, &snap.authors);
+            metrics::unmatched(&config.figures, &rows)
+        })
+        .collect();
+    let data = EditionData {
+        figures,
+        snapshot: snapshot_info(root, &snap),
+        coverage,
+        unmatched,
+    };
+    let key = key(&sha256s);
+    cache.put(&key, &data);
+    let same_files = snap
+        .tables
+        .iter()
+        .map(|t| t.path.clone())
+        .eq(files.iter().cloned());
+    if let (Some(stats), true) = (stats, same_files) {
+        memo.keep(&edition.slug, read(&files, stats, sha256s), key, &data);
+    }
+    Ok((data, Source::Snapshot))
+}
+
+/// Each file with its metadata before the read and its SHA-256, for `Memo::keep`.
+fn read(
+    files: &[PathBuf],
+    stats: Vec<cache::Stat>,
+    sha256s: Vec<String>,
+) -> Vec<(PathBuf, cache::Stat, String)> {
+    (files.iter().cloned().zip(stats).zip(sha256s))
+        .map(|((path, stat), sha)| (path, stat, sha))
+        .collect()
+}
+
+/// Reads the snapshot of `edition`; an error names the front matter line that gave it.
+fn load(inputs: &Inputs, edition: &Edition, path: &Path) -> Result<snapshot::Snapshot> {
+    let from_front_matter = (edition.index.front.snapshot.as_ref()).map(|f| inputs.root.join(f));
+    snapshot::load(path).with_context(|| {
         if from_front_matter.as_deref() == Some(path) {
             format!(
                 "{}:{}: cannot read the snapshot of edition `{}`",
@@ -264,35 +332,30 @@ fn edition_data(
                 edition.slug
             )
         }
-    })?;
-    cache.remember_snapshot(path, &snap.sha256, read_at);
-    let (figures, coverage) =
-        figures_and_coverage(&config.figures, &snap, registry, &edition.slug)?;
-    let unmatched = metrics::unmatched(
-        &config.figures,
-        &metrics::Rows::with_types(&snap.models, registry, &snap.authors),
-    );
+    })
+}
+
+/// What pages show about the snapshot and each of its files.
+fn snapshot_info(root: &Path, snap: &snapshot::Snapshot) -> SnapshotInfo {
     let manifest = snap.manifest.as_ref();
-    let data = EditionData {
-        figures,
-        snapshot: SnapshotInfo {
-            file: file.clone(),
-            sha256: snap.sha256.clone(),
-            rows: snap.models.len() as u64,
-            date: manifest.map(|m| m.date.clone()),
-            source: manifest.map(|m| m.source.clone()),
-            synthetic: manifest.is_some_and(|m| m.synthetic),
-        },
-        coverage,
-        unmatched,
-        quality: snap.quality.clone(),
-    };
-    let key = key(&snap.sha256);
-    cache.put(&key, &data);
-    if let Some(stat) = stat {
-        memo.keep(&edition.slug, (path, stat, &snap.sha256), key, &data);
+    let main = snap.main();
+    SnapshotInfo {
+        file: display_path(root, &main.path),
+        sha256: main.sha256.clone(),
+        rows: main.repos.len() as u64,
+        date: manifest.map(|m| m.date.clone()),
+        source: manifest.map(|m| m.source.clone()),
+        synthetic: manifest.is_some_and(|m| m.synthetic),
+        tables: (snap.tables.iter())
+            .map(|t| TableInfo {
+                kind: t.kind(),
+                file: display_path(root, &t.path),
+                sha256: t.sha256.clone(),
+                rows: t.repos.len() as u64,
+                quality: t.quality.clone(),
+            })
+            .collect(),
     }
-    Ok((data, Source::Snapshot))
 }
 
 /// The figures of `defs` and the registry's coverage, on every core: the definitions
@@ -339,6 +402,7 @@ fn figures_and_coverage(
 fn coverage(snap: &snapshot::Snapshot, registry: &Registry, edition: &str) -> Result<Coverage> {
     let unattributed = |weight| FigureDef {
         label: String::new(),
+        of: Kind::Models,
         metric: Metric::ShareOf {
             key: Key::AuthorCountry,
             value: UNATTRIBUTED.to_owned(),
@@ -358,7 +422,12 @@ fn coverage(snap: &snapshot::Snapshot, registry: &Registry, edition: &str) -> Re
         0 => f64::NAN,
         _ => 1.0 - figures[name].number().unwrap_or(1.0),
     };
-    let models = &snap.models;
+    let Some(models) = snap.table(Kind::Models).map(|t| &t.repos) else {
+        return Ok(Coverage {
+            models: f64::NAN,
+            downloads: f64::NAN,
+        });
+    };
     Ok(Coverage {
         models: share("models", models.len() as u64),
         downloads: share("downloads", models.downloads.iter().sum()),

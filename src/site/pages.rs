@@ -11,17 +11,18 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::charts::Charts;
-use super::data::{EditionData, SnapshotInfo};
+use super::data::{EditionData, SnapshotInfo, TableInfo};
 use super::narrative::{self, Doc, Narrative};
 use super::render;
 use super::urls::{page_path, Urls};
-use crate::config::{Config, Format};
+use crate::config::{Config, Field, Format};
 use crate::content::Edition;
 use crate::dates::Date;
 use crate::format;
 use crate::markdown::{self, Document, Heading};
 use crate::output::Output;
 use crate::registry::Registry;
+use crate::snapshot::{Kind, Quality};
 
 /// Everything the pages step reads.
 pub struct Context<'a> {
@@ -267,7 +268,7 @@ fn methodology_page(ctx: &Context, site: &SiteView, editions: &[EditionView]) ->
     let mut method = base_context(site, simple_page(ctx, "Methodology", "methodology", file));
     method.insert("editions", editions);
     method.insert("figures", &figure_rows(ctx));
-    method.insert("quality", &quality_rows(ctx));
+    method.insert("quality", &quality_groups(ctx));
     method.insert("registry", &registry_view(ctx.registry));
     (file.to_owned(), "methodology.html", method)
 }
@@ -408,47 +409,93 @@ fn figure_rows<'a>(ctx: &Context<'a>) -> Vec<FigureRow<'a>> {
         .collect()
 }
 
+/// The lines of the data-quality table about one kind of repository.
+#[derive(Serialize)]
+struct QualityGroup {
+    /// "Models", "Datasets", "Spaces".
+    title: String,
+    rows: Vec<QualityRow>,
+}
+
 /// One line of the data-quality table: what was counted, and its count per edition
-/// (latest first).
+/// (latest first; "–" for an edition whose snapshot has no file of the kind).
 #[derive(Serialize)]
 struct QualityRow {
     label: &'static str,
     values: Vec<String>,
 }
 
-/// What reading each edition's snapshot found, as the methodology's data-quality table.
-fn quality_rows(ctx: &Context) -> Vec<QualityRow> {
-    let row = |label, count: fn(&EditionData) -> String| QualityRow {
-        label,
-        values: (ctx.editions.iter())
-            .map(|e| count(&ctx.data[&e.slug]))
-            .collect(),
-    };
+/// What reading each edition's snapshot found, as the methodology's data-quality
+/// table: a group of lines for each kind of repository some snapshot holds.
+fn quality_groups(ctx: &Context) -> Vec<QualityGroup> {
     fn n(count: u64) -> String {
         format::thousands(count as f64)
     }
-    vec![
-        row("Entries read", |d| n(d.quality.entries)),
-        row("Repeated ids dropped (the first entry kept)", |d| {
-            n(d.quality.duplicates)
-        }),
-        row(
-            "Created before March 2022 (the Hub's placeholder date)",
-            |d| n(d.quality.placeholder_dates),
+    type Count = fn(&Quality) -> u64;
+    let lines: [(&str, Count, bool); 8] = [
+        ("Entries read", |q| q.entries, false),
+        (
+            "Repeated ids dropped (the first entry kept)",
+            |q| q.duplicates,
+            false,
         ),
-        row("Without an author", |d| n(d.quality.no_author)),
-        row("Without a creation date", |d| n(d.quality.no_created_at)),
-        row("Without downloads in the last 30 days", |d| {
-            n(d.quality.no_downloads)
-        }),
-        row("Without all-time downloads", |d| {
-            n(d.quality.no_downloads_all_time)
-        }),
-        row("Without likes", |d| n(d.quality.no_likes)),
-        row("Downloads the registry does not attribute", |d| {
-            format::number(1.0 - d.coverage.downloads, Format::Percent)
-        }),
-    ]
+        (
+            "Created before March 2022 (the Hub's placeholder date)",
+            |q| q.placeholder_dates,
+            false,
+        ),
+        ("Without an author", |q| q.no_author, false),
+        ("Without a creation date", |q| q.no_created_at, false),
+        (
+            "Without downloads in the last 30 days",
+            |q| q.no_downloads,
+            true,
+        ),
+        (
+            "Without all-time downloads",
+            |q| q.no_downloads_all_time,
+            true,
+        ),
+        ("Without likes", |q| q.no_likes, false),
+    ];
+    let tables = |kind: Kind| -> Vec<Option<&TableInfo>> {
+        (ctx.editions.iter())
+            .map(|e| ctx.data[&e.slug].snapshot.table(kind))
+            .collect()
+    };
+    let mut groups = Vec::new();
+    for kind in Kind::ALL {
+        let tables = tables(kind);
+        if tables.iter().all(Option::is_none) {
+            continue;
+        }
+        let mut rows: Vec<QualityRow> = (lines.iter())
+            .filter(|(_, _, downloads)| !downloads || kind.has_field(Field::Downloads))
+            .map(|&(label, count, _)| QualityRow {
+                label,
+                values: (tables.iter())
+                    .map(|t| t.map_or("\u{2013}".to_owned(), |t| n(count(&t.quality))))
+                    .collect(),
+            })
+            .collect();
+        if kind == Kind::Models {
+            rows.push(QualityRow {
+                label: "Downloads the registry does not attribute",
+                values: (ctx.editions.iter())
+                    .map(|e| {
+                        let coverage = ctx.data[&e.slug].coverage.downloads;
+                        format::number(1.0 - coverage, Format::Percent)
+                    })
+                    .collect(),
+            });
+        }
+        let name = kind.name();
+        groups.push(QualityGroup {
+            title: name[..1].to_uppercase() + &name[1..],
+            rows,
+        });
+    }
+    groups
 }
 
 #[derive(Serialize)]

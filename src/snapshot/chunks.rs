@@ -27,7 +27,7 @@ use std::thread;
 use anyhow::{bail, Context, Result};
 use hashbrown::DefaultHashBuilder;
 
-use super::{row, Models, Sym};
+use super::{row, Kind, Repos, Sym};
 
 /// How the work is cut up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,7 +61,7 @@ struct Slot {
     /// The text; only a prefix of it is the chunk's. Kept initialised, so reuse is free.
     text: Vec<u8>,
     /// The chunk's rows, with an interner of their own.
-    rows: Models,
+    rows: Repos,
     /// The hash of each row's id, for finding repeated ids (`dedup`).
     hashes: Vec<u64>,
 }
@@ -95,8 +95,9 @@ struct BadLine {
 pub(super) fn parse(
     reader: &mut (dyn Read + Send),
     path: &Path,
+    kind: Kind,
     plan: &Plan,
-) -> Result<(Models, u64, Vec<String>)> {
+) -> Result<(Repos, u64, Vec<String>)> {
     let slots = plan.slots.max(2);
     let (free_tx, free_rx) = mpsc::sync_channel::<Slot>(slots);
     for _ in 0..slots {
@@ -113,10 +114,10 @@ pub(super) fn parse(
         let splitter = scope.spawn(move || split(reader, chunk_bytes, free_rx, work_tx));
         for _ in 0..plan.workers.max(1) {
             let (work_rx, done_tx, hasher) = (&work_rx, done_tx.clone(), &hasher);
-            scope.spawn(move || work(work_rx, done_tx, hasher));
+            scope.spawn(move || work(work_rx, done_tx, hasher, kind));
         }
         drop(done_tx);
-        let merged = merge(done_rx, free_tx, path);
+        let merged = merge(done_rx, free_tx, path, kind);
         let split = splitter
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -226,7 +227,12 @@ fn fill(
 }
 
 /// A worker: parses chunks until there are none left or no one wants the results.
-fn work(chunks: &Mutex<Receiver<Chunk>>, done: Sender<Parsed>, hasher: &DefaultHashBuilder) {
+fn work(
+    chunks: &Mutex<Receiver<Chunk>>,
+    done: Sender<Parsed>,
+    hasher: &DefaultHashBuilder,
+    kind: Kind,
+) {
     loop {
         let next = match chunks.lock() {
             Ok(receiver) => receiver.recv(),
@@ -237,6 +243,7 @@ fn work(chunks: &Mutex<Receiver<Chunk>>, done: Sender<Parsed>, hasher: &DefaultH
         };
         let Slot { text, rows, hashes } = &mut chunk.slot;
         rows.clear();
+        rows.kind = kind;
         let result = parse_chunk(&text[..chunk.len], rows);
         hashes.clear();
         hashes.extend(
@@ -257,7 +264,7 @@ fn work(chunks: &Mutex<Receiver<Chunk>>, done: Sender<Parsed>, hasher: &DefaultH
 
 /// Parses the lines of one chunk into `rows`; blank lines are skipped. Returns how
 /// many lines there were.
-fn parse_chunk(text: &[u8], rows: &mut Models) -> Result<u64, BadLine> {
+fn parse_chunk(text: &[u8], rows: &mut Repos) -> Result<u64, BadLine> {
     let mut lines = 0;
     let mut rest = text;
     while !rest.is_empty() {
@@ -287,8 +294,12 @@ fn merge(
     done: Receiver<Parsed>,
     free: SyncSender<Slot>,
     path: &Path,
-) -> Result<(Models, u64, Vec<u64>)> {
-    let mut models = Models::default();
+    kind: Kind,
+) -> Result<(Repos, u64, Vec<u64>)> {
+    let mut models = Repos {
+        kind,
+        ..Repos::default()
+    };
     let mut hashes = Vec::new();
     let mut lines = 0;
     let mut waiting = BTreeMap::new();
@@ -321,7 +332,7 @@ const REPEATS_NAMED: usize = 5;
 /// Ids are all but always unique, so the search goes by the ids' hashes: cut into
 /// 256 parts by their top bits and each part sorted (on every core), which stays in
 /// cache, where one table of every hash would not. Only rows whose hash repeats have their ids compared.
-fn dedup(models: &mut Models, hashes: &[u64]) -> Vec<String> {
+fn dedup(models: &mut Repos, hashes: &[u64]) -> Vec<String> {
     // Room for a part a little larger than the average, so that few grow.
     let room = hashes.len() / 256 + hashes.len() / 2048 + 16;
     let mut parts: Vec<Vec<u64>> = (0..256).map(|_| Vec::with_capacity(room)).collect();
@@ -378,7 +389,7 @@ fn dedup(models: &mut Models, hashes: &[u64]) -> Vec<String> {
 /// their symbols in `part`, which is the order `row::push` first met them, so symbols
 /// are numbered as if every row had been pushed to `models` directly. `to` is scratch
 /// space: `part`'s symbols → `models`'.
-fn append(models: &mut Models, part: &Models, to: &mut Vec<Sym>) {
+fn append(models: &mut Repos, part: &Repos, to: &mut Vec<Sym>) {
     let (into, from) = (&mut models.strings, &part.strings);
     to.clear();
     to.extend((0..from.len()).map(|i| into.intern(from.get(Sym(i as u32)))));
@@ -386,16 +397,24 @@ fn append(models: &mut Models, part: &Models, to: &mut Vec<Sym>) {
         into.extend(column.iter().map(|sym| to[sym.0 as usize]));
     };
     map(&part.author, &mut models.author);
+    map(&part.license, &mut models.license);
     map(&part.pipeline_tag, &mut models.pipeline_tag);
     map(&part.library_name, &mut models.library_name);
-    map(&part.license, &mut models.license);
     map(&part.base_model, &mut models.base_model);
+    map(&part.task_category, &mut models.task_category);
+    map(&part.size_category, &mut models.size_category);
+    map(&part.language, &mut models.language);
+    map(&part.sdk, &mut models.sdk);
     let first_row = models.id.len() as u32;
-    models.more_bases.extend(
-        part.more_bases
-            .iter()
-            .map(|&(row, sym)| (first_row + row, to[sym.0 as usize])),
-    );
+    let shift = |pairs: &[(u32, Sym)], into: &mut Vec<(u32, Sym)>| {
+        into.extend(
+            pairs
+                .iter()
+                .map(|&(row, sym)| (first_row + row, to[sym.0 as usize])),
+        );
+    };
+    shift(&part.more_bases, &mut models.more_bases);
+    shift(&part.more_languages, &mut models.more_languages);
     let moved = into.push_all(from);
     models.id.extend(part.id.iter().map(|&sym| moved(sym)));
     models.downloads.extend_from_slice(&part.downloads);

@@ -207,6 +207,81 @@ impl Strings {
     }
 }
 
+/// The kinds of repository the Hub lists, each in a file of its own in a snapshot.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    #[default]
+    Models,
+    Datasets,
+    Spaces,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 3] = [Kind::Models, Kind::Datasets, Kind::Spaces];
+
+    /// `models`, `datasets` or `spaces`: the API path's last part, the snapshot file's
+    /// name and the config's `of`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Models => "models",
+            Kind::Datasets => "datasets",
+            Kind::Spaces => "spaces",
+        }
+    }
+
+    /// One repository of the kind, in prose: `model`, `dataset`, `space`.
+    pub fn singular(self) -> &'static str {
+        match self {
+            Kind::Models => "model",
+            Kind::Datasets => "dataset",
+            Kind::Spaces => "space",
+        }
+    }
+
+    /// `n` repositories of the kind, in prose ("1 model", "3 spaces").
+    pub fn count(self, n: u64) -> String {
+        let noun = if n == 1 { self.singular() } else { self.name() };
+        format!("{} {noun}", crate::format::thousands(n as f64))
+    }
+
+    /// The kind a snapshot file holds, from its name: `datasets.jsonl.zst` holds
+    /// datasets, `spaces.jsonl` spaces, any other name models.
+    pub fn of_file(path: &std::path::Path) -> Kind {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let stem = name.split('.').next().unwrap_or("");
+        Kind::ALL
+            .into_iter()
+            .find(|kind| kind.name() == stem)
+            .unwrap_or(Kind::Models)
+    }
+
+    /// Whether entries of this kind carry `field` (spaces have no download counts).
+    pub fn has_field(self, field: crate::config::Field) -> bool {
+        use crate::config::Field;
+        !(self == Kind::Spaces && matches!(field, Field::Downloads | Field::DownloadsAllTime))
+    }
+}
+
+impl std::str::FromStr for Kind {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Kind, String> {
+        Kind::ALL
+            .into_iter()
+            .find(|kind| kind.name() == text.trim())
+            .ok_or_else(|| format!("unknown kind `{text}`: expected models, datasets or spaces"))
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// What kind of derivative a model is, from its `base_model:<kind>:<model>` tags.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub enum Derivative {
@@ -240,7 +315,7 @@ impl Derivative {
     }
 }
 
-/// What a row lacks, or holds only as a placeholder: one bit each (`Models::flags`).
+/// What a row lacks, or holds only as a placeholder: one bit each (`Repos::flags`).
 ///
 /// An absent number is stored as 0 in its column and flagged here, so that a metric
 /// can leave the row out rather than count a 0 the Hub never said (see `metrics`).
@@ -283,9 +358,14 @@ impl std::ops::BitOr for Flags {
 /// repository was created before March 2022, at a time the listing does not tell.
 pub const PLACEHOLDER_DATES: [&str; 2] = ["2022-03-02T23:29:04.000Z", "2022-03-02T23:29:05.000Z"];
 
-/// Model rows as columns: row `i` of every vector describes the same model.
+/// Repository rows as columns, one kind to a table: row `i` of every vector describes
+/// the same repository. The columns every kind has are always filled; those of one
+/// kind (a model's pipeline tag, a dataset's languages, a space's SDK) only in a table
+/// of that kind, and empty in the others.
 #[derive(Debug, Clone, Default)]
-pub struct Models {
+pub struct Repos {
+    /// What the rows are.
+    pub kind: Kind,
     /// Repository id, `author/name`: `id`, or `modelId` when an entry has no `id`
     /// (old listings). Unique: a repeated id is kept once (see `Quality::duplicates`).
     pub id: Vec<Sym>,
@@ -293,7 +373,7 @@ pub struct Models {
     /// `Flags::NO_AUTHOR` for an id without one, such as `gpt2`).
     pub author: Vec<Sym>,
     /// `downloads` (the API's rolling 30-day count); 0 and `Flags::NO_DOWNLOADS` when
-    /// absent.
+    /// absent. Always 0 for spaces, which have no downloads.
     pub downloads: Vec<u64>,
     /// `downloadsAllTime` (every download since the repository was created); 0 and
     /// `Flags::NO_DOWNLOADS_ALL_TIME` when absent.
@@ -304,20 +384,36 @@ pub struct Models {
     pub created_month: Vec<u32>,
     /// What each row lacks (`Flags`).
     pub flags: Vec<Flags>,
-    pub pipeline_tag: Vec<Sym>,
-    pub library_name: Vec<Sym>,
     /// From the `license:X` tag.
     pub license: Vec<Sym>,
+    /// Models: `pipeline_tag`.
+    pub pipeline_tag: Vec<Sym>,
+    /// Models: `library_name`.
+    pub library_name: Vec<Sym>,
+    /// Models, from `base_model:<kind>:` tags.
     pub derivative: Vec<Derivative>,
-    /// From `base_model:<kind>:X` (or `base_model:X`) tags: the first base model named.
+    /// Models, from `base_model:<kind>:X` (or `base_model:X`) tags: the first base
+    /// model named.
     pub base_model: Vec<Sym>,
-    /// The further parents of rows with several (a merge's `base_model:merge:B`, …), as
-    /// (row, base model), in row order: with `base_model`, every parent once.
+    /// Models: the further parents of rows with several (a merge's
+    /// `base_model:merge:B`, …), as (row, base model), in row order: with
+    /// `base_model`, every parent once.
     pub more_bases: Vec<(u32, Sym)>,
+    /// Datasets: the first `task_categories:X` tag.
+    pub task_category: Vec<Sym>,
+    /// Datasets: the `size_categories:X` tag (`10K<n<100K`).
+    pub size_category: Vec<Sym>,
+    /// Datasets: the first `language:X` tag.
+    pub language: Vec<Sym>,
+    /// Datasets: further languages of rows with several, as (row, language), in row
+    /// order: with `language`, every language once.
+    pub more_languages: Vec<(u32, Sym)>,
+    /// Spaces: `sdk` (`gradio`, `streamlit`, `docker`, `static`).
+    pub sdk: Vec<Sym>,
     pub strings: Strings,
 }
 
-impl Models {
+impl Repos {
     pub fn len(&self) -> usize {
         self.downloads.len()
     }
@@ -326,38 +422,44 @@ impl Models {
         self.downloads.is_empty()
     }
 
-    /// Removes every row and string, keeping the memory for the next ones.
-    pub(crate) fn clear(&mut self) {
-        let Models {
-            id,
-            author,
-            downloads,
-            downloads_all_time,
-            likes,
-            created_month,
-            flags,
-            pipeline_tag,
-            library_name,
-            license,
-            derivative,
-            base_model,
-            more_bases,
-            strings,
-        } = self;
-        for column in [id, author, pipeline_tag, library_name, license, base_model] {
-            column.clear();
-        }
-        for column in [downloads, downloads_all_time, likes] {
-            column.clear();
-        }
-        created_month.clear();
-        flags.clear();
-        derivative.clear();
-        more_bases.clear();
-        strings.clear();
+    /// The columns of symbols, one per row (for `clear` and `retain`).
+    fn sym_columns(&mut self) -> [&mut Vec<Sym>; 10] {
+        [
+            &mut self.id,
+            &mut self.author,
+            &mut self.license,
+            &mut self.pipeline_tag,
+            &mut self.library_name,
+            &mut self.base_model,
+            &mut self.task_category,
+            &mut self.size_category,
+            &mut self.language,
+            &mut self.sdk,
+        ]
     }
 
-    /// Keeps only the rows `keep` marks (the strings stay).
+    /// Removes every row and string, keeping the memory for the next ones.
+    pub(crate) fn clear(&mut self) {
+        for column in self.sym_columns() {
+            column.clear();
+        }
+        for column in [
+            &mut self.downloads,
+            &mut self.downloads_all_time,
+            &mut self.likes,
+        ] {
+            column.clear();
+        }
+        self.created_month.clear();
+        self.flags.clear();
+        self.derivative.clear();
+        self.more_bases.clear();
+        self.more_languages.clear();
+        self.strings.clear();
+    }
+
+    /// Keeps only the rows `keep` marks (the strings stay). Columns of another kind
+    /// (empty) stay empty.
     pub(crate) fn retain(&mut self, keep: &[bool]) {
         fn column<T: Copy>(values: &mut Vec<T>, keep: &[bool]) {
             let mut row = 0;
@@ -366,14 +468,7 @@ impl Models {
                 keep[row - 1]
             });
         }
-        for c in [
-            &mut self.id,
-            &mut self.author,
-            &mut self.pipeline_tag,
-            &mut self.library_name,
-            &mut self.license,
-            &mut self.base_model,
-        ] {
+        for c in self.sym_columns() {
             column(c, keep);
         }
         for c in [
@@ -393,9 +488,11 @@ impl Models {
             new_row.push(next);
             next += u32::from(k);
         }
-        self.more_bases.retain(|&(row, _)| keep[row as usize]);
-        for (row, _) in &mut self.more_bases {
-            *row = new_row[*row as usize];
+        for pairs in [&mut self.more_bases, &mut self.more_languages] {
+            pairs.retain(|&(row, _)| keep[row as usize]);
+            for (row, _) in pairs.iter_mut() {
+                *row = new_row[*row as usize];
+            }
         }
     }
 }
@@ -422,7 +519,7 @@ pub struct Quality {
 
 impl Quality {
     /// Counts the flags of `models`.
-    pub(crate) fn count(models: &Models, entries: u64, duplicate_ids: Vec<String>) -> Quality {
+    pub(crate) fn count(models: &Repos, entries: u64, duplicate_ids: Vec<String>) -> Quality {
         // Rows by their whole flag byte first: one count per row, then per bit.
         let mut by_byte = [0u64; 256];
         for flags in &models.flags {
@@ -486,25 +583,78 @@ pub struct ManifestFile {
     pub sha256: String,
 }
 
-/// A loaded snapshot.
+/// A loaded snapshot: the file it was named by, and the files of the other kinds that
+/// its manifest lists beside it.
 #[derive(Debug, Clone)]
 pub struct Snapshot {
+    /// The file the snapshot was named by (its models, usually).
     pub path: PathBuf,
     pub manifest: Option<Manifest>,
-    /// Hex SHA-256 of the file's bytes.
-    pub sha256: String,
-    pub models: Models,
+    /// One table per file read: the named file's first, then the other kinds the
+    /// manifest lists, in `Kind` order. At most one per kind.
+    pub tables: Vec<Table>,
     /// Authors' account types, from the `authors.jsonl*` the manifest lists (see
     /// `crate::authors`); empty when it lists none.
     pub authors: crate::authors::AuthorTypes,
+}
+
+/// One file of a snapshot, read.
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub path: PathBuf,
+    /// Hex SHA-256 of the file's bytes.
+    pub sha256: String,
+    pub repos: Repos,
     /// What reading found about the data (duplicates, missing fields).
     pub quality: Quality,
 }
+
+impl Table {
+    pub fn kind(&self) -> Kind {
+        self.repos.kind
+    }
+}
+
+impl Snapshot {
+    /// The table of `kind`, if the snapshot has one.
+    pub fn table(&self, kind: Kind) -> Option<&Table> {
+        self.tables.iter().find(|t| t.kind() == kind)
+    }
+
+    /// The table of the file the snapshot was named by.
+    pub fn main(&self) -> &Table {
+        &self.tables[0]
+    }
+
+    /// The model table (models are what a snapshot is named by, unless it is named
+    /// by a file of another kind).
+    pub fn models(&self) -> Option<&Repos> {
+        self.table(Kind::Models).map(|t| &t.repos)
+    }
+
+    /// A snapshot of `repos` alone, with no manifest and no author types (for tests).
+    #[cfg(test)]
+    pub(crate) fn of(repos: Repos, manifest: Option<Manifest>) -> Snapshot {
+        let path = PathBuf::from(format!("{}.jsonl", repos.kind));
+        Snapshot {
+            manifest,
+            tables: vec![Table {
+                path: path.clone(),
+                sha256: String::new(),
+                quality: Quality::default(),
+                repos,
+            }],
+            path,
+            authors: Default::default(),
+        }
+    }
+}
+
 mod chunks;
 mod read;
 mod row;
 mod scan;
-pub use read::{load, sha256_hex, Compression, MANIFEST};
+pub use read::{files, load, sha256_hex, siblings, Compression, MANIFEST};
 
 #[cfg(test)]
 mod reference_tests;

@@ -1,4 +1,4 @@
-//! Reading snapshot files into `Models` columns.
+//! Reading snapshot files into `Repos` columns, a table per kind.
 //!
 //! The file is read once: a hashing reader under the decompressor computes the SHA-256
 //! of the stored bytes while the text streams, in chunks, to parsers on every core
@@ -13,7 +13,7 @@ use anyhow::{bail, Context, Result};
 use sha2::{Digest, Sha256};
 
 use super::chunks::{self, Plan};
-use super::{Manifest, Quality, Snapshot};
+use super::{Kind, Manifest, Quality, Snapshot, Table};
 
 /// The manifest's file name, in the snapshot's folder.
 pub const MANIFEST: &str = "manifest.json";
@@ -45,66 +45,119 @@ impl Compression {
     }
 }
 
-/// Reads the snapshot at `path` (`.jsonl`, `.jsonl.gz`, `.jsonl.zst`) and the
-/// `manifest.json` beside it, if any.
+/// Reads the snapshot at `path` (`.jsonl`, `.jsonl.gz`, `.jsonl.zst`), the
+/// `manifest.json` beside it, if any, and the files of other kinds it lists
+/// (`datasets.jsonl.zst`, …).
 pub fn load(path: &Path) -> Result<Snapshot> {
     load_with(path, &Plan::default())
 }
 
 /// `load`, with the work cut up as `plan` says (tests force many small chunks).
 pub(crate) fn load_with(path: &Path, plan: &Plan) -> Result<Snapshot> {
-    let compression = Compression::of(path)?;
     let manifest = read_manifest(path)?;
-    let file = File::open(path)
-        .with_context(|| format!("failed to open the snapshot `{}`", path.display()))?;
-    let mut hashing = HashingReader {
-        inner: file,
-        hasher: Sha256::new(),
-    };
-    let (models, entries, repeated) = match compression {
-        Compression::None => chunks::parse(&mut hashing, path, plan)?,
-        Compression::Gzip => {
-            let mut decoder = flate2::read::MultiGzDecoder::new(&mut hashing);
-            chunks::parse(&mut decoder, path, plan)?
-        }
-        Compression::Zstd => {
-            let mut decoder = zstd::Decoder::new(&mut hashing)
-                .with_context(|| format!("failed to start reading `{}`", path.display()))?;
-            chunks::parse(&mut decoder, path, plan)?
-        }
-    };
-    // The decoders may stop before the end of the file; the checksum covers all of it.
-    io::copy(&mut hashing, &mut io::sink())
-        .with_context(|| format!("failed to read `{}`", path.display()))?;
-    let sha256 = hex(&hashing.hasher.finalize());
-    if entries == 0 {
+    let kind = Kind::of_file(path);
+    let table = read_table(path, kind, manifest.as_ref(), plan)?;
+    if table.quality.entries == 0 {
         bail!(
             "`{}` holds no entries: a snapshot lists one JSON object per line (was the \
              fetch cut short, or the file emptied?)",
             path.display()
         );
     }
-
-    let manifest = match manifest {
-        Some((manifest_path, manifest)) => {
-            check(path, &manifest_path, &manifest, entries, &sha256)?;
-            Some(manifest)
+    let mut tables = vec![table];
+    if let Some((_, listed)) = &manifest {
+        for (other, file) in siblings(path, listed) {
+            if other != kind {
+                // May be empty, as the manifest says (a kind the Hub listed none of).
+                tables.push(read_table(&file, other, manifest.as_ref(), plan)?);
+            }
         }
-        None => None,
-    };
+    }
+    let manifest = manifest.map(|(_, manifest)| manifest);
     let authors = crate::authors::load(path, manifest.as_ref())?;
-    let quality = Quality::count(&models, entries, repeated);
     Ok(Snapshot {
         path: path.to_path_buf(),
         manifest,
-        sha256,
-        models,
+        tables,
         authors,
+    })
+}
+
+/// Every file a snapshot named by `path` is read from: `path`, then the files of
+/// other kinds its manifest lists (nothing more when the manifest cannot be read:
+/// `load` reports that).
+pub fn files(path: &Path) -> Vec<PathBuf> {
+    let mut files = vec![path.to_path_buf()];
+    if let Ok(Some((_, manifest))) = read_manifest(path) {
+        let kind = Kind::of_file(path);
+        files.extend(
+            (siblings(path, &manifest).into_iter())
+                .filter(|&(other, _)| other != kind)
+                .map(|(_, file)| file),
+        );
+    }
+    files
+}
+
+/// The files of each kind that `manifest` lists in `path`'s folder, in `Kind` order:
+/// `datasets.jsonl`, `.jsonl.gz` or `.jsonl.zst` for datasets, and so on.
+pub fn siblings(path: &Path, manifest: &Manifest) -> Vec<(Kind, PathBuf)> {
+    Kind::ALL
+        .into_iter()
+        .filter_map(|kind| {
+            let name = ["jsonl", "jsonl.gz", "jsonl.zst"]
+                .iter()
+                .map(|ext| format!("{}.{ext}", kind.name()))
+                .find(|name| manifest.files.contains_key(name))?;
+            Some((kind, path.with_file_name(name)))
+        })
+        .collect()
+}
+
+/// Reads one file of `kind`, checked against the manifest when it lists the file.
+fn read_table(
+    path: &Path,
+    kind: Kind,
+    manifest: Option<&(PathBuf, Manifest)>,
+    plan: &Plan,
+) -> Result<Table> {
+    let compression = Compression::of(path)?;
+    let file = File::open(path)
+        .with_context(|| format!("failed to open the snapshot `{}`", path.display()))?;
+    let mut hashing = HashingReader {
+        inner: file,
+        hasher: Sha256::new(),
+    };
+    let (repos, entries, repeated) = match compression {
+        Compression::None => chunks::parse(&mut hashing, path, kind, plan)?,
+        Compression::Gzip => {
+            let mut decoder = flate2::read::MultiGzDecoder::new(&mut hashing);
+            chunks::parse(&mut decoder, path, kind, plan)?
+        }
+        Compression::Zstd => {
+            let mut decoder = zstd::Decoder::new(&mut hashing)
+                .with_context(|| format!("failed to start reading `{}`", path.display()))?;
+            chunks::parse(&mut decoder, path, kind, plan)?
+        }
+    };
+    // The decoders may stop before the end of the file; the checksum covers all of it.
+    io::copy(&mut hashing, &mut io::sink())
+        .with_context(|| format!("failed to read `{}`", path.display()))?;
+    let sha256 = hex(&hashing.hasher.finalize());
+    if let Some((manifest_path, manifest)) = manifest {
+        check(path, manifest_path, manifest, entries, &sha256)?;
+    }
+    let quality = Quality::count(&repos, entries, repeated);
+    Ok(Table {
+        path: path.to_path_buf(),
+        sha256,
+        repos,
         quality,
     })
 }
 
-/// The manifest beside `path`, if there is one that lists the file.
+/// The manifest beside `path`, if there is one. One that does not list the file is an
+/// error: the file would go unchecked, or the manifest belongs to another snapshot.
 fn read_manifest(path: &Path) -> Result<Option<(PathBuf, Manifest)>> {
     let manifest_path = path.with_file_name(MANIFEST);
     let text = match std::fs::read_to_string(&manifest_path) {
@@ -119,10 +172,20 @@ fn read_manifest(path: &Path) -> Result<Option<(PathBuf, Manifest)>> {
     let manifest: Manifest = serde_json::from_str(&text)
         .with_context(|| format!("invalid snapshot manifest `{}`", manifest_path.display()))?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    Ok(manifest
-        .files
-        .contains_key(name)
-        .then_some((manifest_path, manifest)))
+    if !manifest.files.contains_key(name) {
+        let listed: Vec<&str> = manifest.files.keys().map(String::as_str).collect();
+        bail!(
+            "`{}` does not list `{name}` (it lists {}): the file cannot be checked against \
+             it; add the file's rows and sha256 to it, or move the file to a folder of its own",
+            manifest_path.display(),
+            if listed.is_empty() {
+                "no files".to_owned()
+            } else {
+                listed.join(", ")
+            }
+        );
+    }
+    Ok(Some((manifest_path, manifest)))
 }
 
 /// Fails when the rows or checksum read differ from what the manifest records.

@@ -61,7 +61,7 @@ fn every_compression_reads_the_same_rows() {
     for (name, bytes) in files {
         let path = write(dir.path(), name, &bytes);
         let snapshot = load(&path).unwrap();
-        let m = &snapshot.models;
+        let m = &snapshot.main().repos;
         assert_eq!(m.len(), 3, "{name}");
         assert_eq!(m.downloads, [123, 0, 7], "{name}");
         assert_eq!(m.strings.get(m.author[1]), "someone");
@@ -69,7 +69,7 @@ fn every_compression_reads_the_same_rows() {
         assert_eq!(m.strings.get(m.base_model[1]), "Qwen/Qwen2.5-7B");
         assert_eq!(m.strings.get(m.license[0]), "apache-2.0");
         assert_eq!(m.created_month[1], 2026 * 12);
-        assert_eq!(snapshot.sha256, sha256_hex(&bytes), "{name}");
+        assert_eq!(snapshot.main().sha256, sha256_hex(&bytes), "{name}");
         assert!(snapshot.manifest.is_none());
     }
 }
@@ -80,7 +80,7 @@ fn concatenated_gzip_members_are_all_read() {
     let mut bytes = gzip(b"{\"id\":\"a/1\"}\n");
     bytes.extend(gzip(b"{\"id\":\"a/2\"}\n"));
     let path = write(dir.path(), "two.jsonl.gz", &bytes);
-    assert_eq!(load(&path).unwrap().models.len(), 2);
+    assert_eq!(load(&path).unwrap().main().repos.len(), 2);
 }
 
 #[test]
@@ -175,7 +175,12 @@ fn a_matching_manifest_is_kept_and_a_mismatch_names_both_files() {
         MANIFEST,
         manifest_for("other.jsonl", 9, "00").as_bytes(),
     );
-    assert!(load(&path).unwrap().manifest.is_none());
+    // A manifest that does not list the file would leave it unchecked.
+    let err = error(&path);
+    assert!(
+        err.contains("does not list `models.jsonl.zst`") && err.contains("other.jsonl"),
+        "{err}"
+    );
 
     write(dir.path(), MANIFEST, b"{\"source\": \"x\", \"files\": ");
     let err = error(&path);

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::chunks::Plan;
 use super::read::load_with;
-use super::{load, Derivative, Flags, Models, Snapshot, Sym};
+use super::{load, Derivative, Flags, Repos, Snapshot, Sym};
 use crate::registry::Registry;
 use crate::{config, metrics, registry, sample};
 
@@ -52,8 +52,8 @@ fn sample_text(models: usize) -> String {
 }
 
 /// The reference reader.
-fn reference(text: &str) -> Models {
-    let mut m = Models::default();
+fn reference(text: &str) -> Repos {
+    let mut m = Repos::default();
     let mut seen = std::collections::HashSet::new();
     for line in text.lines() {
         if line.trim().is_empty() {
@@ -154,9 +154,9 @@ fn reference(text: &str) -> Models {
     m
 }
 
-fn assert_same_rows(fast: &Models, slow: &Models) {
+fn assert_same_rows(fast: &Repos, slow: &Repos) {
     assert_eq!(fast.len(), slow.len());
-    let text = |m: &Models, column: &[Sym], row: usize| m.strings.get(column[row]).to_owned();
+    let text = |m: &Repos, column: &[Sym], row: usize| m.strings.get(column[row]).to_owned();
     for row in 0..slow.len() {
         for (name, a, b) in [
             ("id", &fast.id, &slow.id),
@@ -176,7 +176,7 @@ fn assert_same_rows(fast: &Models, slow: &Models) {
     assert_eq!(fast.downloads, slow.downloads);
     assert_eq!(fast.downloads_all_time, slow.downloads_all_time);
     assert_eq!(fast.flags, slow.flags);
-    let bases = |m: &Models| -> Vec<(u32, String)> {
+    let bases = |m: &Repos| -> Vec<(u32, String)> {
         let text = |&(row, sym): &(u32, Sym)| (row, m.strings.get(sym).to_owned());
         m.more_bases.iter().map(text).collect()
     };
@@ -245,14 +245,7 @@ fn the_parallel_reader_gives_the_reference_rows_and_figures() {
 
     let config = config::load(repo()).unwrap();
     let registry = demo_registry();
-    let reference = Snapshot {
-        path: plain.clone(),
-        manifest: None,
-        sha256: super::sha256_hex(text.as_bytes()),
-        models: slow,
-        authors: Default::default(),
-        quality: Default::default(),
-    };
+    let reference = Snapshot::of(slow, None);
     let expected = metrics::compute(&config.figures, &reference, &registry, "2026-spring").unwrap();
     let expected = serde_json::to_string(&expected).unwrap();
 
@@ -260,11 +253,19 @@ fn the_parallel_reader_gives_the_reference_rows_and_figures() {
     for plan in small_plans() {
         for path in [&zst, &plain] {
             let fast = load_with(path, &plan).unwrap();
-            assert_same_rows(&fast.models, &reference.models);
+            assert_same_rows(&fast.main().repos, &reference.main().repos);
             // However it is cut, the same symbols.
-            assert_eq!(fast.models.author, whole.models.author, "{plan:?}");
-            assert_eq!(fast.models.base_model, whole.models.base_model, "{plan:?}");
-            assert_eq!(fast.models.id, whole.models.id, "{plan:?}");
+            assert_eq!(
+                fast.main().repos.author,
+                whole.main().repos.author,
+                "{plan:?}"
+            );
+            assert_eq!(
+                fast.main().repos.base_model,
+                whole.main().repos.base_model,
+                "{plan:?}"
+            );
+            assert_eq!(fast.main().repos.id, whole.main().repos.id, "{plan:?}");
             let figures =
                 metrics::compute(&config.figures, &fast, &registry, "2026-spring").unwrap();
             assert_eq!(
@@ -320,10 +321,10 @@ fn every_real_shape_reads_as_the_reference_reads_it() {
     let slow = reference(&text);
     for plan in small_plans() {
         let fast = load_with(&path, &plan).unwrap();
-        assert_same_rows(&fast.models, &slow);
+        assert_same_rows(&fast.main().repos, &slow);
     }
     let snap = load(&path).unwrap();
-    let m = &snap.models;
+    let m = &snap.main().repos;
     let ids: Vec<&str> = m.id.iter().map(|&s| m.strings.get(s)).collect();
     let row = |id: &str| ids.iter().position(|&i| i == id).unwrap();
     // `id` wins over `modelId`; `modelId` stands in when there is no `id`.
@@ -374,7 +375,7 @@ fn every_real_shape_reads_as_the_reference_reads_it() {
         ]
     );
 
-    let q = &snap.quality;
+    let q = &snap.main().quality;
     assert_eq!((q.entries, q.duplicates), (21, 2));
     assert_eq!(
         q.duplicate_ids,

@@ -1,4 +1,5 @@
-//! One snapshot line (a Hub API model entry) into one row of `Models` columns.
+//! One snapshot line (a Hub API model, dataset or space entry) into one row of `Repos`
+//! columns.
 //!
 //! Only the fields the metrics need are parsed, as strings borrowed from the line where
 //! the JSON has no escapes; everything else in the entry is skipped. Tags are reduced
@@ -15,13 +16,13 @@ use std::marker::PhantomData;
 use serde::de::{Deserializer, SeqAccess, Visitor};
 use serde::Deserialize;
 
-use super::{scan, Derivative, Flags, Models, PLACEHOLDER_DATES};
+use super::{scan, Derivative, Flags, Kind, Repos, PLACEHOLDER_DATES};
 
 /// A string borrowed from the input when it has no escapes.
 #[derive(Debug, Default, PartialEq, Deserialize)]
 pub(super) struct Str<'a>(#[serde(borrow)] pub(super) Cow<'a, str>);
 
-/// The fields of a Hub API model entry that the metrics use.
+/// The fields of a Hub API entry (model, dataset or space) that the metrics use.
 ///
 /// `id` and `modelId` are read apart (not as a serde alias): current entries carry
 /// both, and `id` wins; old ones (early 2022, `huggingface_hub`'s `ModelInfo`) only
@@ -47,6 +48,8 @@ pub(super) struct Entry<'a> {
     #[serde(borrow, default)]
     pub(super) library_name: Option<Str<'a>>,
     #[serde(borrow, default)]
+    pub(super) sdk: Option<Str<'a>>,
+    #[serde(borrow, default)]
     pub(super) tags: Option<Tags<'a>>,
 }
 
@@ -62,6 +65,12 @@ pub(super) struct Tags<'a> {
     more_bases: Vec<Cow<'a, str>>,
     /// The first model named by a plain `base_model:X` tag.
     plain_base: Option<Cow<'a, str>>,
+    /// A dataset's first `task_categories:X`.
+    task_category: Option<Cow<'a, str>>,
+    /// A dataset's `size_categories:X`.
+    size_category: Option<Cow<'a, str>>,
+    /// A dataset's `language:X` tags, each once, in order.
+    languages: Vec<Cow<'a, str>>,
 }
 
 impl<'a> Tags<'a> {
@@ -71,7 +80,7 @@ impl<'a> Tags<'a> {
             return;
         }
         let Some(base) = strip(&tag, "base_model:") else {
-            return;
+            return self.add_dataset_tag(&tag);
         };
         let kinds = [
             ("finetune:", Derivative::Finetune),
@@ -99,6 +108,21 @@ impl<'a> Tags<'a> {
             }
         }
         self.plain_base.get_or_insert(base);
+    }
+}
+
+impl<'a> Tags<'a> {
+    /// The tags that describe a dataset's task, size and languages.
+    fn add_dataset_tag(&mut self, tag: &Cow<'a, str>) {
+        if let Some(task) = strip(tag, "task_categories:") {
+            self.task_category.get_or_insert(task);
+        } else if let Some(size) = strip(tag, "size_categories:") {
+            self.size_category.get_or_insert(size);
+        } else if let Some(language) = strip(tag, "language:") {
+            if !self.languages.contains(&language) {
+                self.languages.push(language);
+            }
+        }
     }
 }
 
@@ -132,9 +156,9 @@ impl<'de: 'a, 'a> Deserialize<'de> for Tags<'a> {
     }
 }
 
-/// Parses one JSON line and appends it to `models`. The error says what is wrong
+/// Parses one JSON line and appends it to `models` (a table of one kind). The error says what is wrong
 /// and at which column; the caller adds the file and line.
-pub(super) fn push(models: &mut Models, line: &[u8]) -> Result<(), String> {
+pub(super) fn push(models: &mut Repos, line: &[u8]) -> Result<(), String> {
     let entry = match scan::entry(line) {
         Some(entry) => entry,
         None => parse(line)?,
@@ -147,29 +171,24 @@ pub(super) fn parse(line: &[u8]) -> Result<Entry<'_>, String> {
     serde_json::from_slice(line).map_err(describe)
 }
 
-/// Appends one entry's row to `models`.
-fn add(models: &mut Models, entry: Entry) -> Result<(), String> {
-    let Some(Str(id)) = entry.id.or(entry.model_id) else {
-        return Err("missing field `id` (and no `modelId`)".to_owned());
+/// Appends one entry's row to `repos`, reading the fields its kind has.
+fn add(repos: &mut Repos, entry: Entry) -> Result<(), String> {
+    let kind = repos.kind;
+    let id = match (entry.id, entry.model_id) {
+        (Some(Str(id)), _) => id,
+        (None, Some(Str(id))) if kind == Kind::Models => id,
+        _ if kind == Kind::Models => return Err("missing field `id` (and no `modelId`)".into()),
+        _ => return Err("missing field `id`".into()),
     };
     let author = match &entry.author {
         Some(Str(author)) => author.as_ref(),
         None => id.split_once('/').map_or("", |(author, _)| author),
     };
     let created_month = match &entry.created_at {
-        Some(Str(date)) => {
-            let month = month_of(date)
-                .ok_or_else(|| format!("`createdAt` is `{date}`, not an ISO 8601 date"))?;
-            if !PLAUSIBLE_YEARS.contains(&(month / 12)) {
-                return Err(format!(
-                    "`createdAt` is `{date}`: no repository on the Hub was created in year {}",
-                    month / 12
-                ));
-            }
-            month
-        }
+        Some(Str(date)) => created(date)?,
         None => 0,
     };
+    let has_downloads = kind.has_field(crate::config::Field::Downloads);
     let mut flags = Flags::default();
     flags.set(Flags::NO_AUTHOR, author.is_empty());
     flags.set(Flags::NO_CREATED_AT, entry.created_at.is_none());
@@ -178,44 +197,96 @@ fn add(models: &mut Models, entry: Entry) -> Result<(), String> {
         Flags::PLACEHOLDER_DATE,
         entry.created_at.as_ref().is_some_and(placeholder),
     );
-    flags.set(Flags::NO_DOWNLOADS, entry.downloads.is_none());
+    flags.set(
+        Flags::NO_DOWNLOADS,
+        has_downloads && entry.downloads.is_none(),
+    );
     flags.set(
         Flags::NO_DOWNLOADS_ALL_TIME,
-        entry.downloads_all_time.is_none(),
+        has_downloads && entry.downloads_all_time.is_none(),
     );
     flags.set(Flags::NO_LIKES, entry.likes.is_none());
     let tags = entry.tags.unwrap_or_default();
-    let strings = &mut models.strings;
+    let row = repos.id.len() as u32;
+    let strings = &mut repos.strings;
     let author = strings.intern(author);
     // Ids are unique but for rare repeats, which `chunks` drops: stored, not looked up
     // (see `Strings::push`).
     let id = strings.push(&id);
-    let pipeline_tag = intern_opt(strings, &entry.pipeline_tag);
-    let library_name = intern_opt(strings, &entry.library_name);
     let license = strings.intern(tags.license.as_deref().unwrap_or(""));
-    let base = tags.kind_base.as_deref().or(tags.plain_base.as_deref());
-    let base_model = strings.intern(base.unwrap_or(""));
-    let row = models.id.len() as u32;
-    for more in &tags.more_bases {
-        let sym = strings.intern(more);
-        models.more_bases.push((row, sym));
+    match kind {
+        Kind::Models => add_model(repos, &entry.pipeline_tag, &entry.library_name, &tags, row),
+        Kind::Datasets => add_dataset(repos, &tags, row),
+        Kind::Spaces => {
+            let sdk = intern_opt(&mut repos.strings, &entry.sdk);
+            repos.sdk.push(sdk);
+        }
     }
 
-    models.id.push(id);
-    models.author.push(author);
-    models.downloads.push(entry.downloads.unwrap_or(0));
-    models
+    repos.id.push(id);
+    repos.author.push(author);
+    repos.downloads.push(entry.downloads.unwrap_or(0));
+    repos
         .downloads_all_time
         .push(entry.downloads_all_time.unwrap_or(0));
-    models.likes.push(entry.likes.unwrap_or(0));
-    models.created_month.push(created_month);
-    models.flags.push(flags);
-    models.pipeline_tag.push(pipeline_tag);
-    models.library_name.push(library_name);
-    models.license.push(license);
-    models.derivative.push(tags.derivative);
-    models.base_model.push(base_model);
+    repos.likes.push(entry.likes.unwrap_or(0));
+    repos.created_month.push(created_month);
+    repos.flags.push(flags);
+    repos.license.push(license);
     Ok(())
+}
+
+/// A `createdAt` as a month (`month_of`), refused when it is not a date or falls in a
+/// year no repository on the Hub was created in.
+fn created(date: &str) -> Result<u32, String> {
+    let month =
+        month_of(date).ok_or_else(|| format!("`createdAt` is `{date}`, not an ISO 8601 date"))?;
+    if !PLAUSIBLE_YEARS.contains(&(month / 12)) {
+        return Err(format!(
+            "`createdAt` is `{date}`: no repository on the Hub was created in year {}",
+            month / 12
+        ));
+    }
+    Ok(month)
+}
+
+/// The columns only models have.
+fn add_model(
+    repos: &mut Repos,
+    pipeline_tag: &Option<Str>,
+    library_name: &Option<Str>,
+    tags: &Tags,
+    row: u32,
+) {
+    let strings = &mut repos.strings;
+    let pipeline_tag = intern_opt(strings, pipeline_tag);
+    let library_name = intern_opt(strings, library_name);
+    let base = tags.kind_base.as_deref().or(tags.plain_base.as_deref());
+    let base_model = strings.intern(base.unwrap_or(""));
+    for more in &tags.more_bases {
+        let sym = strings.intern(more);
+        repos.more_bases.push((row, sym));
+    }
+    repos.pipeline_tag.push(pipeline_tag);
+    repos.library_name.push(library_name);
+    repos.derivative.push(tags.derivative);
+    repos.base_model.push(base_model);
+}
+
+/// The columns only datasets have.
+fn add_dataset(repos: &mut Repos, tags: &Tags, row: u32) {
+    let strings = &mut repos.strings;
+    let task = strings.intern(tags.task_category.as_deref().unwrap_or(""));
+    let size = strings.intern(tags.size_category.as_deref().unwrap_or(""));
+    let mut languages = tags.languages.iter();
+    let first = strings.intern(languages.next().map_or("", |l| l.as_ref()));
+    for more in languages {
+        let sym = strings.intern(more);
+        repos.more_languages.push((row, sym));
+    }
+    repos.task_category.push(task);
+    repos.size_category.push(size);
+    repos.language.push(first);
 }
 
 fn intern_opt(strings: &mut super::Strings, s: &Option<Str>) -> super::Sym {
@@ -288,7 +359,7 @@ mod tests {
 
     #[test]
     fn rows_fill_every_column() {
-        let mut models = Models::default();
+        let mut models = Repos::default();
         let line = br#"{"_id":"x","id":"Qwen/Qwen2.5-7B-Instruct","author":"Qwen","downloads":123,"likes":4,"tags":["license:apache-2.0","base_model:finetune:Qwen/Qwen2.5-7B","region:us"],"pipeline_tag":"text-generation","library_name":"transformers","createdAt":"2025-03-04T12:00:00.000Z","extra":{"a":[1,2]}}"#;
         push(&mut models, line).unwrap();
         push(
@@ -319,7 +390,7 @@ mod tests {
 
     #[test]
     fn bad_rows_say_what_and_where() {
-        let mut models = Models::default();
+        let mut models = Repos::default();
         let err = push(&mut models, br#"{"id":"a/b","downloads":"many"}"#).unwrap_err();
         assert!(err.starts_with("column "), "{err}");
         assert!(err.contains("invalid type: string \"many\""), "{err}");

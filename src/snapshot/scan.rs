@@ -66,6 +66,7 @@ enum Field {
     Tags = 128,
     ModelId = 256,
     DownloadsAllTime = 512,
+    Sdk = 1024,
 }
 
 impl Field {
@@ -81,6 +82,7 @@ impl Field {
             b"tags" => Field::Tags,
             b"modelId" => Field::ModelId,
             b"downloadsAllTime" => Field::DownloadsAllTime,
+            b"sdk" => Field::Sdk,
             _ => return None,
         })
     }
@@ -169,6 +171,7 @@ impl<'a> Scanner<'a> {
                             Field::PipelineTag => entry.pipeline_tag = self.optional(Self::text)?,
                             Field::LibraryName => entry.library_name = self.optional(Self::text)?,
                             Field::Tags => entry.tags = self.optional(Self::tags)?,
+                            Field::Sdk => entry.sdk = self.optional(Self::text)?,
                         }
                     }
                     None => self.skip(0)?,

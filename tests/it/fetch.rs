@@ -148,7 +148,7 @@ fn fetch_lists_every_kind_into_a_verified_snapshot() {
 
     // The manifest: what `snapshot::load` checks, plus where the rows came from.
     let snapshot = stateof::snapshot::load(&out.join("models.jsonl.zst")).unwrap();
-    assert_eq!(snapshot.models.len(), 950);
+    assert_eq!(snapshot.main().repos.len(), 950);
     let manifest = snapshot.manifest.expect("manifest");
     assert_eq!(manifest.source, "Hugging Face Hub API");
     assert!(!manifest.synthetic);
