@@ -80,7 +80,7 @@ impl<'a> Tags<'a> {
             return;
         }
         let Some(base) = strip(&tag, "base_model:") else {
-            return self.add_dataset_tag(&tag);
+            return self.add_dataset_tag(tag);
         };
         let kinds = [
             ("finetune:", Derivative::Finetune),
@@ -113,12 +113,12 @@ impl<'a> Tags<'a> {
 
 impl<'a> Tags<'a> {
     /// The tags that describe a dataset's task, size and languages.
-    fn add_dataset_tag(&mut self, tag: &Cow<'a, str>) {
-        if let Some(task) = strip(tag, "task_categories:") {
+    fn add_dataset_tag(&mut self, tag: Cow<'a, str>) {
+        if let Some(task) = strip(&tag, "task_categories:") {
             self.task_category.get_or_insert(task);
-        } else if let Some(size) = strip(tag, "size_categories:") {
+        } else if let Some(size) = strip(&tag, "size_categories:") {
             self.size_category.get_or_insert(size);
-        } else if let Some(language) = strip(tag, "language:") {
+        } else if let Some(language) = strip(&tag, "language:") {
             if !self.languages.contains(&language) {
                 self.languages.push(language);
             }
