@@ -20,6 +20,21 @@ and, with the organisation registry, the share of downloads (last 30 days) from 
 and US-based authors (cn_share, us_share: downloads of models whose author the registry
 places in that country, over all downloads).
 
+When the `manifest.json` beside SNAPSHOT lists datasets and spaces files
+(`datasets.jsonl.zst`, `spaces.jsonl.zst`, ...), it also recomputes from them:
+
+    datasets_total                 number of datasets (an id repeated counted once)
+    dataset_downloads_total        sum of their `downloads`
+    dataset_top200_share           the 200 largest all-time dataset downloads over
+                                   their total
+    dataset_text_generation_share  datasets whose first `task_categories:` tag is
+                                   text-generation, over all datasets
+    dataset_chinese_share          (dataset, language) pairs with `language:zh` over all
+                                   pairs, a dataset without a language tag being one
+                                   pair (with none)
+    spaces_total                   number of spaces
+    docker_share, gradio_share     spaces whose `sdk` is docker / gradio, over all
+
 Rows are read as stateof defines them: the id is `id`, else `modelId`; a repeated id
 keeps its first row; the author is `author`, else the id's namespace (none for an id
 without one); a model without `downloadsAllTime` is left out of the all-time figures
@@ -45,6 +60,7 @@ import numpy as np
 TOLERANCE = 1e-9
 DEFAULT_REGISTRY = Path(__file__).resolve().parent.parent / "content/data/organizations.toml"
 OPTIONAL = {"cn_share", "us_share"}
+KINDS = ("datasets", "spaces")
 
 
 class ZstdReader(io.RawIOBase):
@@ -135,6 +151,76 @@ def read_snapshot(path):
     return as_array(downloads), as_array(all_time), authors
 
 
+def read_rows(path):
+    """Every entry of a datasets or spaces file, an id repeated kept once (the first)."""
+    rows, seen = [], set()
+    with open_lines(path) as lines:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                repo_id = row["id"]
+            except (json.JSONDecodeError, KeyError, TypeError) as err:
+                sys.exit(f"error: {path}:{number}: {err}")
+            if repo_id not in seen:
+                seen.add(repo_id)
+                rows.append(row)
+    return rows
+
+
+def siblings(snapshot):
+    """The datasets and spaces files the manifest beside `snapshot` lists."""
+    manifest = snapshot.with_name("manifest.json")
+    if not manifest.exists():
+        return {}
+    files = json.loads(manifest.read_text(encoding="utf-8")).get("files", {})
+    found = {}
+    for kind in KINDS:
+        for ext in ("jsonl", "jsonl.gz", "jsonl.zst"):
+            if f"{kind}.{ext}" in files:
+                found[kind] = snapshot.with_name(f"{kind}.{ext}")
+    return found
+
+
+def tag_values(row, prefix):
+    """The values of the `prefix:` tags of a row, each once, in order."""
+    values = []
+    for tag in row.get("tags") or []:
+        if tag.startswith(prefix) and tag[len(prefix):] not in values:
+            values.append(tag[len(prefix):])
+    return values
+
+
+def recompute_datasets(rows):
+    downloads = np.asarray([r.get("downloads") or 0 for r in rows], dtype=np.int64)
+    all_time = np.asarray(
+        [r["downloadsAllTime"] for r in rows if r.get("downloadsAllTime") is not None],
+        dtype=np.int64,
+    )
+    total = int(all_time.sum())
+    top = np.sort(all_time)[::-1][:200]
+    tasks = [tag_values(r, "task_categories:") for r in rows]
+    languages = [tag_values(r, "language:") or [None] for r in rows]
+    pairs = sum(len(ls) for ls in languages)
+    return {
+        "datasets_total": float(len(rows)),
+        "dataset_downloads_total": float(int(downloads.sum())),
+        "dataset_top200_share": float(top.sum()) / total if total else 0.0,
+        "dataset_text_generation_share": sum(t[:1] == ["text-generation"] for t in tasks) / len(rows),
+        "dataset_chinese_share": sum(ls.count("zh") for ls in languages) / pairs,
+    }
+
+
+def recompute_spaces(rows):
+    sdks = [r.get("sdk") for r in rows]
+    return {
+        "spaces_total": float(len(rows)),
+        "docker_share": sdks.count("docker") / len(rows),
+        "gradio_share": sdks.count("gradio") / len(rows),
+    }
+
+
 def gini(x):
     x = np.sort(x.astype(np.float64))
     n = x.size
@@ -214,6 +300,11 @@ def main():
     shares = country_shares(downloads, authors, registry)
     values["cn_share"] = shares.get("CN", 0.0)
     values["us_share"] = shares.get("US", 0.0)
+    files = siblings(args.snapshot)
+    if "datasets" in files:
+        values.update(recompute_datasets(read_rows(files["datasets"])))
+    if "spaces" in files:
+        values.update(recompute_spaces(read_rows(files["spaces"])))
 
     print(f"snapshot {args.snapshot}")
     for name, value in values.items():

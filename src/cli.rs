@@ -115,6 +115,12 @@ struct SampleArgs {
     /// How many models to generate.
     #[arg(long, default_value_t = 10_000)]
     models: usize,
+    /// How many datasets to generate [default: a quarter of the models].
+    #[arg(long)]
+    datasets: Option<usize>,
+    /// How many spaces to generate [default: half the models].
+    #[arg(long)]
+    spaces: Option<usize>,
     /// The snapshot's date (YYYY-MM-DD); the synthetic world changes with it.
     #[arg(long)]
     date: String,
@@ -220,6 +226,8 @@ fn sample(args: SampleArgs) -> Result<()> {
     let registry = registry::load(&args.registry)?;
     let options = sample::Options {
         models: args.models,
+        datasets: args.datasets.unwrap_or(args.models / 4),
+        spaces: args.spaces.unwrap_or(args.models / 2),
         date: args.date,
         seed: args.seed,
     };
@@ -227,8 +235,10 @@ fn sample(args: SampleArgs) -> Result<()> {
     sample::write(&options, &registry, &args.out)
         .with_context(|| format!("failed to write the sample `{}`", args.out.display()))?;
     eprintln!(
-        "wrote {} synthetic models to `{}` ({:.2} s)",
+        "wrote {} synthetic models, {} datasets and {} spaces to `{}` ({:.2} s)",
         options.models,
+        options.datasets,
+        options.spaces,
         args.out.display(),
         start.elapsed().as_secs_f64()
     );

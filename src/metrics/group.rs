@@ -268,8 +268,60 @@ pub fn display(key: Key, value: &str) -> &str {
         },
         (Key::Author, NONE) => "No author recorded",
         (_, NONE) => "None declared",
+        (Key::Language, code) => language_name(code),
+        (Key::Sdk, sdk) => match sdk {
+            "gradio" => "Gradio",
+            "streamlit" => "Streamlit",
+            "docker" => "Docker",
+            "static" => "Static",
+            other => other,
+        },
         (_, other) => other,
     }
+}
+
+/// The English name of a dataset's `language:` code (ISO 639-1, as the Hub's tags
+/// give it) for the most common languages; any other code as it is.
+fn language_name(code: &str) -> &str {
+    const NAMES: &[(&str, &str)] = &[
+        ("ar", "Arabic"),
+        ("bn", "Bengali"),
+        ("ca", "Catalan"),
+        ("cs", "Czech"),
+        ("da", "Danish"),
+        ("de", "German"),
+        ("el", "Greek"),
+        ("en", "English"),
+        ("es", "Spanish"),
+        ("fa", "Persian"),
+        ("fi", "Finnish"),
+        ("fr", "French"),
+        ("he", "Hebrew"),
+        ("hi", "Hindi"),
+        ("hu", "Hungarian"),
+        ("id", "Indonesian"),
+        ("it", "Italian"),
+        ("ja", "Japanese"),
+        ("ko", "Korean"),
+        ("nl", "Dutch"),
+        ("no", "Norwegian"),
+        ("pl", "Polish"),
+        ("pt", "Portuguese"),
+        ("ro", "Romanian"),
+        ("ru", "Russian"),
+        ("sv", "Swedish"),
+        ("sw", "Swahili"),
+        ("ta", "Tamil"),
+        ("th", "Thai"),
+        ("tr", "Turkish"),
+        ("uk", "Ukrainian"),
+        ("ur", "Urdu"),
+        ("vi", "Vietnamese"),
+        ("zh", "Chinese"),
+    ];
+    NAMES
+        .binary_search_by(|(c, _)| (*c).cmp(code))
+        .map_or(code, |i| NAMES[i].1)
 }
 
 /// True when `asked` (from the config) names the raw value `value` of `key`: exactly,
@@ -305,6 +357,16 @@ pub fn keep(rows: &Rows, filter: Option<&Filter>) -> Vec<bool> {
 mod tests {
     use super::*;
     use crate::metrics::fixture::{filter, registry, sample};
+
+    #[test]
+    fn languages_and_sdks_read_as_words() {
+        assert_eq!(display(Key::Language, "zh"), "Chinese");
+        assert_eq!(display(Key::Language, "en"), "English");
+        // A code the table lacks stays as it is.
+        assert_eq!(display(Key::Language, "tlh"), "tlh");
+        assert_eq!(display(Key::Language, NONE), "None declared");
+        assert_eq!(display(Key::Sdk, "docker"), "Docker");
+    }
 
     #[test]
     fn groups_by_registry_country_with_sentinels() {

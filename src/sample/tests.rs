@@ -1,6 +1,6 @@
 use super::*;
 use crate::registry;
-use crate::snapshot::{load, Flags, Repos};
+use crate::snapshot::{load, Flags, Kind, Repos};
 
 fn registry() -> Registry {
     registry::parse(
@@ -13,6 +13,8 @@ fn registry() -> Registry {
 fn options(models: usize, date: &str, seed: u64) -> Options {
     Options {
         models,
+        datasets: 0,
+        spaces: 0,
         date: date.to_owned(),
         seed,
     }
@@ -98,7 +100,7 @@ fn spring_2026_matches_the_report() {
     assert!(manifest.synthetic);
     assert!(manifest
         .source
-        .contains("--models 20000 --date 2026-03-15 --seed 1"));
+        .contains("--models 20000 --datasets 0 --spaces 0 --date 2026-03-15 --seed 1"));
     assert_eq!(manifest.files["models.jsonl"].rows, 20_000);
     let s = shares(&models);
     assert!(near(s.top200, 0.496, 0.002), "top 200: {}", s.top200);
@@ -211,4 +213,43 @@ fn dates_convert_both_ways() {
     assert_eq!(world::parse_date("2026-03-15").unwrap(), day(2026, 3, 15));
     assert_eq!(world::parse_date("2024-02-29").unwrap(), day(2024, 2, 29));
     assert!(world::parse_date("2025-02-29").is_err());
+}
+
+#[test]
+fn datasets_and_spaces_are_written_beside_the_models_and_keep_changing() {
+    let dir = tempfile::tempdir().unwrap();
+    let registry = registry();
+    let at = |date: &str| {
+        let path = dir.path().join(date).join("models.jsonl.zst");
+        let options = Options {
+            datasets: 600,
+            spaces: 900,
+            ..options(300, date, 3)
+        };
+        write(&options, &registry, &path).unwrap();
+        load(&path).unwrap()
+    };
+    let spring = at("2026-03-15");
+    let autumn = at("2026-09-15");
+    for snapshot in [&spring, &autumn] {
+        let kinds: Vec<Kind> = snapshot.tables.iter().map(|t| t.kind()).collect();
+        assert_eq!(kinds, [Kind::Models, Kind::Datasets, Kind::Spaces]);
+        assert_eq!(snapshot.table(Kind::Datasets).unwrap().repos.len(), 600);
+        assert_eq!(snapshot.table(Kind::Spaces).unwrap().repos.len(), 900);
+    }
+    // The world keeps moving after the last edition: Docker's share of spaces grows.
+    let docker = |snapshot: &crate::snapshot::Snapshot| {
+        let spaces = &snapshot.table(Kind::Spaces).unwrap().repos;
+        let n = spaces
+            .sdk
+            .iter()
+            .filter(|&&s| spaces.strings.get(s) == "docker");
+        n.count() as f64 / spaces.len() as f64
+    };
+    assert!(
+        docker(&autumn) > docker(&spring),
+        "{} vs {}",
+        docker(&autumn),
+        docker(&spring)
+    );
 }

@@ -327,8 +327,8 @@ impl Flags {
     pub const NO_AUTHOR: Flags = Flags(1);
     /// No `createdAt`.
     pub const NO_CREATED_AT: Flags = Flags(1 << 1);
-    /// `createdAt` is the Hub's migration date (`PLACEHOLDER_DATES`): the repository was
-    /// created at some time before March 2022.
+    /// `createdAt` is in the Hub's migration minute (`is_placeholder`): the repository
+    /// was created at some time before March 2022.
     pub const PLACEHOLDER_DATE: Flags = Flags(1 << 2);
     pub const NO_DOWNLOADS: Flags = Flags(1 << 3);
     pub const NO_DOWNLOADS_ALL_TIME: Flags = Flags(1 << 4);
@@ -354,9 +354,24 @@ impl std::ops::BitOr for Flags {
     }
 }
 
-/// The `createdAt` the Hub gave every repository it migrated on 2022-03-02: such a
-/// repository was created before March 2022, at a time the listing does not tell.
-pub const PLACEHOLDER_DATES: [&str; 2] = ["2022-03-02T23:29:04.000Z", "2022-03-02T23:29:05.000Z"];
+/// The `createdAt` values the Hub gave the repositories it migrated on 2022-03-02, as
+/// listings show them: models `…04.000Z` or `…05.000Z`, datasets `…22.000Z` (e.g.
+/// `rajpurkar/squad`). Such a repository was created before March 2022, at a time the
+/// listing does not tell.
+pub const PLACEHOLDER_DATES: [&str; 3] = [
+    "2022-03-02T23:29:04.000Z",
+    "2022-03-02T23:29:05.000Z",
+    "2022-03-02T23:29:22.000Z",
+];
+
+/// The minute of the migration: every placeholder date falls in it, and so is taken
+/// for one whatever its seconds (a kind or a listing not seen yet may carry others).
+pub const PLACEHOLDER_MINUTE: &str = "2022-03-02T23:29:";
+
+/// True when `created_at` is the Hub's placeholder for "created before March 2022".
+pub fn is_placeholder(created_at: &str) -> bool {
+    created_at.starts_with(PLACEHOLDER_MINUTE)
+}
 
 /// Repository rows as columns, one kind to a table: row `i` of every vector describes
 /// the same repository. The columns every kind has are always filled; those of one

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::chunks::Plan;
 use super::read::load_with;
-use super::{load, Derivative, Flags, Repos, Snapshot, Sym};
+use super::{load, Derivative, Flags, Kind, Repos, Snapshot, Sym};
 use crate::registry::Registry;
 use crate::{config, metrics, registry, sample};
 
@@ -27,6 +27,8 @@ fn demo_registry() -> Registry {
 fn sample_text(models: usize) -> String {
     let options = sample::Options {
         models,
+        datasets: 0,
+        spaces: 0,
         date: "2026-03-15".into(),
         seed: 11,
     };
@@ -51,9 +53,17 @@ fn sample_text(models: usize) -> String {
     text
 }
 
-/// The reference reader.
+/// The reference reader, for a file of models.
 fn reference(text: &str) -> Repos {
-    let mut m = Repos::default();
+    reference_of(text, Kind::Models)
+}
+
+/// The reference reader.
+fn reference_of(text: &str, kind: Kind) -> Repos {
+    let mut m = Repos {
+        kind,
+        ..Repos::default()
+    };
     let mut seen = std::collections::HashSet::new();
     for line in text.lines() {
         if line.trim().is_empty() {
@@ -64,7 +74,8 @@ fn reference(text: &str) -> Repos {
         let count = |key: &str| row.get(key).and_then(Value::as_u64);
         let id = match row.get("id").and_then(Value::as_str) {
             Some(id) => id,
-            None => text("modelId"),
+            None if kind == Kind::Models => text("modelId"),
+            None => panic!("no id"),
         };
         if !seen.insert(id.to_owned()) {
             continue;
@@ -116,42 +127,80 @@ fn reference(text: &str) -> Repos {
         flags.set(Flags::NO_CREATED_AT, created.is_empty());
         flags.set(
             Flags::PLACEHOLDER_DATE,
-            created.starts_with("2022-03-02T23:29:0")
-                && matches!(&created[18..], "4.000Z" | "5.000Z"),
+            created.starts_with("2022-03-02T23:29:"),
         );
-        flags.set(Flags::NO_DOWNLOADS, count("downloads").is_none());
+        let downloads = kind != Kind::Spaces;
+        flags.set(
+            Flags::NO_DOWNLOADS,
+            downloads && count("downloads").is_none(),
+        );
         flags.set(
             Flags::NO_DOWNLOADS_ALL_TIME,
-            count("downloadsAllTime").is_none(),
+            downloads && count("downloadsAllTime").is_none(),
         );
         flags.set(Flags::NO_LIKES, count("likes").is_none());
         let row_index = m.id.len() as u32;
         let s = &mut m.strings;
         let author = s.intern(author);
         let id = s.intern(id);
-        let task = s.intern(text("pipeline_tag"));
-        let library = s.intern(text("library_name"));
         let license = s.intern(license.unwrap_or(""));
-        let base = s.intern(bases[0]);
-        for more in &bases[1..] {
-            let sym = s.intern(more);
-            m.more_bases.push((row_index, sym));
-        }
         m.author.push(author);
         m.id.push(id);
-        m.pipeline_tag.push(task);
-        m.library_name.push(library);
         m.license.push(license);
-        m.base_model.push(base);
+        let prefixed = |prefix: &str| -> Vec<&str> {
+            let mut values: Vec<&str> = Vec::new();
+            for value in tags.iter().filter_map(|t| t.strip_prefix(prefix)) {
+                if !values.contains(&value) {
+                    values.push(value);
+                }
+            }
+            values
+        };
+        match kind {
+            Kind::Models => {
+                let task = s.intern(text("pipeline_tag"));
+                let library = s.intern(text("library_name"));
+                let base = s.intern(bases[0]);
+                for more in &bases[1..] {
+                    let sym = s.intern(more);
+                    m.more_bases.push((row_index, sym));
+                }
+                m.pipeline_tag.push(task);
+                m.library_name.push(library);
+                m.base_model.push(base);
+                m.derivative.push(derivative);
+            }
+            Kind::Datasets => {
+                let first = |prefix| prefix_first(&prefixed(prefix));
+                let task = s.intern(first("task_categories:"));
+                let size = s.intern(first("size_categories:"));
+                let languages = prefixed("language:");
+                let language = s.intern(prefix_first(&languages));
+                for more in languages.iter().skip(1) {
+                    let sym = s.intern(more);
+                    m.more_languages.push((row_index, sym));
+                }
+                m.task_category.push(task);
+                m.size_category.push(size);
+                m.language.push(language);
+            }
+            Kind::Spaces => {
+                let sdk = s.intern(text("sdk"));
+                m.sdk.push(sdk);
+            }
+        }
         m.downloads.push(count("downloads").unwrap_or(0));
         m.downloads_all_time
             .push(count("downloadsAllTime").unwrap_or(0));
         m.likes.push(count("likes").unwrap_or(0));
         m.created_month.push(month);
         m.flags.push(flags);
-        m.derivative.push(derivative);
     }
     m
+}
+
+fn prefix_first<'a>(values: &[&'a str]) -> &'a str {
+    values.first().copied().unwrap_or("")
 }
 
 fn assert_same_rows(fast: &Repos, slow: &Repos) {
@@ -165,7 +214,15 @@ fn assert_same_rows(fast: &Repos, slow: &Repos) {
             ("library_name", &fast.library_name, &slow.library_name),
             ("license", &fast.license, &slow.license),
             ("base_model", &fast.base_model, &slow.base_model),
+            ("task_category", &fast.task_category, &slow.task_category),
+            ("size_category", &fast.size_category, &slow.size_category),
+            ("language", &fast.language, &slow.language),
+            ("sdk", &fast.sdk, &slow.sdk),
         ] {
+            assert_eq!(a.len(), b.len(), "{name}");
+            if a.is_empty() {
+                continue;
+            }
             assert_eq!(
                 text(fast, a, row),
                 text(slow, b, row),
@@ -176,11 +233,16 @@ fn assert_same_rows(fast: &Repos, slow: &Repos) {
     assert_eq!(fast.downloads, slow.downloads);
     assert_eq!(fast.downloads_all_time, slow.downloads_all_time);
     assert_eq!(fast.flags, slow.flags);
-    let bases = |m: &Repos| -> Vec<(u32, String)> {
+    let pairs = |m: &Repos, pairs: &[(u32, Sym)]| -> Vec<(u32, String)> {
         let text = |&(row, sym): &(u32, Sym)| (row, m.strings.get(sym).to_owned());
-        m.more_bases.iter().map(text).collect()
+        pairs.iter().map(text).collect()
     };
-    assert_eq!(bases(fast), bases(slow));
+    assert_eq!(pairs(fast, &fast.more_bases), pairs(slow, &slow.more_bases));
+    assert_eq!(
+        pairs(fast, &fast.more_languages),
+        pairs(slow, &slow.more_languages)
+    );
+    assert_eq!(fast.kind, slow.kind);
     assert_eq!(fast.likes, slow.likes);
     assert_eq!(fast.created_month, slow.created_month);
     assert_eq!(fast.derivative, slow.derivative);
@@ -192,6 +254,10 @@ fn assert_same_rows(fast: &Repos, slow: &Repos) {
         &fast.library_name,
         &fast.license,
         &fast.base_model,
+        &fast.task_category,
+        &fast.size_category,
+        &fast.language,
+        &fast.sdk,
     ] {
         for &sym in column.iter() {
             let previous = sym_of.insert(fast.strings.get(sym), sym);
@@ -243,7 +309,9 @@ fn the_parallel_reader_gives_the_reference_rows_and_figures() {
     );
     let plain = write(dir.path(), "models.jsonl", text.as_bytes());
 
-    let config = config::load(repo()).unwrap();
+    let mut config = config::load(repo()).unwrap();
+    // The demo's model figures: this snapshot has only models.
+    config.figures.retain(|_, def| def.of == Kind::Models);
     let registry = demo_registry();
     let reference = Snapshot::of(slow, None);
     let expected = metrics::compute(&config.figures, &reference, &registry, "2026-spring").unwrap();
@@ -392,4 +460,48 @@ fn every_real_shape_reads_as_the_reference_reads_it() {
             ("likes", 2)
         ]
     );
+}
+
+#[test]
+fn real_dataset_and_space_shapes_read_as_the_reference_reads_them() {
+    for (name, kind) in [
+        ("datasets.jsonl", Kind::Datasets),
+        ("spaces.jsonl", Kind::Spaces),
+    ] {
+        let path = repo().join("tests/fixtures/real-shapes").join(name);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let slow = reference_of(&text, kind);
+        for plan in small_plans() {
+            let fast = load_with(&path, &plan).unwrap();
+            assert_eq!(fast.main().kind(), kind, "{name}");
+            assert_same_rows(&fast.main().repos, &slow);
+        }
+    }
+
+    let datasets = load(&repo().join("tests/fixtures/real-shapes/datasets.jsonl")).unwrap();
+    let d = &datasets.main().repos;
+    let get = |sym: Sym| d.strings.get(sym);
+    assert_eq!(d.len(), 5, "the repeated id is kept once");
+    assert_eq!(get(d.task_category[0]), "question-answering");
+    assert_eq!(get(d.size_category[0]), "10K<n<100K");
+    // The datasets' placeholder date (…22.000Z) means "created before March 2022".
+    assert!(d.flags[0].has(Flags::PLACEHOLDER_DATE));
+    assert!(d.flags[2].has(Flags::PLACEHOLDER_DATE | Flags::NO_AUTHOR));
+    // Every language once, the first in `language`, the others after it.
+    assert_eq!(get(d.language[1]), "fr");
+    let more: Vec<&str> = (d.more_languages.iter())
+        .filter(|&&(row, _)| row == 1)
+        .map(|&(_, sym)| get(sym))
+        .collect();
+    assert_eq!(more, ["de", "zh"]);
+    assert!(d.pipeline_tag.is_empty() && d.sdk.is_empty());
+
+    let spaces = load(&repo().join("tests/fixtures/real-shapes/spaces.jsonl")).unwrap();
+    let s = &spaces.main().repos;
+    let sdks: Vec<&str> = s.sdk.iter().map(|&sym| s.strings.get(sym)).collect();
+    assert_eq!(sdks, ["docker", "gradio", "", "streamlit", "static"]);
+    // Spaces have no downloads: their absence is not a gap in the data.
+    assert_eq!(spaces.main().quality.no_downloads, 0);
+    assert_eq!(spaces.main().quality.no_likes, 1);
+    assert!(s.flags[4].has(Flags::NO_CREATED_AT));
 }

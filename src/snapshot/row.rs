@@ -16,7 +16,7 @@ use std::marker::PhantomData;
 use serde::de::{Deserializer, SeqAccess, Visitor};
 use serde::Deserialize;
 
-use super::{scan, Derivative, Flags, Kind, Repos, PLACEHOLDER_DATES};
+use super::{is_placeholder, scan, Derivative, Flags, Kind, Repos};
 
 /// A string borrowed from the input when it has no escapes.
 #[derive(Debug, Default, PartialEq, Deserialize)]
@@ -192,7 +192,7 @@ fn add(repos: &mut Repos, entry: Entry) -> Result<(), String> {
     let mut flags = Flags::default();
     flags.set(Flags::NO_AUTHOR, author.is_empty());
     flags.set(Flags::NO_CREATED_AT, entry.created_at.is_none());
-    let placeholder = |Str(date): &Str| PLACEHOLDER_DATES.contains(&date.as_ref());
+    let placeholder = |Str(date): &Str| is_placeholder(date);
     flags.set(
         Flags::PLACEHOLDER_DATE,
         entry.created_at.as_ref().is_some_and(placeholder),

@@ -128,6 +128,8 @@ fn generated_snapshots_take_the_fast_path() {
     .unwrap();
     let options = crate::sample::Options {
         models: 300,
+        datasets: 0,
+        spaces: 0,
         date: "2026-03-15".into(),
         seed: 3,
     };

@@ -18,6 +18,8 @@ fn models(n: usize) -> Vec<String> {
         stateof::registry::load(&repo().join("content/data/organizations.toml")).expect("registry");
     let options = stateof::sample::Options {
         models: n,
+        datasets: 0,
+        spaces: 0,
         date: "2026-11-15".to_owned(),
         seed: 11,
     };
@@ -416,9 +418,13 @@ fn fetched_models_build_the_demo_report() {
     hub.fail("models", 1, &[Fault::Drop, Fault::Truncated]);
     hub.fail("models", 2, &[Fault::NotJson, Fault::Hangup]);
     let tmp = tempfile::tempdir().unwrap();
-    let args = ["--kinds", "models", "--out", "snap"];
+    let args = ["--kinds", "models,datasets,spaces", "--out", "snap"];
     fetch_ok(&hub, tmp.path(), &args, None);
-    assert_complete(&hub, &tmp.path().join("snap"), &["models"]);
+    assert_complete(
+        &hub,
+        &tmp.path().join("snap"),
+        &["models", "datasets", "spaces"],
+    );
     let snapshot = tmp.path().join("snap/models.jsonl.zst");
     let site = tmp.path().join("site");
     build_ok(
@@ -437,6 +443,12 @@ fn fetched_models_build_the_demo_report() {
         page.contains("3,000"),
         "the page should count the fetched models"
     );
+    // The datasets and spaces fetched beside them are counted too.
+    let figures = read(site.join("2026-spring/figures.json"));
+    let figures: serde_json::Value = serde_json::from_str(&figures).unwrap();
+    let value = |name: &str| figures[name]["value"].as_f64();
+    assert_eq!(value("datasets_total"), Some(130.0));
+    assert_eq!(value("spaces_total"), Some(75.0));
 }
 
 /// Entries of `author` with `downloads` each, `n` of them.
