@@ -70,6 +70,19 @@ pub struct Provenance {
     pub source: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_url: Option<String>,
+    /// What the report's exclusions left out of the rows the figure counts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub excluded: Vec<Left>,
+}
+
+/// A repository or author the report leaves out of a figure, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Left {
+    /// What was left out, in words ("model `acme/ci`", "every repository of `bot`").
+    pub what: String,
+    pub reason: String,
+    /// Rows of the figure's kind it left out.
+    pub rows: u64,
 }
 
 impl Figure {

@@ -5,8 +5,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
-use toml::{Spanned, Value};
-
 use super::load::Source;
 use super::{names, ChartDef, ChartKind, FigureDef, Filter, Key, Metric};
 use crate::metrics::group::UNKNOWN_COUNTRY;
@@ -14,7 +12,7 @@ use crate::registry::{OrgKind, UNATTRIBUTED};
 use crate::snapshot::Derivative;
 use crate::suggest::did_you_mean;
 
-type RawTable = BTreeMap<Spanned<String>, Spanned<Value>>;
+use super::RawTable;
 
 /// Figure and chart names become file names and element ids, so they are kept plain.
 pub(super) fn name(name: &str) -> Result<(), String> {

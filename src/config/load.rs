@@ -21,8 +21,7 @@ use super::{check, ChartDef, Config, FigureDef, Format, Metric, FILE_NAME};
 use crate::snapshot::Kind;
 use crate::suggest::did_you_mean;
 
-/// A definition as written: each key and value with its place in the file.
-type RawTable = BTreeMap<Spanned<String>, Spanned<Value>>;
+use super::RawTable;
 
 /// The figure and chart tables, before they are typed.
 #[derive(Deserialize)]
@@ -31,6 +30,8 @@ struct RawDefs {
     figures: BTreeMap<Spanned<String>, RawTable>,
     #[serde(default)]
     charts: BTreeMap<Spanned<String>, RawTable>,
+    #[serde(default)]
+    exclude: Vec<Spanned<RawTable>>,
 }
 
 /// An error and the line it is on, to report errors in file order.
@@ -73,12 +74,16 @@ pub fn parse(path: &Path, text: &str) -> Result<Config> {
         }
     }
 
+    let (exclude, found) = super::exclude::parse(&src, &raw.exclude);
+    errors.extend(found);
+
     errors.sort_by_key(|(line, _)| *line);
     crate::diagnostics::all(errors.into_iter().map(|(_, e)| Err::<(), _>(e)))?;
     let mut config = site.expect("site errors are reported above");
     config.path = path.to_owned();
     config.figures = figures;
     config.charts = charts;
+    config.exclude = exclude;
     Ok(config)
 }
 

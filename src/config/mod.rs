@@ -7,6 +7,7 @@
 //! to a default. The names of the enums' variants are their serde names (`names`).
 
 mod check;
+pub mod exclude;
 mod load;
 pub mod names;
 
@@ -19,6 +20,7 @@ use crate::dates::Month;
 use crate::snapshot::Kind;
 
 pub use check::check_value;
+pub use exclude::{Exclusion, Match};
 pub use load::{load, parse};
 
 /// The file name of the report config at a project's root.
@@ -51,7 +53,13 @@ pub struct Config {
     /// Charts drawn for every edition, by name.
     #[serde(default, deserialize_with = "load::later")]
     pub charts: BTreeMap<String, ChartDef>,
+    /// Repositories and authors left out of every figure, with the reasons.
+    #[serde(default, deserialize_with = "load::later")]
+    pub exclude: Vec<Exclusion>,
 }
+
+/// A definition as written: each key and value with its place in the file.
+pub(crate) type RawTable = BTreeMap<toml::Spanned<String>, toml::Spanned<toml::Value>>;
 
 /// The organisation registry's path when the config names none.
 pub fn default_registry() -> String {

@@ -19,6 +19,7 @@ fn figure(label: &str, format: Format, value: Value, edition: &str) -> Figure {
             rows: Some(1_234_567),
             source: None,
             source_url: None,
+            excluded: Vec::new(),
         },
     }
 }

@@ -82,6 +82,7 @@ pub fn compute(
                     rows: None,
                     source: Some(source.clone()),
                     source_url: url.clone(),
+                    excluded: Vec::new(),
                 },
             },
             _ => computed(def, rows()?, snapshot, edition)
@@ -102,6 +103,7 @@ fn computed(def: &FigureDef, rows: &Rows, snapshot: &Snapshot, edition: &str) ->
         rows: Some(repos.len() as u64),
         source: None,
         source_url: None,
+        excluded: Vec::new(),
     };
     let value = value(&def.metric, rows)?;
     provenance.definition.push_str(&gaps(&def.metric, repos));
@@ -374,6 +376,7 @@ pub fn resolve_growth(
                 rows: None,
                 source: None,
                 source_url: None,
+                excluded: Vec::new(),
             },
         };
         figures.insert(name.clone(), figure);

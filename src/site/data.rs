@@ -9,9 +9,9 @@ use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 
 use super::cache::{self, Cache};
-use crate::config::{Config, FigureDef, Format, Key, Metric, Weight};
+use crate::config::{self, Config, FigureDef, Format, Key, Metric, Weight};
 use crate::content::{line_of_key, Edition};
-use crate::figures::Figures;
+use crate::figures::{Figures, Left};
 use crate::metrics::Unmatched;
 use crate::registry::{Registry, UNATTRIBUTED};
 use crate::snapshot::Kind;
@@ -26,6 +26,19 @@ pub struct EditionData {
     pub coverage: Coverage,
     /// Values the figures ask for that no row of the snapshot has (see `check_values`).
     pub unmatched: Vec<Unmatched>,
+    /// What the report's exclusions left out of each file, in config order.
+    pub excluded: Vec<ExcludedRows>,
+}
+
+/// What one of the report's exclusions left out of one file of the snapshot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExcludedRows {
+    pub kind: Kind,
+    /// The exclusion, as the config's `exclude` lists it.
+    pub rule: usize,
+    pub rows: u64,
+    /// Their downloads in the last 30 days.
+    pub downloads: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -223,6 +236,7 @@ struct KeyInputs<'a> {
     /// The manifest beside the snapshot (its date and source show in the figures).
     manifest_sha256: Option<String>,
     figures: &'a BTreeMap<String, FigureDef>,
+    exclude: &'a [config::Exclusion],
     registry: &'a Registry,
 }
 
@@ -250,6 +264,7 @@ fn edition_data(
             snapshot_sha256: sha256s,
             manifest_sha256: manifest.as_ref().ok().map(|m| snapshot::sha256_hex(m)),
             figures: &config.figures,
+            exclude: &config.exclude,
             registry,
         })
     };
@@ -272,13 +287,16 @@ fn edition_data(
     }
 
     let read_at = SystemTime::now();
-    let snap = load(inputs, edition, path)?;
+    let mut snap = load(inputs, edition, path)?;
     let sha256s: Vec<String> = snap.tables.iter().map(|t| t.sha256.clone()).collect();
     for table in &snap.tables {
         cache.remember_snapshot(&table.path, &table.sha256, read_at);
     }
-    let (figures, coverage) =
+    let per_table = snapshot::exclude(&mut snap, &config.exclude);
+    let excluded = excluded_rows(&snap, per_table);
+    let (mut figures, coverage) =
         figures_and_coverage(&config.figures, &snap, registry, &edition.slug)?;
+    note_exclusions(&mut figures, config, &excluded);
     let unmatched = (snap.tables.iter())
         .flat_map(|t| {
             let rows = metrics::Rows::with_types(&t.repos, registry, &snap.authors);
@@ -290,6 +308,7 @@ fn edition_data(
         snapshot: snapshot_info(root, &snap),
         coverage,
         unmatched,
+        excluded,
     };
     let key = key(&sha256s);
     cache.put(&key, &data);
@@ -302,6 +321,47 @@ fn edition_data(
         memo.keep(&edition.slug, read(&files, stats, sha256s), key, &data);
     }
     Ok((data, Source::Snapshot))
+}
+
+/// What `snapshot::exclude` left out, file by file, as pages and the cache keep it.
+fn excluded_rows(
+    snap: &snapshot::Snapshot,
+    per_table: Vec<Vec<snapshot::Excluded>>,
+) -> Vec<ExcludedRows> {
+    (snap.tables.iter().zip(per_table))
+        .flat_map(|(table, excluded)| {
+            excluded.into_iter().map(|e| ExcludedRows {
+                kind: table.kind(),
+                rule: e.rule,
+                rows: e.rows,
+                downloads: e.downloads,
+            })
+        })
+        .collect()
+}
+
+/// Adds to each computed figure's provenance what the exclusions left out of the rows
+/// of its kind, with the reasons (so `figures.json` records them).
+fn note_exclusions(figures: &mut Figures, config: &Config, excluded: &[ExcludedRows]) {
+    for (name, def) in &config.figures {
+        let Some(figure) = figures.get_mut(name) else {
+            continue;
+        };
+        if figure.provenance.rows.is_none() {
+            continue; // sourced or growth: not computed from rows
+        }
+        figure.provenance.excluded = (excluded.iter())
+            .filter(|e| e.kind == def.of)
+            .map(|e| {
+                let rule = &config.exclude[e.rule];
+                Left {
+                    what: rule.matches.to_string(),
+                    reason: rule.reason.clone(),
+                    rows: e.rows,
+                }
+            })
+            .collect();
+    }
 }
 
 /// Each file with its metadata before the read and its SHA-256, for `Memo::keep`.

@@ -15,7 +15,7 @@ use super::data::{EditionData, SnapshotInfo, TableInfo};
 use super::narrative::{self, Doc, Narrative};
 use super::render;
 use super::urls::{page_path, Urls};
-use crate::config::{Config, Field, Format};
+use crate::config::{Config, Field, Format, Match};
 use crate::content::Edition;
 use crate::dates::Date;
 use crate::format;
@@ -269,6 +269,7 @@ fn methodology_page(ctx: &Context, site: &SiteView, editions: &[EditionView]) ->
     method.insert("editions", editions);
     method.insert("figures", &figure_rows(ctx));
     method.insert("quality", &quality_groups(ctx));
+    method.insert("exclusions", &exclusion_rows(ctx));
     method.insert("registry", &registry_view(ctx.registry));
     (file.to_owned(), "methodology.html", method)
 }
@@ -432,7 +433,7 @@ fn quality_groups(ctx: &Context) -> Vec<QualityGroup> {
         format::thousands(count as f64)
     }
     type Count = fn(&Quality) -> u64;
-    let lines: [(&str, Count, bool); 8] = [
+    let lines: [(&str, Count, bool); 9] = [
         ("Entries read", |q| q.entries, false),
         (
             "Repeated ids dropped (the first entry kept)",
@@ -457,6 +458,7 @@ fn quality_groups(ctx: &Context) -> Vec<QualityGroup> {
             true,
         ),
         ("Without likes", |q| q.no_likes, false),
+        ("Left out by the report's exclusions", |q| q.excluded, false),
     ];
     let tables = |kind: Kind| -> Vec<Option<&TableInfo>> {
         (ctx.editions.iter())
@@ -496,6 +498,57 @@ fn quality_groups(ctx: &Context) -> Vec<QualityGroup> {
         });
     }
     groups
+}
+
+/// One of the report's exclusions, as the methodology lists it.
+#[derive(Serialize)]
+struct ExclusionRow {
+    /// "Model", "Dataset", "Space" or "Author".
+    what: String,
+    /// The id or author.
+    name: String,
+    reason: String,
+    /// Per edition (latest first): what it left out ("3 models, 1.2M downloads").
+    counts: Vec<String>,
+}
+
+fn exclusion_rows(ctx: &Context) -> Vec<ExclusionRow> {
+    (ctx.config.exclude.iter().enumerate())
+        .map(|(rule, exclusion)| {
+            let (what, name) = match &exclusion.matches {
+                Match::Id { kind, id } => {
+                    let noun = kind.singular();
+                    (noun[..1].to_uppercase() + &noun[1..], id.clone())
+                }
+                Match::Author(author) => ("Author".to_owned(), author.clone()),
+            };
+            let counts = (ctx.editions.iter())
+                .map(|e| {
+                    let left: Vec<String> = (ctx.data[&e.slug].excluded.iter())
+                        .filter(|x| x.rule == rule)
+                        .map(|x| {
+                            let downloads = format::number(x.downloads as f64, Format::Compact);
+                            match x.kind.has_field(Field::Downloads) {
+                                true => format!("{}, {downloads} downloads", x.kind.count(x.rows)),
+                                false => x.kind.count(x.rows),
+                            }
+                        })
+                        .collect();
+                    if left.is_empty() {
+                        "not in the snapshot".to_owned()
+                    } else {
+                        left.join("; ")
+                    }
+                })
+                .collect();
+            ExclusionRow {
+                what,
+                name,
+                reason: exclusion.reason.clone(),
+                counts,
+            }
+        })
+        .collect()
 }
 
 #[derive(Serialize)]

@@ -530,6 +530,9 @@ pub struct Quality {
     pub no_downloads: u64,
     pub no_downloads_all_time: u64,
     pub no_likes: u64,
+    /// Rows left out by the report's exclusions (`[[exclude]]`), after reading.
+    #[serde(default)]
+    pub excluded: u64,
 }
 
 impl Quality {
@@ -557,6 +560,7 @@ impl Quality {
             no_downloads: count_of(Flags::NO_DOWNLOADS),
             no_downloads_all_time: count_of(Flags::NO_DOWNLOADS_ALL_TIME),
             no_likes: count_of(Flags::NO_LIKES),
+            excluded: 0,
         }
     }
 
@@ -666,9 +670,11 @@ impl Snapshot {
 }
 
 mod chunks;
+mod exclude;
 mod read;
 mod row;
 mod scan;
+pub use exclude::{exclude, Excluded};
 pub use read::{files, load, sha256_hex, siblings, Compression, MANIFEST};
 
 #[cfg(test)]

@@ -222,3 +222,47 @@ fn a_snapshot_with_gaps_is_reported_by_name_and_count() {
     let own = stderr(&stateof(project.path(), &["build"]));
     assert!(!own.contains("without `"), "{own}");
 }
+
+#[test]
+fn exclusions_leave_rows_out_and_are_published_with_their_reasons() {
+    let project = fixture("tiny");
+    let config = project.path().join("stateof.toml");
+    let mut text = read(&config);
+    text.push_str(
+        "\n[[exclude]]\nauthor = \"someone\"\nreason = \"Pulled by <CI> on every commit\"\n",
+    );
+    std::fs::write(&config, &text).unwrap();
+    build_ok(project.path(), &[]);
+    let site = project.path().join("output");
+    let figures: serde_json::Value =
+        serde_json::from_str(&read(site.join("2026-spring/figures.json"))).unwrap();
+    // someone's model is out of every figure, and each says so.
+    let top = &figures["by_author"]["value"];
+    assert!(
+        !top.to_string().contains("\"someone\""),
+        "someone is still counted: {top}"
+    );
+    let left = &figures["models_total"]["provenance"]["excluded"][0];
+    assert_eq!(left["what"], "every repository of `someone`");
+    assert_eq!(left["reason"], "Pulled by <CI> on every commit");
+    assert_eq!(left["rows"], 1);
+    let method = read(site.join("methodology/index.html"));
+    assert!(
+        method.contains("Pulled by &lt;CI&gt; on every commit"),
+        "reason not published"
+    );
+    assert!(method.contains("Author <code>someone</code>"));
+
+    // An exclusion without a reason, or with both an id and an author, is refused at its line.
+    let line = text.lines().count() + 2;
+    text.push_str("\n[[exclude]]\nid = \"x/y\"\nauthor = \"x\"\nreason = \"r\"\n");
+    std::fs::write(&config, &text).unwrap();
+    let out = stateof(project.path(), &["build"]);
+    let err = stderr(&out);
+    assert!(!out.status.success());
+    assert!(
+        err.contains(&format!("stateof.toml:{line}:"))
+            && err.contains("exactly one of `id` and `author`"),
+        "{err}"
+    );
+}

@@ -23,6 +23,7 @@ pub(super) fn figure(points: &[(&str, f64)], format: Format) -> Figure {
             rows: None,
             source: None,
             source_url: None,
+            excluded: Vec::new(),
         },
     }
 }
