@@ -3,6 +3,7 @@
 //! same input, escaped data, well-formed XML, unique ids, clear errors, and text that
 //! stays inside the viewBox without overlapping other text or the bars.
 
+mod compare;
 mod fixtures;
 mod inspect;
 
@@ -161,6 +162,11 @@ fn gallery(width: Width) -> Vec<String> {
         (ChartKind::Area, months(14, 2024), None),
         (ChartKind::Histogram, log_bins(), None),
         (ChartKind::Lorenz, steep_lorenz(), None),
+        (
+            ChartKind::GroupedBar,
+            countries_shares(),
+            Some(countries_shares_before()),
+        ),
     ];
     cases
         .iter()

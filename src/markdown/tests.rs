@@ -20,6 +20,7 @@ fn figure(label: &str, format: Format, value: Value, edition: &str) -> Figure {
             source: None,
             source_url: None,
         },
+        groups: Vec::new(),
     }
 }
 

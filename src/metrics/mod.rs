@@ -67,6 +67,7 @@ pub fn compute(
             source: None,
             source_url: None,
         };
+        let mut groups = Vec::new();
         let value = match &def.metric {
             Metric::Growth { .. } => continue,
             Metric::Sourced { value, source, url } => {
@@ -75,6 +76,16 @@ pub fn compute(
                 provenance.source = Some(source.clone());
                 provenance.source_url = url.clone();
                 Value::Number(*value)
+            }
+            Metric::ShareBy {
+                key,
+                weight,
+                top,
+                filter,
+            } => {
+                let shares = share::share_by(&rows, *key, *weight, *top, filter.as_ref());
+                groups = shares.groups;
+                Value::Series(shares.top)
             }
             metric => value(metric, &rows)
                 .with_context(|| format!("failed to compute figure `{name}`"))?,
@@ -109,6 +120,7 @@ pub fn compute(
             format: def.format(),
             value,
             provenance,
+            groups,
         };
         figures.insert(name.clone(), figure);
     }
@@ -177,12 +189,6 @@ fn value(metric: &Metric, rows: &Rows) -> Result<Value> {
         Metric::Lorenz { field, points } => {
             Value::Series(stats::lorenz(&mut kept(rows, *field, None), *points))
         }
-        Metric::ShareBy {
-            key,
-            weight,
-            top,
-            filter,
-        } => Value::Series(share::share_by(rows, *key, *weight, *top, filter.as_ref())),
         Metric::ShareOf {
             key,
             value,
@@ -212,6 +218,7 @@ fn value(metric: &Metric, rows: &Rows) -> Result<Value> {
             Value::Series(stats::log_histogram(&kept(rows, *field, None)))
         }
         Metric::Top { n, by } => Value::Table(top(models, *n, *by)),
+        Metric::ShareBy { .. } => bail!("shares by group are computed by `compute`"),
         Metric::Growth { .. } | Metric::Sourced { .. } => {
             bail!("growth and sourced figures are not computed from a snapshot")
         }
@@ -346,13 +353,14 @@ pub fn resolve_growth(
             format: def.format(),
             value: Value::Number(now / then - 1.0),
             provenance: Provenance {
-                definition: describe_growth(&current.label, previous_edition),
+                definition: describe_growth(&current.label, Some(previous_edition)),
                 edition: edition.to_owned(),
                 snapshot_date: current.provenance.snapshot_date.clone(),
                 rows: None,
                 source: None,
                 source_url: None,
             },
+            groups: Vec::new(),
         };
         figures.insert(name.clone(), figure);
     }
