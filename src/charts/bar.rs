@@ -110,6 +110,20 @@ fn bar_role(points: &[Point], i: usize) -> Role {
     }
 }
 
+/// Value labels that read alike down a chart: when any percent shows a decimal, whole
+/// percents show one too ("7.0%" beside "5.8%", not "7%"). Prose keeps "37%".
+fn alike(values: Vec<String>, format: Format) -> Vec<String> {
+    if format != Format::Percent || !values.iter().any(|v| v.contains('.')) {
+        return values;
+    }
+    (values.into_iter())
+        .map(|v| match v.strip_suffix('%') {
+            Some(n) if n.bytes().all(|b| b.is_ascii_digit()) => format!("{n}.0%"),
+            _ => v,
+        })
+        .collect()
+}
+
 /// One bar per point, in the given order.
 pub(super) fn draw(points: &[Point], format: Format, width: Width) -> Drawing {
     const BAR: f64 = 20.0;
@@ -120,6 +134,7 @@ pub(super) fn draw(points: &[Point], format: Format, width: Width) -> Drawing {
         .iter()
         .map(|p| format::number(p.value, format))
         .collect();
+    let values = alike(values, format);
     let max = points.iter().map(|p| p.value).fold(0.0, f64::max);
     let cols = columns(&labels, &values, max, width);
     // A row: the bar with its label beside it, or the label and the bar below it, and
@@ -188,6 +203,7 @@ pub(super) fn draw_grouped(
         .iter()
         .flat_map(|&(_, a, b)| [text(a), text(b)])
         .collect();
+    let values = alike(values, format);
     let max = rows
         .iter()
         .flat_map(|&(_, a, b)| [a.unwrap_or(0.0), b.unwrap_or(0.0)])
@@ -211,13 +227,20 @@ pub(super) fn draw_grouped(
         let bars = [
             (
                 before_value,
+                &values[2 * i + 1],
                 middle - INNER / 2.0 - BAR,
                 Role::Prev,
                 Role::Muted,
             ),
-            (now_value, middle + INNER / 2.0, Role::Bar, Role::Ink),
+            (
+                now_value,
+                &values[2 * i],
+                middle + INNER / 2.0,
+                Role::Bar,
+                Role::Ink,
+            ),
         ];
-        for (value, y, role, text_role) in bars {
+        for (value, shown, y, role, text_role) in bars {
             let width = value.unwrap_or(0.0).max(0.0) * cols.scale;
             out.rect(role, cols.x0, y, width, BAR);
             out.text(&Text::new(
@@ -226,7 +249,7 @@ pub(super) fn draw_grouped(
                 TICK_SIZE,
                 Anchor::Start,
                 text_role,
-                &text(value),
+                shown,
             ));
         }
         let baseline = if cols.above {
