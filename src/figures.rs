@@ -19,6 +19,13 @@ pub struct Figure {
     pub format: Format,
     pub value: Value,
     pub provenance: Provenance,
+    /// For shares by group (`share_by`): every group's share, largest first. The value
+    /// shows the top groups and folds the rest into "Other"; a comparison with another
+    /// edition reads that edition's share of the same groups here (see
+    /// `charts::merge`). Kept in the figure cache; `figures.json` leaves it out, as it
+    /// can hold a row per author or base model.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<Point>,
 }
 
 /// What a metric produced.

@@ -7,8 +7,9 @@
 //! label is too long for the column, every label goes above its bar, across the width.
 
 use crate::config::Format;
-use crate::figures::Point;
+use crate::figures::{Figure, Point};
 use crate::format;
+use crate::metrics::group::OTHER;
 
 use super::layout::{fit, text_width};
 use super::svg::{Anchor, Svg, Text};
@@ -102,11 +103,25 @@ fn columns(labels: &[&str], values: &[String], max: f64, width: Width) -> Column
 /// to the named groups; only as the last bar, so a category that happens to be called
 /// "other" (a license, say) keeps its colour.
 fn bar_role(points: &[Point], i: usize) -> Role {
-    if i + 1 == points.len() && points[i].label == crate::metrics::group::OTHER {
+    if i + 1 == points.len() && points[i].label == OTHER {
         Role::Other
     } else {
         Role::Bar
     }
+}
+
+/// Value labels that read alike down a chart: when any percent shows a decimal, whole
+/// percents show one too ("7.0%" beside "5.8%", not "7%"). Prose keeps "37%".
+fn alike(values: Vec<String>, format: Format) -> Vec<String> {
+    if format != Format::Percent || !values.iter().any(|v| v.contains('.')) {
+        return values;
+    }
+    (values.into_iter())
+        .map(|v| match v.strip_suffix('%') {
+            Some(n) if n.bytes().all(|b| b.is_ascii_digit()) => format!("{n}.0%"),
+            _ => v,
+        })
+        .collect()
 }
 
 /// One bar per point, in the given order.
@@ -119,6 +134,7 @@ pub(super) fn draw(points: &[Point], format: Format, width: Width) -> Drawing {
         .iter()
         .map(|p| format::number(p.value, format))
         .collect();
+    let values = alike(values, format);
     let max = points.iter().map(|p| p.value).fold(0.0, f64::max);
     let cols = columns(&labels, &values, max, width);
     // A row: the bar with its label beside it, or the label and the bar below it, and
@@ -169,12 +185,11 @@ pub(super) fn draw(points: &[Point], format: Format, width: Width) -> Drawing {
     }
 }
 
-/// One row per label: the earlier edition's bar above this edition's. Labels found in
-/// only one edition show "–" for the other; labels only in the earlier edition come
-/// after this edition's, but before a trailing "Other".
+/// One row per label (`merge`): the earlier edition's bar above this edition's. A
+/// value missing in one edition (a series other than shares by group) shows "–".
 pub(super) fn draw_grouped(
-    (edition, now): (&str, &[Point]),
-    (earlier, before): (&str, &[Point]),
+    rows: &[Row],
+    (edition, earlier): (&str, &str),
     format: Format,
     width: Width,
 ) -> Drawing {
@@ -182,13 +197,13 @@ pub(super) fn draw_grouped(
     const INNER: f64 = 2.0;
     const MISSING: &str = "\u{2013}";
 
-    let rows = merge(now, before);
     let labels: Vec<&str> = rows.iter().map(|r| r.0).collect();
     let text = |v: Option<f64>| v.map_or(MISSING.to_owned(), |v| format::number(v, format));
     let values: Vec<String> = rows
         .iter()
         .flat_map(|&(_, a, b)| [text(a), text(b)])
         .collect();
+    let values = alike(values, format);
     let max = rows
         .iter()
         .flat_map(|&(_, a, b)| [a.unwrap_or(0.0), b.unwrap_or(0.0)])
@@ -212,13 +227,20 @@ pub(super) fn draw_grouped(
         let bars = [
             (
                 before_value,
+                &values[2 * i + 1],
                 middle - INNER / 2.0 - BAR,
                 Role::Prev,
                 Role::Muted,
             ),
-            (now_value, middle + INNER / 2.0, Role::Bar, Role::Ink),
+            (
+                now_value,
+                &values[2 * i],
+                middle + INNER / 2.0,
+                Role::Bar,
+                Role::Ink,
+            ),
         ];
-        for (value, y, role, text_role) in bars {
+        for (value, shown, y, role, text_role) in bars {
             let width = value.unwrap_or(0.0).max(0.0) * cols.scale;
             out.rect(role, cols.x0, y, width, BAR);
             out.text(&Text::new(
@@ -227,7 +249,7 @@ pub(super) fn draw_grouped(
                 TICK_SIZE,
                 Anchor::Start,
                 text_role,
-                &text(value),
+                shown,
             ));
         }
         let baseline = if cols.above {
@@ -256,7 +278,8 @@ pub(super) fn draw_grouped(
     }
 }
 
-/// One row read out: "China 41%, up from 20%", "France 6%, not listed in Spring 2025".
+/// One row read out: "China 41%, up from 20%", "Japan 7%, none in Spring 2025",
+/// "France 6%, not listed in Spring 2025" (a series without every group's share).
 fn compared(
     label: &str,
     now: Option<f64>,
@@ -266,6 +289,12 @@ fn compared(
 ) -> String {
     let text = |v: f64| format::number(v, format);
     match (now, before) {
+        (Some(a), Some(b)) if b == 0.0 && a != 0.0 => {
+            format!("{label} {}, none in {earlier}", text(a))
+        }
+        (Some(a), Some(b)) if a == 0.0 && b != 0.0 => {
+            format!("{label} none, {} in {earlier}", text(b))
+        }
         (Some(a), Some(b)) => {
             let trend = match (text(a), text(b)) {
                 (x, y) if x == y => "unchanged from",
@@ -331,22 +360,60 @@ fn swatch(out: &mut Svg, role: Role, x: f64, baseline: f64, name: &str) {
     ));
 }
 
-/// (label, this edition's value, earlier edition's value) in display order: this
-/// edition's labels, then those only the earlier edition has, then "Other". The page's
-/// data table uses the same rows, so table and chart always agree.
-pub fn merge<'a>(
-    now: &'a [Point],
-    before: &'a [Point],
-) -> Vec<(&'a str, Option<f64>, Option<f64>)> {
+/// One row of a comparison: a label, this edition's value, the earlier edition's.
+pub type Row<'a> = (&'a str, Option<f64>, Option<f64>);
+
+/// The rows a grouped-bar chart draws, and the page's data table shows (so table and
+/// chart always agree): the groups `now` shows, each with its share in both editions.
+///
+/// Shares by group carry every group's share (`Figure::groups`), so a group in this
+/// edition's top but outside the earlier edition's still gets its real share there
+/// (0 when it had none), and "Other" stands for the same groups in both editions:
+/// everything this edition does not name. Other series are matched by label:
+/// `merge_labels`.
+pub fn merge<'a>(now: &'a Figure, before: &'a Figure) -> Vec<Row<'a>> {
+    let points = now.series().unwrap_or_default();
+    let earlier = before.series().unwrap_or_default();
+    if now.groups.is_empty() || before.groups.is_empty() {
+        return merge_labels(points, earlier);
+    }
+    // The groups `now` names lead its groups, in the same order; "Other" follows.
+    let named = points
+        .iter()
+        .zip(&now.groups)
+        .take_while(|(p, g)| p.label == g.label)
+        .count();
+    let share_then = |label: &str| -> f64 {
+        (before.groups.iter())
+            .filter(|g| g.label == label)
+            .map(|g| g.value)
+            .sum()
+    };
+    let mut rows: Vec<Row> = points[..named]
+        .iter()
+        .map(|p| (p.label.as_str(), Some(p.value), Some(share_then(&p.label))))
+        .collect();
+    let other_now: f64 = points[named..].iter().map(|p| p.value).sum();
+    let other_then: f64 = (before.groups.iter())
+        .filter(|g| !points[..named].iter().any(|p| p.label == g.label))
+        .map(|g| g.value)
+        .sum();
+    if other_now > 0.0 || other_then > 0.0 {
+        rows.push((OTHER, Some(other_now), Some(other_then)));
+    }
+    rows
+}
+
+/// Rows matched by label: this edition's labels, then those only the earlier edition
+/// has (before a trailing "Other"), a missing value being `None`.
+fn merge_labels<'a>(now: &'a [Point], before: &'a [Point]) -> Vec<Row<'a>> {
     let find =
         |points: &[Point], label: &str| points.iter().find(|p| p.label == label).map(|p| p.value);
     let mut rows: Vec<_> = now
         .iter()
         .map(|p| (p.label.as_str(), Some(p.value), find(before, &p.label)))
         .collect();
-    let trailing_other = rows
-        .last()
-        .is_some_and(|r| r.0 == crate::metrics::group::OTHER);
+    let trailing_other = rows.last().is_some_and(|r| r.0 == OTHER);
     let at = if trailing_other {
         rows.len() - 1
     } else {

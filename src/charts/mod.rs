@@ -19,7 +19,7 @@ mod svg;
 mod theme;
 mod time;
 
-pub use bar::merge;
+pub use bar::{merge, Row};
 
 #[cfg(test)]
 mod tests;
@@ -107,8 +107,9 @@ fn draw(input: &ChartInput) -> Result<Drawing> {
         ChartKind::Bar => bar::draw(points, format, width),
         ChartKind::GroupedBar => match input.compare {
             Some((earlier, figure)) => {
-                let before = series(figure, &input.def.figure, Some(earlier))?;
-                bar::draw_grouped((input.edition, points), (earlier, before), format, width)
+                series(figure, &input.def.figure, Some(earlier))?;
+                let rows = merge(input.figure, figure);
+                bar::draw_grouped(&rows, (input.edition, earlier), format, width)
             }
             None => bar::draw(points, format, width),
         },

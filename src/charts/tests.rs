@@ -3,6 +3,7 @@
 //! same input, escaped data, well-formed XML, unique ids, clear errors, and text that
 //! stays inside the viewBox without overlapping other text or the bars.
 
+mod compare;
 mod fixtures;
 mod inspect;
 
@@ -161,6 +162,11 @@ fn gallery(width: Width) -> Vec<String> {
         (ChartKind::Area, months(14, 2024), None),
         (ChartKind::Histogram, log_bins(), None),
         (ChartKind::Lorenz, steep_lorenz(), None),
+        (
+            ChartKind::GroupedBar,
+            countries_shares(),
+            Some(countries_shares_before()),
+        ),
     ];
     cases
         .iter()
@@ -405,4 +411,16 @@ fn a_narrow_legend_wraps_rather_than_cutting() {
         .collect();
     assert_eq!(names.len(), 2, "{svg}");
     assert!(names[1].y0 > names[0].y1, "{names:?}");
+}
+
+#[test]
+fn percents_down_a_chart_show_the_same_decimals() {
+    let fig = figure(&[("a", 0.07), ("b", 0.058), ("c", 0.0)], Format::Percent);
+    let svg = draw("p", ChartKind::Bar, &fig, None).unwrap();
+    for label in [">7.0%<", ">5.8%<", ">0.0%<"] {
+        assert!(svg.contains(label), "{label} in {svg}");
+    }
+    // Whole percents stay whole when none has a decimal.
+    let svg = draw("p", ChartKind::Bar, &countries(), None).unwrap();
+    assert!(svg.contains(">41%<") && !svg.contains(".0%<"), "{svg}");
 }

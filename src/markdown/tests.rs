@@ -21,6 +21,7 @@ fn figure(label: &str, format: Format, value: Value, edition: &str) -> Figure {
             source_url: None,
             excluded: Vec::new(),
         },
+        groups: Vec::new(),
     }
 }
 

@@ -144,11 +144,17 @@ fn sentence(metric: &Metric, kind: Kind) -> String {
     }
 }
 
-/// The definition of a growth figure of the figure labelled `label` since `previous`.
-pub fn describe_growth(label: &str, previous: &str) -> String {
+/// The definition of a growth figure of the figure labelled `label` since the edition
+/// `previous`; without one, as a definition for every edition, each since its own
+/// earlier edition (the methodology names it beside each value).
+pub fn describe_growth(label: &str, previous: Option<&str>) -> String {
+    let since = match previous {
+        Some(previous) => format!("the {previous} edition"),
+        None => "the earlier edition each edition is compared to".to_owned(),
+    };
     format!(
-        "Change in \u{201c}{label}\u{201d} since the {previous} edition: this edition's value \
-         divided by that edition's, minus 1"
+        "Change in \u{201c}{label}\u{201d} since {since}: this edition's value divided by \
+         that edition's, minus 1"
     )
 }
 
@@ -379,9 +385,11 @@ mod tests {
                 .contains("101 evenly")
         );
         assert_eq!(
-            describe_growth("Top 200 share", "2025-autumn"),
+            describe_growth("Top 200 share", Some("2025-autumn")),
             "Change in \u{201c}Top 200 share\u{201d} since the 2025-autumn edition: this \
              edition's value divided by that edition's, minus 1"
         );
+        assert!(describe_growth("Top 200 share", None)
+            .contains("since the earlier edition each edition is compared to:"));
     }
 }

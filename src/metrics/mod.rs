@@ -84,6 +84,7 @@ pub fn compute(
                     source_url: url.clone(),
                     excluded: Vec::new(),
                 },
+                groups: Vec::new(),
             },
             _ => computed(def, rows()?, snapshot, edition)
                 .with_context(|| format!("failed to compute figure `{name}`"))?,
@@ -105,7 +106,18 @@ fn computed(def: &FigureDef, rows: &Rows, snapshot: &Snapshot, edition: &str) ->
         source_url: None,
         excluded: Vec::new(),
     };
-    let value = value(&def.metric, rows)?;
+    let (value, groups) = match &def.metric {
+        Metric::ShareBy {
+            key,
+            weight,
+            top,
+            filter,
+        } => {
+            let shares = share::share_by(rows, *key, *weight, *top, filter.as_ref());
+            (Value::Series(shares.top), shares.groups)
+        }
+        metric => (value(metric, rows)?, Vec::new()),
+    };
     provenance.definition.push_str(&gaps(&def.metric, repos));
     let value = match &def.metric {
         Metric::CountByMonth {
@@ -136,6 +148,7 @@ fn computed(def: &FigureDef, rows: &Rows, snapshot: &Snapshot, edition: &str) ->
         format: def.format(),
         value,
         provenance,
+        groups,
     })
 }
 
@@ -201,12 +214,6 @@ fn value(metric: &Metric, rows: &Rows) -> Result<Value> {
         Metric::Lorenz { field, points } => {
             Value::Series(stats::lorenz(&mut kept(rows, *field, None), *points))
         }
-        Metric::ShareBy {
-            key,
-            weight,
-            top,
-            filter,
-        } => Value::Series(share::share_by(rows, *key, *weight, *top, filter.as_ref())),
         Metric::ShareOf {
             key,
             value,
@@ -236,6 +243,7 @@ fn value(metric: &Metric, rows: &Rows) -> Result<Value> {
             Value::Series(stats::log_histogram(&kept(rows, *field, None)))
         }
         Metric::Top { n, by } => Value::Table(top(repos, *n, *by)),
+        Metric::ShareBy { .. } => bail!("shares by group are computed by `computed`"),
         Metric::Growth { .. } | Metric::Sourced { .. } => {
             bail!("growth and sourced figures are not computed from a snapshot")
         }
@@ -370,7 +378,7 @@ pub fn resolve_growth(
             format: def.format(),
             value: Value::Number(now / then - 1.0),
             provenance: Provenance {
-                definition: describe_growth(&current.label, previous_edition),
+                definition: describe_growth(&current.label, Some(previous_edition)),
                 edition: edition.to_owned(),
                 snapshot_date: current.provenance.snapshot_date.clone(),
                 rows: None,
@@ -378,6 +386,7 @@ pub fn resolve_growth(
                 source_url: None,
                 excluded: Vec::new(),
             },
+            groups: Vec::new(),
         };
         figures.insert(name.clone(), figure);
     }

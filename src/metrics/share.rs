@@ -37,16 +37,27 @@ pub fn totals(models: &Repos, groups: &Groups, weight: Weight, keep: &[bool]) ->
     totals
 }
 
-/// Shares of `weight` by `key` over the rows `filter` keeps: the `top` largest groups
-/// by descending share (ties by label), then "Other" with the rest (left out when 0).
-/// Values are fractions of the total; groups with no weight are left out.
+/// What `share_by` computes: the shares to show, and every group's share.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShareBy {
+    /// The `top` largest groups by descending share (ties by label), then "Other" with
+    /// the rest (left out when 0).
+    pub top: Vec<Point>,
+    /// Every group with some weight, in the same order: what a comparison with
+    /// another edition reads, since a group outside this edition's top may be inside
+    /// that edition's.
+    pub groups: Vec<Point>,
+}
+
+/// Shares of `weight` by `key` over the rows `filter` keeps, as fractions of the
+/// total; groups with no weight are left out.
 pub fn share_by(
     rows: &Rows,
     key: Key,
     weight: Weight,
     top: usize,
     filter: Option<&Filter>,
-) -> Vec<Point> {
+) -> ShareBy {
     let keep = keep(rows, filter);
     let groups = group(rows, key);
     let totals = totals(rows.repos, &groups, weight, &keep);
@@ -58,22 +69,20 @@ pub fn share_by(
         .map(|(&w, &value)| (w, display(key, value)))
         .collect();
     order.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+    let point = |w: u128, label: &str| Point {
+        label: label.to_owned(),
+        value: ratio(w, total),
+    };
+    let all: Vec<Point> = order.iter().map(|&(w, label)| point(w, label)).collect();
     let rest: u128 = order.iter().skip(top).map(|&(w, _)| w).sum();
-    let mut points: Vec<Point> = order
-        .iter()
-        .take(top)
-        .map(|&(w, label)| Point {
-            label: label.to_owned(),
-            value: ratio(w, total),
-        })
-        .collect();
+    let mut shown: Vec<Point> = all.iter().take(top).cloned().collect();
     if rest > 0 {
-        points.push(Point {
-            label: OTHER.to_owned(),
-            value: ratio(rest, total),
-        });
+        shown.push(point(rest, OTHER));
     }
-    points
+    ShareBy {
+        top: shown,
+        groups: all,
+    }
 }
 
 /// The share of `weight` held by rows whose raw `key` value is `value`, over the rows
@@ -116,15 +125,22 @@ mod tests {
     fn share_by_keeps_the_top_and_folds_the_rest_into_other() {
         let (m, r) = (sample(), registry());
         let rows = Rows::new(&m, &r);
-        let points = share_by(&rows, Key::AuthorCountry, Weight::Downloads, 2, None);
+        let shares = share_by(&rows, Key::AuthorCountry, Weight::Downloads, 2, None);
+        let points = shares.top;
         assert_eq!(
             pairs(&points),
             [("China", 0.7), ("United States", 0.2), ("Other", 0.1)]
         );
         let total: f64 = points.iter().map(|p| p.value).sum();
         assert!((total - 1.0).abs() < 1e-12);
+        // Every group is kept beside the top, in the same order: the three folded
+        // into "Other" hold its 0.1 between them.
+        assert_eq!(pairs(&shares.groups[..2]), pairs(&points[..2]));
+        assert_eq!(shares.groups.len(), 5);
+        let folded: f64 = shares.groups[2..].iter().map(|p| p.value).sum();
+        assert!((folded - 0.1).abs() < 1e-12);
         // By count: ties at 1/6 ordered by label; nothing left for "Other".
-        let points = share_by(&rows, Key::AuthorCountry, Weight::Count, 8, None);
+        let points = share_by(&rows, Key::AuthorCountry, Weight::Count, 8, None).top;
         let labels: Vec<&str> = points.iter().map(|p| p.label.as_str()).collect();
         assert_eq!(
             labels,
@@ -138,12 +154,18 @@ mod tests {
         );
         assert_eq!(points[0].value, 2.0 / 6.0);
         // Missing tags group as "None declared"; likes are all 0, so no groups at all.
-        let tasks = share_by(&rows, Key::PipelineTag, Weight::Count, 1, None);
+        let tasks = share_by(&rows, Key::PipelineTag, Weight::Count, 1, None).top;
         assert_eq!(
             pairs(&tasks),
             [("None declared", 4.0 / 6.0), ("Other", 2.0 / 6.0)]
         );
-        assert!(share_by(&rows, Key::Author, Weight::Likes, 3, None).is_empty());
+        assert_eq!(
+            share_by(&rows, Key::Author, Weight::Likes, 3, None),
+            ShareBy {
+                top: vec![],
+                groups: vec![]
+            }
+        );
     }
 
     #[test]

@@ -11,7 +11,8 @@
 //! editions tell the story of the Spring 2026 report: between spring 2025 and spring
 //! 2026 downloads shift from US to China-based organisations, independent uploaders
 //! and derivatives (fine-tunes, adapters, quantizations, merges) grow, and downloads
-//! concentrate in the top 200 models. Concentration is calibrated exactly on all-time
+//! concentrate in the top 200 models; after spring 2026 the same trends go on, slowing
+//! down, so a later edition still tells a story. Concentration is calibrated exactly on all-time
 //! downloads, as the report defines it (top-200 share, share under 200 downloads);
 //! countries are hit by giving the most-downloaded models to registry organisations,
 //! each to the country furthest below its target. Downloads in the last 30 days are a

@@ -127,6 +127,47 @@ fn spring_2025_is_us_led_with_fewer_derivatives() {
 }
 
 #[test]
+fn the_trends_go_on_after_spring_2026_and_slow_down() {
+    let p = |date: &str| world::progress(world::parse_date(date).unwrap());
+    assert_eq!(p("2024-09-15"), 0.0);
+    assert_eq!(p("2025-03-15"), 0.0);
+    assert_eq!(p("2026-03-15"), 1.0);
+    let (spring, autumn, next) = (p("2026-03-15"), p("2026-09-15"), p("2027-03-15"));
+    // The pace of the last year at first, then slower, and bounded.
+    let day = p("2026-03-16") - spring;
+    assert!(near(day, 1.0 / 365.0, 1e-4), "{day}");
+    assert!(autumn - spring > 0.25, "{autumn}");
+    assert!(
+        next - autumn < autumn - spring && next - autumn > 0.05,
+        "{next}"
+    );
+    assert!(p("2040-01-01") < 1.5);
+}
+
+#[test]
+fn an_autumn_2026_snapshot_differs_from_spring_2026() {
+    let (spring, _) = snapshot(&options(12_000, "2026-03-15", 1));
+    let (autumn, _) = snapshot(&options(12_000, "2026-09-15", 1));
+    let (spring, autumn) = (shares(&spring), shares(&autumn));
+    // Headline shares move on as percentages a reader would see.
+    assert!(
+        autumn.cn > spring.cn + 0.05,
+        "CN {} → {}",
+        spring.cn,
+        autumn.cn
+    );
+    assert!(
+        autumn.us < spring.us - 0.05,
+        "US {} → {}",
+        spring.us,
+        autumn.us
+    );
+    assert!(autumn.independent > spring.independent + 0.02);
+    assert!(autumn.derivatives > spring.derivatives);
+    assert!(autumn.top200 > spring.top200 && autumn.top200 < 0.55);
+}
+
+#[test]
 fn rows_are_consistent() {
     let (models, _) = snapshot(&options(5_000, "2025-09-01", 3));
     let registry = registry();

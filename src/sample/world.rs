@@ -1,5 +1,7 @@
-//! The world model: what the Hub looks like at a date, from spring 2025 (`p = 0`) to
-//! spring 2026 (`p = 1`), and the organisations that publish in it.
+//! The world model: what the Hub looks like at a date, and the organisations that
+//! publish in it. Its trends are set by two points, spring 2025 (`p = 0`) and spring
+//! 2026 (`p = 1`), and move linearly between them; after spring 2026 they go on along
+//! a curve that slows down (`progress`), so a later edition still sees change.
 
 use super::names::{Role, Task, PROFILES};
 use super::{Org, Owner, DAY, YEAR};
@@ -33,7 +35,8 @@ const OTHER_COUNTRY: f64 = 0.001;
 pub struct World {
     /// The snapshot time (Unix seconds, midnight of the date).
     pub date: i64,
-    /// Progress from spring 2025 (0) to spring 2026 (1), clamped.
+    /// Progress of the trends: 0 at (and before) spring 2025, 1 at spring 2026, then
+    /// slowing towards `1 + SLOWDOWN` (see `progress`).
     pub p: f64,
     top200: f64,
     below200: f64,
@@ -43,15 +46,33 @@ pub struct World {
     pub user_derivatives: f64,
 }
 
+/// After spring 2026 the trends keep the pace they had, slowing with this time
+/// constant (in years): half a year on they have gone 0.32 of a year's change further,
+/// a year on 0.43, and never more than 0.5.
+const SLOWDOWN: f64 = 0.5;
+
 fn lerp(a: f64, b: f64, p: f64) -> f64 {
     a + (b - a) * p
 }
 
+/// The trends' progress at `date`: years since spring 2025 up to spring 2026 (0 before
+/// it), then `1 + SLOWDOWN · (1 − e^(−t / SLOWDOWN))` for `t` years after spring 2026,
+/// which goes on at the same pace and saturates smoothly, so shares keep drifting
+/// without leaving their range.
+pub fn progress(date: i64) -> f64 {
+    let spring_2025 = days_from_civil(2025, 3, 15) * DAY;
+    let spring_2026 = days_from_civil(2026, 3, 15) * DAY;
+    let years = (date - spring_2025) as f64 / (spring_2026 - spring_2025) as f64;
+    if years <= 1.0 {
+        years.max(0.0)
+    } else {
+        1.0 + SLOWDOWN * (1.0 - (-(years - 1.0) / SLOWDOWN).exp())
+    }
+}
+
 impl World {
     pub fn at(date: i64) -> World {
-        let spring_2025 = days_from_civil(2025, 3, 15) * DAY;
-        let spring_2026 = days_from_civil(2026, 3, 15) * DAY;
-        let p = ((date - spring_2025) as f64 / (spring_2026 - spring_2025) as f64).clamp(0.0, 1.0);
+        let p = progress(date);
         World {
             date,
             p,
@@ -231,7 +252,11 @@ pub fn orgs(registry: &Registry, world: &World) -> Vec<Org> {
             },
             |p| p.role,
         );
-        let weight = profile.map_or(1.0, |p| lerp(p.weights.0, p.weights.1, world.p));
+        // A fading organisation keeps at least half its smaller weight after 2026.
+        let weight = profile.map_or(1.0, |p| {
+            let (then, now) = p.weights;
+            lerp(then, now, world.p).max(then.min(now) / 2.0)
+        });
         let families: Vec<(String, i64, Task, &'static str)> = match profile {
             Some(p) => p
                 .families

@@ -26,7 +26,7 @@ use crate::snapshot::sha256_hex;
 /// The cache folder, at the project root.
 pub const DIR: &str = ".stateof-cache";
 /// Changed whenever what is cached changes shape, so old entries are not read.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 /// How many value entries are kept; the least recently written go first.
 const KEEP: usize = 64;
 /// A checksum is trusted only for files last modified this long before they were read:

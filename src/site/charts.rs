@@ -130,8 +130,7 @@ fn table(
                 earlier.to_owned(),
                 title.to_owned(),
             ]];
-            let before = before.series().unwrap_or_default();
-            for (label, this, then) in charts::merge(now, before) {
+            for (label, this, then) in charts::merge(figure, before) {
                 rows.push(vec![label.to_owned(), text(then), text(this)]);
             }
             rows

@@ -7,7 +7,7 @@ use anyhow::Result;
 
 use super::charts::Charts;
 use super::data::EditionData;
-use crate::figures::{Cell, Value};
+use crate::figures::{Cell, Figures, Value};
 use crate::output::Output;
 
 /// Adds the data files of every edition to `output`.
@@ -17,7 +17,7 @@ pub fn add_all(
     output: &mut Output,
 ) -> Result<()> {
     for (slug, edition) in data {
-        let json = serde_json::to_string_pretty(&edition.figures)?;
+        let json = serde_json::to_string_pretty(&published(&edition.figures))?;
         output.add(format!("{slug}/figures.json"), json + "\n")?;
         output.add(format!("{slug}/figures.csv"), figures_csv(slug, edition))?;
         for (name, figure) in &edition.figures {
@@ -38,6 +38,17 @@ pub fn add_all(
         }
     }
     Ok(())
+}
+
+/// The figures as `figures.json` gives them: shares by group without every group's
+/// share (`Figure::groups`), which can run to a row per author or base model; the
+/// comparison it serves is in each grouped-bar chart's CSV.
+fn published(figures: &Figures) -> Figures {
+    let mut figures = figures.clone();
+    for figure in figures.values_mut() {
+        figure.groups = Vec::new();
+    }
+    figures
 }
 
 /// One row per scalar figure and per point of a series; tables have files of their own.

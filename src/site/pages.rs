@@ -15,11 +15,12 @@ use super::data::{EditionData, SnapshotInfo, TableInfo};
 use super::narrative::{self, Doc, Narrative};
 use super::render;
 use super::urls::{page_path, Urls};
-use crate::config::{Config, Field, Format, Match};
+use crate::config::{Config, Field, FigureDef, Format, Match, Metric};
 use crate::content::Edition;
 use crate::dates::Date;
 use crate::format;
 use crate::markdown::{self, Document, Heading};
+use crate::metrics;
 use crate::output::Output;
 use crate::registry::Registry;
 use crate::snapshot::{Kind, Quality};
@@ -112,8 +113,18 @@ struct NavItem<'a> {
 struct FigureRow<'a> {
     name: &'a str,
     label: &'a str,
-    definition: &'a str,
-    values: Vec<(String, String)>,
+    definition: String,
+    values: Vec<ValueView<'a>>,
+}
+
+/// A figure's value in one edition, as the methodology lists it.
+#[derive(Serialize)]
+struct ValueView<'a> {
+    edition: &'a str,
+    /// The value as the prose shows it; none where there is nothing to show.
+    text: Option<String>,
+    /// What the value is measured against ("since Spring 2025"), or why it is missing.
+    note: Option<String>,
 }
 
 /// One page to render: output file, template, template context.
@@ -388,26 +399,69 @@ fn figure_rows<'a>(ctx: &Context<'a>) -> Vec<FigureRow<'a>> {
     ctx.config
         .figures
         .iter()
-        .map(|(name, def)| FigureRow {
-            name,
-            label: &def.label,
-            definition: ctx
-                .data
-                .values()
-                .find_map(|d| d.figures.get(name))
-                .map_or("", |f| f.provenance.definition.as_str()),
-            values: ctx
-                .editions
-                .iter()
-                .filter_map(|e| {
-                    // Series and tables are shown by charts and data files, not here.
-                    let figure = ctx.data[&e.slug].figures.get(name)?;
-                    let text = format::number(figure.number()?, figure.format);
-                    Some((e.index.front.title.clone(), text))
-                })
-                .collect(),
+        .map(|(name, def)| match &def.metric {
+            Metric::Growth { figure: of } => growth_row(ctx, name, def, of),
+            _ => FigureRow {
+                name,
+                label: &def.label,
+                definition: (ctx.data.values())
+                    .find_map(|d| d.figures.get(name))
+                    .map_or(String::new(), |f| f.provenance.definition.clone()),
+                values: (ctx.editions.iter())
+                    .filter_map(|e| {
+                        // Series and tables are shown by charts and data files, not here.
+                        let figure = ctx.data[&e.slug].figures.get(name)?;
+                        Some(ValueView {
+                            edition: &e.index.front.title,
+                            text: Some(format::number(figure.number()?, figure.format)),
+                            note: None,
+                        })
+                    })
+                    .collect(),
+            },
         })
         .collect()
+}
+
+/// A growth figure: one definition for every edition, and each edition's value with
+/// the edition it is measured against (its `compare-to`), or why it has none.
+fn growth_row<'a>(ctx: &Context<'a>, name: &'a str, def: &'a FigureDef, of: &str) -> FigureRow<'a> {
+    let label = ctx.config.figures.get(of).map_or(of, |d| d.label.as_str());
+    let title = |slug: &str| {
+        (ctx.editions.iter())
+            .find(|e| e.slug == slug)
+            .map_or(slug.to_owned(), |e| e.index.front.title.clone())
+    };
+    let values = (ctx.editions.iter())
+        .map(|e| {
+            let growth = ctx.data[&e.slug].figures.get(name);
+            let (text, note) = match (&e.index.front.compare_to, growth) {
+                (Some(base), Some(figure)) => (
+                    figure.number().map(|x| format::number(x, figure.format)),
+                    format!("since {}", title(base)),
+                ),
+                (Some(base), None) => (
+                    None,
+                    format!(
+                        "not available against {}: its \u{201c}{label}\u{201d} is missing or 0",
+                        title(base)
+                    ),
+                ),
+                (None, _) => (None, "no earlier edition to compare with".to_owned()),
+            };
+            ValueView {
+                edition: &e.index.front.title,
+                text,
+                note: Some(note),
+            }
+        })
+        .collect();
+    FigureRow {
+        name,
+        label: &def.label,
+        definition: metrics::describe_growth(label, None),
+        values,
+    }
 }
 
 /// The lines of the data-quality table about one kind of repository.

@@ -3,6 +3,7 @@
 
 mod bad_inputs;
 mod claims;
+mod compare;
 mod content;
 mod demo;
 mod errors;

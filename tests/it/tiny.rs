@@ -130,44 +130,6 @@ fn builds_are_byte_for_byte_reproducible() {
 }
 
 #[test]
-fn grouped_chart_data_lists_both_editions_row_by_row() {
-    let project = fixture("tiny");
-    // Keep one group, so each edition folds a different country into "Other".
-    let config = project.path().join("stateof.toml");
-    let text = read(&config).replace(
-        "key = \"author.country\"\nweight = \"downloads\"\nformat",
-        "key = \"author.country\"\nweight = \"downloads\"\ntop = 1\nformat",
-    );
-    std::fs::write(&config, text).unwrap();
-    build_ok(project.path(), &[]);
-    let csv = read(
-        project
-            .path()
-            .join("output/2026-spring/charts/by_country.csv"),
-    );
-    let rows: Vec<&str> = csv.lines().collect();
-    assert_eq!(rows[0], "Downloads,Spring 2025,Spring <2026>");
-    let labels: Vec<&str> = rows[1..]
-        .iter()
-        .map(|r| r.split(',').next().unwrap())
-        .collect();
-    assert_eq!(labels, ["China", "United States", "Other"], "{csv}");
-    assert!(
-        rows[1].starts_with("China,,0.74"),
-        "China was folded into Other in 2025: {csv}"
-    );
-    assert_eq!(
-        rows[2], "United States,0.9,",
-        "US was folded into Other in 2026"
-    );
-    let page = read(project.path().join("output/2026-spring/index.html"));
-    assert_eq!(
-        page.matches("<th scope=\"row\">United States</th>").count(),
-        1
-    );
-}
-
-#[test]
 fn coverage_of_no_downloads_is_not_a_number() {
     let project = fixture("tiny");
     let unused =

@@ -25,6 +25,7 @@ pub(super) fn figure(points: &[(&str, f64)], format: Format) -> Figure {
             source_url: None,
             excluded: Vec::new(),
         },
+        groups: Vec::new(),
     }
 }
 
@@ -163,4 +164,42 @@ pub(super) fn lorenz() -> Figure {
         .map(|(i, l)| (l.as_str(), (i as f64 / 20.0).powi(6)))
         .collect();
     figure(&points, Format::Percent)
+}
+
+/// A share by group as `share_by` gives it: the `top` largest groups then "Other",
+/// with every group's share kept beside them.
+pub(super) fn shares(groups: &[(&str, f64)], top: usize) -> Figure {
+    let rest: f64 = groups.iter().skip(top).map(|g| g.1).sum();
+    let mut shown: Vec<(&str, f64)> = groups.iter().take(top).copied().collect();
+    if rest > 0.0 {
+        shown.push(("Other", rest));
+    }
+    let mut fig = figure(&shown, Format::Percent);
+    fig.groups = figure(groups, Format::Percent).series().unwrap().to_vec();
+    fig
+}
+
+/// Shares by country in spring 2026: Japan is in the top three, Israel is not.
+pub(super) fn countries_shares() -> Figure {
+    let groups = [
+        ("China", 0.41),
+        ("United States", 0.37),
+        ("Japan", 0.07),
+        ("France", 0.06),
+        ("Germany", 0.05),
+        ("Israel", 0.04),
+    ];
+    shares(&groups, 3)
+}
+
+/// Shares by country in spring 2025: Israel is in the top three, Japan had nothing.
+pub(super) fn countries_shares_before() -> Figure {
+    let groups = [
+        ("United States", 0.70),
+        ("China", 0.20),
+        ("Israel", 0.05),
+        ("France", 0.03),
+        ("Germany", 0.02),
+    ];
+    shares(&groups, 3)
 }
