@@ -18,8 +18,9 @@ use super::urls::{page_path, Urls};
 use crate::config::{Config, Format};
 use crate::content::Edition;
 use crate::dates::Date;
+use crate::escape;
 use crate::format;
-use crate::markdown::{self, Document, Heading};
+use crate::markdown::{Document, Heading};
 use crate::output::Output;
 use crate::registry::Registry;
 
@@ -289,11 +290,11 @@ fn simple(
 /// download with its title, since readers drop inline SVG and the page's CSS.
 fn feed_content(ctx: &Context, edition: &Edition, index: &Doc) -> String {
     narrative::fill(&index.rendered.html, |name| {
-        let title = markdown::escape_html(&ctx.config.charts.get(name)?.title);
+        let title = escape::markup(&ctx.config.charts.get(name)?.title);
         let src = (ctx.urls).absolute(&format!("{}/charts/{name}.svg", edition.slug));
         Some(format!(
             "<figure><img src=\"{}\" alt=\"{title}\"><figcaption>{title}</figcaption></figure>",
-            markdown::escape_html(&src)
+            escape::markup(&src)
         ))
     })
 }
@@ -483,8 +484,8 @@ fn registry_view(registry: &Registry) -> RegistryView {
             .map(|(id, org)| {
                 let country = org.country.as_deref().map(crate::countries::country_name);
                 (
-                    id.clone(),
-                    org.name.clone(),
+                    format::text(id).into_owned(),
+                    format::text(&org.name).into_owned(),
                     country.unwrap_or_default().to_owned(),
                     org.kind.as_str().to_owned(),
                     org.source.clone(),
@@ -492,7 +493,12 @@ fn registry_view(registry: &Registry) -> RegistryView {
             })
             .collect(),
         aliases: (registry.alias.iter().chain(&registry.legacy))
-            .map(|(old, id)| (old.clone(), id.clone()))
+            .map(|(old, id)| {
+                (
+                    format::text(old).into_owned(),
+                    format::text(id).into_owned(),
+                )
+            })
             .collect(),
     }
 }
