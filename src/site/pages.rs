@@ -457,7 +457,8 @@ struct RegistryView {
     organisations: usize,
     by_kind: Vec<(String, usize)>,
     by_country: Vec<(String, usize)>,
-    /// Every entry, in id order: (id, name, country name or "", kind, source URL).
+    /// Every entry, in id order: (id, name, country name or "", kind, source URL); long
+    /// ids and names cut (`format::text`), the URL percent-encoded (`escape::url`).
     entries: Vec<(String, String, String, String, String)>,
     /// (old id, the id it now is), in old-id order.
     aliases: Vec<(String, String)>,
@@ -488,7 +489,7 @@ fn registry_view(registry: &Registry) -> RegistryView {
                     format::text(&org.name).into_owned(),
                     country.unwrap_or_default().to_owned(),
                     org.kind.as_str().to_owned(),
-                    org.source.clone(),
+                    escape::url(&org.source),
                 )
             })
             .collect(),

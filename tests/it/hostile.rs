@@ -73,6 +73,10 @@ fn no_payload_is_markup_in_html_svg_or_xml() {
     assert!(page.contains("quote&quot;&gt;&lt;img src=x onerror=window.__pwned=2&gt;"));
     // An entity in the data is shown as typed, not decoded.
     assert!(page.contains("entity&amp;lt;script&amp;gt;"));
+    // A registry source is a link: a valid URL, percent-encoded.
+    let method = read(site.join("methodology/index.html"));
+    let href = "href=\"https://evil.example/?q=%22%3E%3Cscript%3Ewindow.__pwned=10%3C/script%3E\"";
+    assert!(method.contains(href), "no {href} in the registry table");
 }
 
 #[test]
