@@ -1,7 +1,23 @@
 //! Number formats for prose, tables and chart labels: `1,234,567`, `2.1M`, `49.6%`,
-//! `+83%`, `0.87`.
+//! `+83%`, `0.87`; and text from data as a page shows it (`text`).
+
+use std::borrow::Cow;
 
 use crate::config::Format;
+
+/// The most characters of one piece of text from data (a model id, an author, a tag) a
+/// page shows. The Hub's own names are far shorter (a repository name is at most 96
+/// characters), so only hostile or broken data is ever cut.
+pub const LONGEST_TEXT: usize = 200;
+
+/// `text` as a page's table shows it: whole, or its first `LONGEST_TEXT` characters and
+/// "…" (the CSV and JSON downloads keep it whole). Not escaped.
+pub fn text(text: &str) -> Cow<'_, str> {
+    match text.char_indices().nth(LONGEST_TEXT) {
+        Some((end, _)) => Cow::Owned(format!("{}…", &text[..end])),
+        None => Cow::Borrowed(text),
+    }
+}
 
 /// Formats `x` the way `format` says.
 pub fn number(x: f64, format: Format) -> String {
@@ -134,5 +150,16 @@ mod tests {
         assert_eq!(change(0.83), "+83%");
         assert_eq!(change(-0.12), "\u{2212}12%");
         assert_eq!(number(f64::NAN, Format::Percent), "n/a");
+    }
+
+    #[test]
+    fn long_text_is_cut_at_a_character() {
+        assert_eq!(text("org/model"), "org/model");
+        let exact = "é".repeat(LONGEST_TEXT);
+        assert_eq!(text(&exact), exact);
+        let long = "é".repeat(LONGEST_TEXT + 1);
+        let cut = text(&long);
+        assert_eq!(cut.chars().count(), LONGEST_TEXT + 1);
+        assert!(cut.ends_with("é…"), "{cut}");
     }
 }

@@ -12,6 +12,7 @@ pub mod content;
 pub mod countries;
 pub mod dates;
 pub mod diagnostics;
+pub mod escape;
 pub mod fetch;
 pub mod figures;
 pub mod format;

@@ -176,7 +176,7 @@ pub(super) fn draw(points: &[Point], format: Format, width: Width) -> Drawing {
     let items: Vec<String> = points
         .iter()
         .zip(&values)
-        .map(|(p, v)| format!("{} {v}", p.label))
+        .map(|(p, v)| format!("{} {v}", format::text(&p.label)))
         .collect();
     Drawing {
         height,
@@ -266,7 +266,7 @@ pub(super) fn draw_grouped(
 
     let items: Vec<String> = rows
         .iter()
-        .map(|&(label, now, before)| compared(label, now, before, earlier, format))
+        .map(|&(label, now, before)| compared(&format::text(label), now, before, earlier, format))
         .collect();
     Drawing {
         height,

@@ -27,6 +27,7 @@ mod tests;
 use anyhow::{Context, Result};
 
 use crate::config::{ChartDef, ChartKind};
+use crate::escape;
 use crate::figures::{Figure, Point, Value};
 
 /// Everything one chart needs.
@@ -179,8 +180,8 @@ fn document(input: &ChartInput, drawing: &Drawing) -> Result<String> {
         w = svg::num(width),
         h = svg::num(height),
         font = theme::FONT_STACK,
-        title = svg::escape(&input.def.title),
-        desc = svg::escape(&drawing.summary),
+        title = escape::markup(&input.def.title),
+        desc = escape::markup(&drawing.summary),
         style = theme::style(),
     ))
 }

@@ -22,6 +22,7 @@ use plotters::prelude::{
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::theme::{Role, FONT_STACK, ROLES};
+use crate::escape;
 
 /// Where a text's `x` sits within it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -176,7 +177,7 @@ impl Svg {
             anchor: t.anchor,
             bold: t.bold,
             vertical: t.vertical,
-            text: clean(t.text),
+            text: escape::line(t.text),
         }));
     }
 
@@ -315,34 +316,6 @@ pub fn num(x: f64) -> String {
     }
 }
 
-/// Text as XML 1.0 allows it: tabs and line breaks become spaces, other control
-/// characters and the non-characters U+FFFE and U+FFFF are dropped.
-pub fn clean(text: &str) -> String {
-    text.chars()
-        .filter_map(|ch| match ch {
-            '\t' | '\n' | '\r' => Some(' '),
-            c if c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}' => None,
-            c => Some(c),
-        })
-        .collect()
-}
-
-/// Escapes `clean` text for XML content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for ch in clean(text).chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -354,15 +327,6 @@ mod tests {
         assert_eq!(num(12.256), "12.26");
         assert_eq!(num(-0.001), "0");
         assert_eq!(num(f64::NAN), "0");
-    }
-
-    #[test]
-    fn escape_covers_markup_and_controls() {
-        assert_eq!(
-            escape("<script>&\"x\"'\u{1}"),
-            "&lt;script&gt;&amp;&quot;x&quot;&#39;"
-        );
-        assert_eq!(clean("a\tb\nc\u{0}\u{FFFF}"), "a b c");
     }
 
     #[test]

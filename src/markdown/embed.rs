@@ -7,8 +7,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::shortcodes::Call;
-use super::{escape_html, Context};
+use super::Context;
 use crate::config::{names, Format};
+use crate::escape::markup as escape_html;
 use crate::figures::{Cell, Figure, Table, Value};
 use crate::format;
 use crate::suggest::did_you_mean;
@@ -401,7 +402,7 @@ fn table_html(figure: &Figure, table: &Table, ctx: &Context) -> String {
         for i in 0..table.columns.len() {
             let cell = match row.get(i) {
                 Some(Cell::Number(x)) => format::number(*x, Format::Thousands),
-                Some(Cell::Text(text)) => escape_html(text),
+                Some(Cell::Text(text)) => escape_html(&format::text(text)),
                 None => String::new(),
             };
             html += &format!("<td{}>{cell}</td>", class(i));

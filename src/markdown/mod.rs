@@ -205,27 +205,5 @@ pub fn render(doc: &Document, ctx: &Context) -> Result<Rendered> {
     })
 }
 
-/// Escapes `&`, `<`, `>`, `"` and `'` for HTML and XML text and attribute values, and
-/// drops the control characters and noncharacters that neither may contain (a model
-/// name from the data can hold anything).
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if c.is_control()
-                || matches!(c as u32, 0xFDD0..=0xFDEF)
-                || (c as u32) & 0xFFFE == 0xFFFE => {}
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests;

@@ -382,22 +382,6 @@ fn figures_in_image_alt_text_are_plain_and_links_are_refused() {
 }
 
 #[test]
-fn escape_html_covers_attributes() {
-    assert_eq!(
-        escape_html(r#"<a href="x">'&'</a>"#),
-        "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
-    );
-}
-
-#[test]
-fn escaping_drops_characters_html_and_xml_forbid() {
-    assert_eq!(
-        escape_html("a\u{1}b\u{8}c\u{7f}d\u{85}e\u{fffe}f<&>\"'\tg"),
-        "abcdef&lt;&amp;&gt;&quot;&#39;\tg"
-    );
-}
-
-#[test]
 fn headings_keep_off_the_layouts_ids() {
     let page = html("## Main\n\ntext\n");
     assert!(page.contains("<h2 id=\"main-1\">Main</h2>"), "{page}");

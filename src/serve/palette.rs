@@ -3,7 +3,7 @@
 //! and a search box. A tool page of the preview server, not of the site, so
 //! it carries its own small style rather than the report's templates.
 
-use crate::markdown::escape_html;
+use crate::escape::markup as escape_html;
 use crate::site::palette::Row;
 
 const STYLE: &str = "

@@ -90,7 +90,8 @@ pub fn render_all(
             let svg_narrow = draw(Width::Narrow)?;
             let title = edition.index.front.title.as_str();
             let shown = table(figure, compare, title, |x| format::number(x, figure.format));
-            let csv = super::downloads::csv(&table(figure, compare, title, |x| x.to_string()));
+            let shown = shown_text(shown);
+            let csv = crate::escape::csv(&table(figure, compare, title, |x| x.to_string()));
             let dir = format!("{}/charts/{name}", edition.slug);
             let view = View {
                 id: format!("chart-{name}"),
@@ -141,6 +142,17 @@ fn table(
             rows
         }
     }
+}
+
+/// The table as the page shows it: long text from data cut (`format::text`).
+fn shown_text(rows: Vec<Vec<String>>) -> Vec<Vec<String>> {
+    (rows.into_iter())
+        .map(|row| {
+            row.iter()
+                .map(|cell| format::text(cell).into_owned())
+                .collect()
+        })
+        .collect()
 }
 
 /// "Source: Hub snapshot of 2026-03-15, 45,000 models." The manifest's `source` names

@@ -111,7 +111,10 @@ pub fn quality_warnings(
 fn quality_parts(q: &snapshot::Quality, reported: impl Fn(&str) -> bool) -> Vec<String> {
     let mut parts = Vec::new();
     if q.duplicates > 0 {
-        let ids: Vec<String> = q.duplicate_ids.iter().map(|id| format!("`{id}`")).collect();
+        // Ids from the data reach a terminal: no control characters, none 10 kB long.
+        let ids: Vec<String> = (q.duplicate_ids.iter())
+            .map(|id| format!("`{}`", crate::format::text(&crate::escape::line(id))))
+            .collect();
         parts.push(format!(
             "{} repeated {} dropped, the first entry of each kept (e.g. {})",
             q.duplicates,

@@ -7,6 +7,7 @@ use anyhow::Result;
 
 use super::charts::Charts;
 use super::data::EditionData;
+use crate::escape;
 use crate::figures::{Cell, Figures, Value};
 use crate::output::Output;
 
@@ -29,7 +30,7 @@ pub fn add_all(
                         .iter()
                         .map(|row| row.iter().map(cell_text).collect()),
                 );
-                output.add(format!("{slug}/tables/{name}.csv"), csv(&rows))?;
+                output.add(format!("{slug}/tables/{name}.csv"), escape::csv(&rows))?;
             }
         }
         for (name, chart) in &charts[slug] {
@@ -93,60 +94,12 @@ fn figures_csv(slug: &str, edition: &EditionData) -> String {
             Value::Table(_) => {}
         }
     }
-    csv(&rows)
+    escape::csv(&rows)
 }
 
 fn cell_text(cell: &Cell) -> String {
     match cell {
         Cell::Number(x) => x.to_string(),
         Cell::Text(text) => text.clone(),
-    }
-}
-
-/// RFC 4180 CSV. Text that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`
-/// first) is prefixed with `'`; numbers are left as they are.
-pub fn csv(rows: &[Vec<String>]) -> String {
-    let mut out = String::new();
-    for row in rows {
-        for (i, field) in row.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            let is_number = field.parse::<f64>().is_ok();
-            let guarded = if !is_number && field.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-                format!("'{field}")
-            } else {
-                field.clone()
-            };
-            if guarded.contains([',', '"', '\n', '\r']) {
-                out.push('"');
-                out.push_str(&guarded.replace('"', "\"\""));
-                out.push('"');
-            } else {
-                out.push_str(&guarded);
-            }
-        }
-        out.push_str("\r\n");
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn csv_quotes_and_guards() {
-        let rows = vec![vec![
-            "a,b".to_owned(),
-            "say \"hi\"".to_owned(),
-            "=HYPERLINK(\"x\")".to_owned(),
-            "-0.5".to_owned(),
-            "plain".to_owned(),
-        ]];
-        assert_eq!(
-            csv(&rows),
-            "\"a,b\",\"say \"\"hi\"\"\",\"'=HYPERLINK(\"\"x\"\")\",-0.5,plain\r\n"
-        );
     }
 }

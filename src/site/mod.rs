@@ -274,7 +274,7 @@ pub fn load_templates(root: &Path) -> Result<tera::Tera> {
         .with_context(|| format!("failed to load the templates in `{}`", dir.display()))?;
     tera.autoescape_on(vec![".html", ".xml"]);
     // Tera's default also escapes `/`, which makes every URL in the output unreadable.
-    tera.set_escape_fn(crate::markdown::escape_html);
+    tera.set_escape_fn(crate::escape::markup);
     Ok(tera)
 }
 

@@ -18,8 +18,9 @@ use super::urls::{page_path, Urls};
 use crate::config::{Config, Field, FigureDef, Format, Match, Metric};
 use crate::content::Edition;
 use crate::dates::Date;
+use crate::escape;
 use crate::format;
-use crate::markdown::{self, Document, Heading};
+use crate::markdown::{Document, Heading};
 use crate::metrics;
 use crate::output::Output;
 use crate::registry::Registry;
@@ -302,11 +303,11 @@ fn simple(
 /// download with its title, since readers drop inline SVG and the page's CSS.
 fn feed_content(ctx: &Context, edition: &Edition, index: &Doc) -> String {
     narrative::fill(&index.rendered.html, |name| {
-        let title = markdown::escape_html(&ctx.config.charts.get(name)?.title);
+        let title = escape::markup(&ctx.config.charts.get(name)?.title);
         let src = (ctx.urls).absolute(&format!("{}/charts/{name}.svg", edition.slug));
         Some(format!(
             "<figure><img src=\"{}\" alt=\"{title}\"><figcaption>{title}</figcaption></figure>",
-            markdown::escape_html(&src)
+            escape::markup(&src)
         ))
     })
 }
@@ -610,7 +611,8 @@ struct RegistryView {
     organisations: usize,
     by_kind: Vec<(String, usize)>,
     by_country: Vec<(String, usize)>,
-    /// Every entry, in id order: (id, name, country name or "", kind, source URL).
+    /// Every entry, in id order: (id, name, country name or "", kind, source URL); long
+    /// ids and names cut (`format::text`), the URL percent-encoded (`escape::url`).
     entries: Vec<(String, String, String, String, String)>,
     /// (old id, the id it now is), in old-id order.
     aliases: Vec<(String, String)>,
@@ -637,16 +639,21 @@ fn registry_view(registry: &Registry) -> RegistryView {
             .map(|(id, org)| {
                 let country = org.country.as_deref().map(crate::countries::country_name);
                 (
-                    id.clone(),
-                    org.name.clone(),
+                    format::text(id).into_owned(),
+                    format::text(&org.name).into_owned(),
                     country.unwrap_or_default().to_owned(),
                     org.kind.as_str().to_owned(),
-                    org.source.clone(),
+                    escape::url(&org.source),
                 )
             })
             .collect(),
         aliases: (registry.alias.iter().chain(&registry.legacy))
-            .map(|(old, id)| (old.clone(), id.clone()))
+            .map(|(old, id)| {
+                (
+                    format::text(old).into_owned(),
+                    format::text(id).into_owned(),
+                )
+            })
             .collect(),
     }
 }

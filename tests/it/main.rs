@@ -8,6 +8,7 @@ mod content;
 mod demo;
 mod errors;
 mod fetch;
+mod hostile;
 mod links;
 mod mock_hub;
 mod serve;
