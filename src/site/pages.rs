@@ -90,6 +90,9 @@ struct EditionView<'a> {
     snapshot: &'a SnapshotInfo,
     /// Row count with thousands separators.
     rows: String,
+    /// What the snapshot holds, kind by kind ("45,000 models, 11,250 datasets and
+    /// 22,500 spaces").
+    contents: String,
     coverage: CoverageView,
     compare_to: Option<&'a str>,
     pages: Vec<NavItem<'a>>,
@@ -380,6 +383,7 @@ fn edition_view<'a>(ctx: &Context<'a>, edition: &'a Edition, latest: bool) -> Ed
         latest,
         snapshot: &data.snapshot,
         rows: format::thousands(data.snapshot.rows as f64),
+        contents: contents(&data.snapshot),
         coverage: CoverageView {
             downloads: format::number(data.coverage.downloads, Format::Percent),
             models: format::number(data.coverage.models, Format::Percent),
@@ -393,6 +397,18 @@ fn edition_view<'a>(ctx: &Context<'a>, edition: &'a Edition, latest: bool) -> Ed
 /// Second-level headings make the table of contents.
 fn toc(headings: &[Heading]) -> Vec<&Heading> {
     headings.iter().filter(|h| h.level == 2).collect()
+}
+
+/// What a snapshot holds, kind by kind, in words.
+fn contents(snapshot: &SnapshotInfo) -> String {
+    let parts: Vec<String> = (snapshot.tables.iter())
+        .map(|t| t.kind.count(t.rows))
+        .collect();
+    match parts.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 /// Every configured figure with its definition and its value in each edition.
