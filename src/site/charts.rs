@@ -13,6 +13,7 @@ use crate::config::{ChartKind, Config};
 use crate::content::Edition;
 use crate::figures::Figure;
 use crate::format;
+use crate::snapshot::Kind;
 
 /// One drawn chart of one edition.
 #[derive(Debug, Clone)]
@@ -99,7 +100,7 @@ pub fn render_all(
                 caption: def.caption.as_deref(),
                 svg: &svg,
                 svg_narrow: &svg_narrow,
-                source: source_line(this),
+                source: source_line(this, config.figures[&def.figure].of),
                 columns: &shown[0],
                 rows: &shown[1..],
                 svg_url: urls.link(&format!("{dir}.svg")),
@@ -155,9 +156,10 @@ fn shown_text(rows: Vec<Vec<String>>) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// "Source: Hub snapshot of 2026-03-15, 45,000 models." The manifest's `source` names
-/// the tool or API in full on the methodology page; a chart only says what kind it is.
-pub fn source_line(data: &EditionData) -> String {
+/// "Source: Hub snapshot of 2026-03-15, 45,000 models." (or the datasets or spaces a
+/// chart of them counts). The manifest's `source` names the tool or API in full on the
+/// methodology page; a chart only says what kind it is.
+pub fn source_line(data: &EditionData, of: Kind) -> String {
     let snap = &data.snapshot;
     let kind = if snap.synthetic {
         "Synthetic Hub snapshot"
@@ -169,8 +171,6 @@ pub fn source_line(data: &EditionData) -> String {
         .as_deref()
         .map(|d| format!(" of {d}"))
         .unwrap_or_default();
-    format!(
-        "Source: {kind}{date}, {} models.",
-        format::thousands(snap.rows as f64)
-    )
+    let rows = snap.table(of).map_or(0, |t| t.rows);
+    format!("Source: {kind}{date}, {}.", of.count(rows))
 }
