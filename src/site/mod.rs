@@ -87,6 +87,10 @@ pub fn data_files(options: &BuildOptions) -> DataFiles {
         .filter_map(|e| e.index.front.snapshot.as_ref().map(|s| root.join(s)))
         .collect();
     snapshots.extend(options.snapshots.values().cloned());
+    // Each snapshot's datasets and spaces files too: an edit to one changes figures.
+    let snapshots = (snapshots.iter())
+        .flat_map(|path| crate::snapshot::files(path))
+        .collect();
     DataFiles {
         registry: root.join(registry),
         snapshots,
