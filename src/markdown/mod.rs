@@ -38,6 +38,8 @@ mod front;
 pub use front::key_index;
 mod html;
 mod shortcodes;
+mod typed;
+pub use typed::{typed_numbers, TypedNumber};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

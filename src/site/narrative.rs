@@ -92,6 +92,24 @@ pub fn false_claims(narrative: &Narrative) -> Vec<String> {
         .collect()
 }
 
+/// One message per number typed in a document of `editions` that a figure of its
+/// edition shows (`markdown::typed_numbers`), in document order. Editions without
+/// figures in `figures` are skipped.
+pub fn typed_numbers(editions: &[Edition], figures: &BTreeMap<String, Figures>) -> Vec<String> {
+    let mut messages = Vec::new();
+    for edition in editions {
+        let Some(figures) = figures.get(&edition.slug) else {
+            continue;
+        };
+        let docs = std::iter::once(&edition.index).chain(edition.chapters.iter().map(|c| &c.doc));
+        for doc in docs {
+            let typed = markdown::typed_numbers(doc, figures);
+            messages.extend(typed.iter().map(|t| t.message(&doc.path)));
+        }
+    }
+    messages
+}
+
 /// Where chart `name` goes in rendered HTML: a comment no Markdown or data makes.
 pub fn slot(name: &str) -> String {
     format!("<!--stateof:chart:{name}-->")
