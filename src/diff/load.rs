@@ -205,7 +205,11 @@ fn compare_snapshots(inputs: &Inputs, report: &mut Report) -> Result<()> {
 /// The latest edition of the project at `root` (drafts left out).
 fn latest_edition(root: &Path) -> Result<String> {
     let content = content::load(root, false)?;
-    Ok(content.editions[0].slug.clone())
+    let latest = content
+        .editions
+        .first()
+        .context("the project has no edition to build")?;
+    Ok(latest.slug.clone())
 }
 
 /// The whole site of the project, with `snapshot` as `edition`'s data; false claims are

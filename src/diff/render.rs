@@ -46,6 +46,11 @@ fn counts(diff: &EditionDiff) -> String {
     text
 }
 
+/// Text for a terminal: control characters (an escape sequence in a model id) dropped.
+fn plain(text: &str) -> String {
+    text.chars().filter(|c| !c.is_control()).collect()
+}
+
 /// An absent value as a dash.
 fn dash(shown: &str) -> String {
     match shown {
@@ -74,6 +79,7 @@ fn text(report: &Report) -> String {
                     dash(&r.new_shown),
                     r.change_shown.clone(),
                 ]
+                .map(|cell| plain(&cell))
             })
             .collect();
         let width = |i: usize| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0);
@@ -88,7 +94,7 @@ fn text(report: &Report) -> String {
         if !lines.is_empty() {
             out.push_str(&format!("\n{title} ({}):\n", lines.len()));
             for line in lines {
-                out.push_str(&format!("  {line}\n"));
+                out.push_str(&format!("  {}\n", plain(&line)));
             }
         }
     };
