@@ -1,8 +1,8 @@
 //! The two sides of a diff, read from what the user named: two `figures.json` files,
-//! two built sites (each edition's `figures.json`), or two snapshot files of one
-//! project, each built here for one edition as `stateof build --snapshot
-//! EDITION=FILE --allow-false-claims` would, so that the site's own claim and data
-//! checks speak for the new data.
+//! two built sites (each edition's `figures.json`, with the project's guarded claims
+//! evaluated against them), or two snapshot files of one project, each built here for
+//! one edition as `stateof build --snapshot EDITION=FILE --allow-false-claims` would,
+//! so that the site's own claim and data checks speak for the new data.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -11,7 +11,7 @@ use anyhow::{bail, Context, Result};
 
 use super::{compare, FalseClaim, Report};
 use crate::figures::Figures;
-use crate::{content, site, suggest};
+use crate::{config, content, diagnostics, site, suggest};
 
 /// What `stateof diff` was asked to compare.
 #[derive(Debug, Clone)]
@@ -163,6 +163,7 @@ fn compare_sites(inputs: &Inputs, report: &mut Report) -> Result<()> {
     }
     // Latest first, as the site lists editions (slugs sort by date in most projects).
     report.editions.reverse();
+    site_claims(inputs, &old, &new, report);
     Ok(())
 }
 
@@ -190,16 +191,65 @@ fn compare_snapshots(inputs: &Inputs, report: &mut Report) -> Result<()> {
         inputs.min_change,
     );
     report.editions.push(diff);
+    report.false_claims = paired(&old.summary.false_claims, &new.summary.false_claims);
+    report.data_notes = new.summary.data_warnings.as_slice().to_vec();
+    Ok(())
+}
+
+/// The claims false for the new figures, each marked when it was not false for the old.
+/// A claim is known by its place, edition and condition (the message up to its values).
+fn paired(old: &[String], new: &[String]) -> Vec<FalseClaim> {
     let key = |message: &str| message.split(" (").next().unwrap_or(message).to_owned();
-    let before: Vec<String> = old.summary.false_claims.iter().map(|m| key(m)).collect();
-    report.false_claims = (new.summary.false_claims.iter())
+    let before: Vec<String> = old.iter().map(|m| key(m)).collect();
+    (new.iter())
         .map(|message| FalseClaim {
             message: message.clone(),
             newly_false: !before.contains(&key(message)),
         })
-        .collect();
-    report.data_notes = new.summary.data_warnings.as_slice().to_vec();
-    Ok(())
+        .collect()
+}
+
+/// The guarded claims of the project at `inputs.root` evaluated against each site's
+/// figures. Without a project, or when its narrative does not render with these
+/// figures (a site built from other content), a remark says why none are listed.
+fn site_claims(
+    inputs: &Inputs,
+    old: &BTreeMap<String, Figures>,
+    new: &BTreeMap<String, Figures>,
+    report: &mut Report,
+) {
+    let root = inputs.root.as_path();
+    if !root.join(config::FILE_NAME).is_file() {
+        report.remarks.push(format!(
+            "guarded claims not evaluated: no project ({}) in `{}` (pass --root)",
+            config::FILE_NAME,
+            display_root(root)
+        ));
+        return;
+    }
+    let evaluate = || -> Result<(Vec<String>, Vec<String>)> {
+        let config = config::load(root)?;
+        let editions = content::load(root, false)?.editions;
+        let charts: Vec<&str> = config.charts.keys().map(String::as_str).collect();
+        let new = site::false_claims_for(&editions, new, &charts)?;
+        let old = site::false_claims_for(&editions, old, &charts).unwrap_or_default();
+        Ok((old, new))
+    };
+    match evaluate() {
+        Ok((old, new)) => {
+            let wanted = |message: &String| match &inputs.edition {
+                Some(edition) => message.contains(&format!(" for edition {edition}: ")),
+                None => true,
+            };
+            let new: Vec<String> = new.into_iter().filter(wanted).collect();
+            report.false_claims = paired(&old, &new);
+        }
+        Err(err) => report.remarks.push(format!(
+            "guarded claims not evaluated: the project's narrative does not render with \
+             the new site's figures: {}",
+            diagnostics::messages(&err).join("; ")
+        )),
+    }
 }
 
 /// The latest edition of the project at `root` (drafts left out).

@@ -29,7 +29,7 @@ use crate::{config, content, registry};
 use cache::Cache;
 
 pub use data::{EditionData, Memo, Source};
-pub use narrative::typed_numbers;
+pub use narrative::{false_claims_for, typed_numbers};
 pub use urls::Urls;
 
 /// What `stateof build` was asked to do.

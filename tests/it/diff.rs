@@ -252,3 +252,41 @@ fn mismatched_or_missing_inputs_are_errors() {
         "{sites}"
     );
 }
+
+#[test]
+fn built_sites_compare_every_edition_with_the_projects_claims() {
+    let project = fixture("tiny");
+    let dir = project.path();
+    build_ok(dir, &[]);
+    super::copy_tree(&dir.join("output"), &dir.join("old-site"));
+    // 3 users, 4 models: `users > models_total` no longer holds.
+    edit(&dir.join("stateof.toml"), "value = 1_000", "value = 3");
+    build_ok(dir, &["--allow-false-claims"]);
+    let text = stdout(&stateof(dir, &["diff", "old-site", "output"]));
+    assert!(text.contains("\nEdition 2026-spring: "), "{text}");
+    assert!(text.contains("\nEdition 2025-spring: "), "{text}");
+    let claim = "\nClaims the new data makes false (1):\n  content/2026-spring/index.md:11: \
+                 claim is false for edition 2026-spring: users > models_total (users = 3, \
+                 models_total = 4)";
+    assert!(text.contains(claim), "{text}");
+    let args = ["diff", "old-site", "output", "--edition", "2025-spring"];
+    let only_2025 = stdout(&stateof(dir, &args));
+    assert!(!only_2025.contains("2026-spring"), "{only_2025}");
+
+    // Elsewhere than the project, the claims cannot be evaluated, and it says so.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let old = dir.join("old-site").display().to_string();
+    let new = dir.join("output").display().to_string();
+    let text = stdout(&stateof(elsewhere.path(), &["diff", &old, &new]));
+    let remark = "guarded claims not evaluated: no project (stateof.toml) in `.` (pass --root)";
+    assert!(text.contains(remark), "{text}");
+    let root = dir.display().to_string();
+    let text = stdout(&stateof(
+        elsewhere.path(),
+        &["diff", &old, &new, "--root", &root],
+    ));
+    assert!(
+        text.contains("Claims the new data makes false (1)"),
+        "{text}"
+    );
+}
