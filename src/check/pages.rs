@@ -94,7 +94,12 @@ fn resolve(path: &str, page: &Page, link: &str, site: &Site) -> Result<(), Strin
     } else if target.starts_with('/') {
         match target.strip_prefix(site.base_path) {
             Some(rest) => file_of(rest, site.files)?,
-            None => return Err(format!("is outside the base path {}", site.base_path)),
+            None => {
+                return Err(format!(
+                    "is outside the base path {} (the config's base-url, or --base-url)",
+                    site.base_path
+                ))
+            }
         }
     } else {
         file_of(&join(path, target), site.files)?
@@ -262,7 +267,8 @@ mod tests {
             problems_of(&pages, &["a.png"]),
             [
                 "index.html:1: link `/r/nope/` resolves to no file of the site (`nope/`)",
-                "index.html:2: link `/other/` is outside the base path /r/",
+                "index.html:2: link `/other/` is outside the base path /r/ (the config's \
+                 base-url, or --base-url)",
                 "index.html:3: link `e/#gone` points to no element: `e/index.html` has no id `gone`",
                 "index.html:4: image `a.png` has no text alternative (give it an alt text saying what it shows)",
                 "index.html:5: inline SVG has no text alternative (a <title> first inside it, \

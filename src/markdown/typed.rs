@@ -2,7 +2,8 @@
 //! `{{ fig(name="us_share") }}` shows 37%. Such a number goes stale silently when the
 //! data changes, so the site warns about it (and `stateof check` fails on it).
 //!
-//! Only the prose is read: text outside shortcodes, code, raw HTML and link targets.
+//! Only the prose is read: the summary, and the body's text outside shortcodes, code,
+//! raw HTML and link targets.
 //! A number counts when it carries a sign of being a measured value: a percent sign
 //! (`37%`), a unit suffix (`2.1M`, `2.1 million`), a thousands separator (`1,234`) or a
 //! decimal point (`0.95`). Plain whole numbers (`200 models`, `2026`) are left alone:
@@ -53,18 +54,20 @@ impl TypedNumber {
 
 /// The numbers typed in `doc`'s prose that equal the shown value of a scalar figure in
 /// `figures` (the page's edition). A body whose shortcodes do not parse yields none:
-/// rendering reports that error.
-pub fn typed_numbers(doc: &Document, figures: &Figures) -> Vec<TypedNumber> {
-    let Ok(scanned) = shortcodes::scan(&doc.body) else {
-        return Vec::new();
-    };
-    let shown: Vec<(&str, String)> = (figures.iter())
-        .filter_map(|(name, f)| Some((name.as_str(), format::number(f.number()?, f.format))))
-        .map(|(name, text)| (name, unsigned(&text).to_owned()))
-        .filter(|(_, text)| !matches!(text.as_str(), "0" | "0%" | "n/a"))
+/// rendering reports that error. The summary is read too, at `summary_line` (its line
+/// in the file: the front matter is parsed without positions).
+pub fn typed_numbers(doc: &Document, figures: &Figures, summary_line: usize) -> Vec<TypedNumber> {
+    let shown = shown(figures);
+    let mut found: Vec<TypedNumber> = (typed_in(&doc.front.summary, &shown).into_iter())
+        .map(|(_, typed)| TypedNumber {
+            line: summary_line,
+            ..typed
+        })
         .collect();
+    let Ok(scanned) = shortcodes::scan(&doc.body) else {
+        return found;
+    };
     let source = &scanned.source;
-    let mut found = Vec::new();
     let mut in_code = false;
     for (event, range) in Parser::new_ext(source, super::html::options()).into_offset_iter() {
         match event {
@@ -76,22 +79,42 @@ pub fn typed_numbers(doc: &Document, figures: &Figures) -> Vec<TypedNumber> {
         if in_code || !matches!(event, Event::Text(_)) {
             continue;
         }
-        for (at, token) in numbers(&source[range.clone()]) {
-            let figures: Vec<(String, String)> = (shown.iter())
-                .filter(|(_, text)| *text == token.normal)
-                .map(|(name, text)| ((*name).to_owned(), text.clone()))
-                .collect();
-            if figures.is_empty() {
-                continue;
-            }
+        for (at, typed) in typed_in(&source[range.clone()], &shown) {
             found.push(TypedNumber {
                 line: doc.body_line + shortcodes::line_at(source, range.start + at),
-                typed: token.typed,
-                figures,
+                ..typed
             });
         }
     }
     found
+}
+
+/// Each scalar figure's name and value as shown, without its sign.
+fn shown(figures: &Figures) -> Vec<(&str, String)> {
+    (figures.iter())
+        .filter_map(|(name, f)| Some((name.as_str(), format::number(f.number()?, f.format))))
+        .map(|(name, text)| (name, unsigned(&text).to_owned()))
+        .filter(|(_, text)| !matches!(text.as_str(), "0" | "0%" | "n/a"))
+        .collect()
+}
+
+/// The numbers in plain `text` that some figure of `shown` shows, with their byte
+/// offsets (the line is left for the caller to fill in).
+fn typed_in(text: &str, shown: &[(&str, String)]) -> Vec<(usize, TypedNumber)> {
+    (numbers(text).into_iter())
+        .filter_map(|(at, token)| {
+            let figures: Vec<(String, String)> = (shown.iter())
+                .filter(|(_, text)| *text == token.normal)
+                .map(|(name, text)| ((*name).to_owned(), text.clone()))
+                .collect();
+            let typed = TypedNumber {
+                line: 0,
+                typed: token.typed,
+                figures,
+            };
+            (!typed.figures.is_empty()).then_some((at, typed))
+        })
+        .collect()
 }
 
 /// A number found in prose: as typed, and in the form `format::number` writes it.
@@ -242,7 +265,7 @@ mod tests {
     }
 
     fn found(body: &str) -> Vec<(usize, String, Vec<String>)> {
-        (typed_numbers(&doc(body), &figures()).into_iter())
+        (typed_numbers(&doc(body), &figures(), 2).into_iter())
             .map(|t| {
                 (
                     t.line,
@@ -279,8 +302,18 @@ mod tests {
     }
 
     #[test]
+    fn the_summary_is_read_at_its_line() {
+        let text = "+++\ntitle = \"t\"\nsummary = \"Growth of 83% and 1,234 more.\"\n\
+                    date = \"2026-01-01\"\n+++\nBody.\n";
+        let doc = super::super::parse_document(Path::new("a.md"), text).unwrap();
+        let typed = typed_numbers(&doc, &figures(), 3);
+        assert_eq!(typed.len(), 1);
+        assert_eq!((typed[0].line, typed[0].typed.as_str()), (3, "83%"));
+    }
+
+    #[test]
     fn messages_name_the_file_line_and_shortcode() {
-        let typed = typed_numbers(&doc("It is 37%.\n"), &figures());
+        let typed = typed_numbers(&doc("It is 37%.\n"), &figures(), 2);
         let message = typed[0].message(Path::new("content/e/index.md"));
         assert_eq!(
             message,
