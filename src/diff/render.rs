@@ -3,6 +3,7 @@
 //! string out.
 
 use super::{EditionDiff, Report, Row};
+use crate::escape;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Style {
@@ -46,9 +47,10 @@ fn counts(diff: &EditionDiff) -> String {
     text
 }
 
-/// Text for a terminal: control characters (an escape sequence in a model id) dropped.
+/// Text for a terminal: on one line, without control characters (an escape sequence
+/// in a model id).
 fn plain(text: &str) -> String {
-    text.chars().filter(|c| !c.is_control()).collect()
+    escape::line(text)
 }
 
 /// An absent value as a dash.
@@ -116,13 +118,13 @@ fn claim_lines(report: &Report) -> Vec<String> {
 fn markdown(report: &Report) -> String {
     let mut out = format!(
         "Figures of `{}` \u{2192} `{}`\n",
-        code(&report.old),
-        code(&report.new)
+        escape::markdown_code(&report.old),
+        escape::markdown_code(&report.new)
     );
     for diff in &report.editions {
         out.push_str(&format!(
             "\n### Edition {}\n\n{}.\n",
-            escape(&diff.edition),
+            escape::markdown(&diff.edition),
             counts(diff)
         ));
         if diff.rows.is_empty() {
@@ -130,15 +132,19 @@ fn markdown(report: &Report) -> String {
         }
         out.push_str("\n| Figure | Old | New | Change |\n|---|--:|--:|--:|\n");
         for row in &diff.rows {
-            let mut figure = format!("{} (`{}`)", escape(&row.label), code(&row.figure));
+            let mut figure = format!(
+                "{} (`{}`)",
+                escape::markdown(&row.label),
+                escape::markdown_code(&row.figure)
+            );
             if let Some(point) = &row.point {
-                figure.push_str(&format!(": {}", escape(point)));
+                figure.push_str(&format!(": {}", escape::markdown(point)));
             }
             out.push_str(&format!(
                 "| {figure} | {} | {} | {} |\n",
-                escape(&dash(&row.old_shown)),
-                escape(&dash(&row.new_shown)),
-                escape(&row.change_shown)
+                escape::markdown(&dash(&row.old_shown)),
+                escape::markdown(&dash(&row.new_shown)),
+                escape::markdown(&row.change_shown)
             ));
         }
     }
@@ -146,7 +152,7 @@ fn markdown(report: &Report) -> String {
         if !lines.is_empty() {
             out.push_str(&format!("\n### {title}\n\n"));
             for line in lines {
-                out.push_str(&format!("- {}\n", escape(&line)));
+                out.push_str(&format!("- {}\n", escape::markdown(&line)));
             }
         }
     };
@@ -154,38 +160,4 @@ fn markdown(report: &Report) -> String {
     section("Data-quality notes", report.data_notes.clone());
     section("Also", report.remarks.clone());
     out
-}
-
-/// Text safe in a Markdown table cell or list item: Markdown punctuation
-/// backslash-escaped, HTML characters as entities, lines joined.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\n' | '\r' => out.push(' '),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '~' | '!' | '{' | '}' => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if c.is_control() => {}
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// Text inside a code span: backticks and table pipes cannot be escaped there, so they
-/// are replaced.
-fn code(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '`' => '\'',
-            '|' => '/',
-            c if c.is_control() => ' ',
-            c => c,
-        })
-        .collect()
 }

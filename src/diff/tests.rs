@@ -13,7 +13,9 @@ fn figure(format: Format, value: Value) -> Figure {
             rows: None,
             source: None,
             source_url: None,
+            excluded: Vec::new(),
         },
+        groups: Vec::new(),
     }
 }
 

@@ -244,7 +244,9 @@ mod tests {
                 rows: None,
                 source: None,
                 source_url: None,
+                excluded: Vec::new(),
             },
+            groups: Vec::new(),
         }
     }
 
