@@ -200,9 +200,24 @@ fn local_path_in(text: &str, dirs: &[String]) -> Vec<(usize, String)> {
             .is_none_or(|c| c.is_whitespace() || "\"'`(>=[".contains(c))
     };
     let mut found = BTreeMap::new();
+    // A whole path, not a piece of a name: `/root` in `me/roots` is not the folder.
+    let ends_path = |at: usize| {
+        text[at..]
+            .chars()
+            .next()
+            .is_none_or(|c| !(c.is_alphanumeric() || "-_.".contains(c)))
+    };
+    let starts_path = |at: usize| {
+        text[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !(c.is_alphanumeric() || "-_./".contains(c)))
+    };
     for dir in dirs {
         for (at, _) in text.match_indices(dir.as_str()) {
-            found.insert(at, ());
+            if starts_path(at) && ends_path(at + dir.len()) {
+                found.insert(at, ());
+            }
         }
     }
     for prefix in USUAL {
@@ -222,7 +237,7 @@ fn local_path_in(text: &str, dirs: &[String]) -> Vec<(usize, String)> {
     (found.into_keys())
         .map(|at| {
             let end = text[at..]
-                .find(|c: char| c.is_whitespace() || "\"'<`)".contains(c))
+                .find(|c: char| c.is_whitespace() || "\"'<`),;".contains(c))
                 .map_or(text.len(), |n| at + n);
             (
                 1 + text[..at].matches('\n').count(),
@@ -256,10 +271,11 @@ mod tests {
 
     #[test]
     fn local_paths_are_found_after_a_boundary() {
-        let dirs = vec!["/srv/build/project".to_owned()];
+        let dirs = vec!["/srv/build/project".to_owned(), "/root".to_owned()];
         let text = "<code>/srv/build/project/snap.jsonl</code>\n<a href=\"/home/\">home</a> \
                     <p>see /home/ann/x.jsonl and C:\\Users\\ann\\x</p>\n\
-                    https://example.org/tmp/x and /tmp/y.jsonl";
+                    https://example.org/tmp/x and /tmp/y.jsonl, me/roots, x/root/y, /srv/build/projects\n\
+                    at /root";
         assert_eq!(
             local_path_in(text, &dirs),
             [
@@ -267,6 +283,7 @@ mod tests {
                 (2, "/home/ann/x.jsonl".to_owned()),
                 (2, "C:\\Users\\ann\\x".to_owned()),
                 (3, "/tmp/y.jsonl".to_owned()),
+                (4, "/root".to_owned()),
             ]
         );
     }

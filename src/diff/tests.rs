@@ -1,3 +1,6 @@
+//! Tests of `compare` and `render` over hand-built figures: changes in points and
+//! percent, `--min-change`, long series, tables, and escaping in Markdown.
+
 use super::*;
 use crate::figures::{Point, Provenance, Table};
 
