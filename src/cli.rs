@@ -10,7 +10,7 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
 
-use crate::{fetch, format, output, registry, sample, serve, site};
+use crate::{check, diff, fetch, format, output, registry, sample, serve, site};
 
 #[derive(Parser)]
 #[command(
@@ -34,6 +34,13 @@ enum Command {
     Sample(SampleArgs),
     /// Fetch a snapshot of the Hub: models, datasets and spaces as the API lists them.
     Fetch(FetchArgs),
+    /// Show which figures changed between two figures.json files, two built sites, or
+    /// two snapshot files of one project (then also the claims the new data makes
+    /// false, and what the build found wrong in the data).
+    Diff(DiffArgs),
+    /// Validate a built site: links and anchors, text alternatives, feeds, sitemap and
+    /// SVGs, no local paths, no number typed where a figure shows it. Fails naming the page.
+    Check(CheckArgs),
 }
 
 /// What `build` and `serve` share: which project, which data, how strict.
@@ -162,6 +169,48 @@ struct FetchArgs {
     retry_base_ms: u64,
 }
 
+#[derive(Args)]
+struct DiffArgs {
+    /// The old side: a figures.json, a built site's folder, or a snapshot file.
+    old: PathBuf,
+    /// The new side, of the same kind as OLD.
+    new: PathBuf,
+    /// How to print the report.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    format: DiffFormat,
+    /// Hide changes smaller than this: in percentage points for shares, in percent of
+    /// the old value otherwise (e.g. 0.5).
+    #[arg(long, default_value_t = 0.0, value_parser = parse_min_change)]
+    min_change: f64,
+    /// Only this edition; for snapshot files, the edition they are built as
+    /// [default: the latest].
+    #[arg(long)]
+    edition: Option<String>,
+    /// The report project that snapshot files are built with (its folder).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum DiffFormat {
+    Text,
+    Markdown,
+    Json,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// The built site to check [default: ROOT/output].
+    output: Option<PathBuf>,
+    /// The report project the site was built from: its base-url gives the path links
+    /// start with, and its content is read for typed numbers.
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// The address the site was built for, if not the config's (as given to build).
+    #[arg(long)]
+    base_url: Option<String>,
+}
+
 /// Parses the command line and runs the command.
 pub fn run() -> Result<()> {
     match Cli::parse().command {
@@ -169,7 +218,57 @@ pub fn run() -> Result<()> {
         Command::Serve(args) => serve(args),
         Command::Sample(args) => sample(args),
         Command::Fetch(args) => fetch(args),
+        Command::Diff(args) => diff(args),
+        Command::Check(args) => check(args),
     }
+}
+
+/// `--root .` (the default) is left out of paths, so messages say `content/x.md`.
+fn project_root(root: PathBuf) -> PathBuf {
+    if root == Path::new(".") {
+        PathBuf::new()
+    } else {
+        root
+    }
+}
+
+fn diff(args: DiffArgs) -> Result<()> {
+    let report = diff::load(&diff::Inputs {
+        old: args.old,
+        new: args.new,
+        root: project_root(args.root),
+        edition: args.edition,
+        min_change: args.min_change,
+    })?;
+    let style = match args.format {
+        DiffFormat::Text => diff::Style::Text,
+        DiffFormat::Markdown => diff::Style::Markdown,
+        DiffFormat::Json => diff::Style::Json,
+    };
+    print!("{}", diff::render(&report, style));
+    Ok(())
+}
+
+fn parse_min_change(text: &str) -> Result<f64> {
+    match text.trim_end_matches('%').parse::<f64>() {
+        Ok(x) if x >= 0.0 && x.is_finite() => Ok(x),
+        _ => bail!("expected a number of 0 or more, e.g. 0.5"),
+    }
+}
+
+fn check(args: CheckArgs) -> Result<()> {
+    let root = project_root(args.root);
+    let options = check::Options {
+        site: args.output.unwrap_or_else(|| root.join("output")),
+        root,
+        base_url: args.base_url,
+    };
+    let summary = check::run(&options)?;
+    for warning in &summary.warnings {
+        eprintln!("warning: {warning}");
+    }
+    eprintln!("{}", summary.line(&options.site));
+    Ok(())
 }
 
 fn build(args: BuildArgs) -> Result<()> {

@@ -9,6 +9,7 @@
 //! | a URL from data in an attribute (a registry entry's `source`) | [`url`], then [`markup`] | percent-encodes what a URL may not hold |
 //! | a label drawn on one line (SVG chart text, whose XML escaping plotters does) | [`line`] | drops what the text may not hold; tabs and line breaks become spaces |
 //! | CSV downloads | [`csv`] | RFC 4180 quoting; a cell a spreadsheet would run as a formula starts with `'` |
+//! | Markdown (`stateof diff --format markdown`, for a pull request) | [`markdown`], [`markdown_code`] | Markdown punctuation backslash-escaped, HTML characters as references, one line |
 //! | JSON downloads | `serde_json` | lossless: JSON escapes every control character itself |
 //!
 //! What no text may hold ([`dropped`]): control characters other than tab and line
@@ -77,6 +78,38 @@ pub fn line(text: &str) -> String {
             '\t' | '\n' | '\r' => Some(' '),
             c if dropped(c) => None,
             c => Some(c),
+        })
+        .collect()
+}
+
+/// Text for a Markdown table cell or list item: Markdown punctuation backslash-escaped
+/// (so no emphasis, link, image or cell break), `&`, `<` and `>` as references (so no
+/// HTML), line breaks as spaces, [`dropped`] characters left out.
+pub fn markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in line(text).chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '~' | '!' | '{' | '}' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text inside a Markdown code span in a table: nothing can be escaped there, so a
+/// backtick becomes `'` and a pipe `/`; as [`line`] otherwise.
+pub fn markdown_code(text: &str) -> String {
+    (line(text).chars())
+        .map(|c| match c {
+            '`' => '\'',
+            '|' => '/',
+            c => c,
         })
         .collect()
 }

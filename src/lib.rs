@@ -6,12 +6,14 @@
 
 pub mod authors;
 pub mod charts;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod content;
 pub mod countries;
 pub mod dates;
 pub mod diagnostics;
+pub mod diff;
 pub mod escape;
 pub mod fetch;
 pub mod figures;

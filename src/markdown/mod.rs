@@ -26,6 +26,9 @@
 //! A shortcode fits on one line. Unknown names, arguments or editions are errors naming
 //! the file, the line and the nearest known name.
 //!
+//! `typed_numbers` finds numbers typed in the prose that a figure shows (they should be
+//! `fig` calls); the site warns about them.
+//!
 //! Raw HTML in the narrative passes through (editors are trusted); everything taken
 //! from data is escaped here. This module reads no files and knows nothing of layouts.
 
@@ -38,6 +41,8 @@ mod front;
 pub use front::key_index;
 mod html;
 mod shortcodes;
+mod typed;
+pub use typed::{typed_numbers, TypedNumber};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -494,11 +494,72 @@ fn coverage(snap: &snapshot::Snapshot, registry: &Registry, edition: &str) -> Re
     })
 }
 
-/// The path relative to the project root when inside it, so pages do not depend on
-/// where the build ran.
+/// The path relative to the project root when inside it, else the file name alone:
+/// pages never show where the build ran (an absolute `--snapshot /home/…/x.jsonl`
+/// shows as `x.jsonl`).
 fn display_path(root: &Path, path: &Path) -> String {
-    path.strip_prefix(root)
-        .unwrap_or(path)
-        .to_string_lossy()
-        .replace('\\', "/")
+    let root = if root.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        root
+    };
+    let inside = match (std::path::absolute(root), std::path::absolute(path)) {
+        (Ok(root), Ok(path)) => normal(&path)
+            .strip_prefix(normal(&root))
+            .ok()
+            .map(Path::to_path_buf),
+        _ => None,
+    };
+    let shown = match inside {
+        Some(relative) => relative,
+        None => PathBuf::from(path.file_name().unwrap_or(path.as_os_str())),
+    };
+    shown.to_string_lossy().replace('\\', "/")
+}
+
+/// `path` with `.` and `..` components worked out in the text (not on disk).
+fn normal(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shown_paths_are_never_absolute() {
+        let cwd = std::env::current_dir().unwrap();
+        let inside = cwd.join("snapshots/x/models.jsonl.zst");
+        assert_eq!(
+            display_path(Path::new(""), &inside),
+            "snapshots/x/models.jsonl.zst"
+        );
+        let relative = Path::new("snapshots/./x/../x/models.jsonl");
+        assert_eq!(
+            display_path(Path::new(""), relative),
+            "snapshots/x/models.jsonl"
+        );
+        let project = Path::new("proj");
+        assert_eq!(
+            display_path(project, Path::new("proj/s/m.jsonl")),
+            "s/m.jsonl"
+        );
+        let outside = Path::new("/elsewhere/deep/m.jsonl.zst");
+        assert_eq!(display_path(project, outside), "m.jsonl.zst");
+        assert_eq!(
+            display_path(Path::new(""), Path::new("../up/m.jsonl")),
+            "m.jsonl"
+        );
+    }
 }

@@ -29,6 +29,7 @@ use crate::{config, content, registry};
 use cache::Cache;
 
 pub use data::{EditionData, Memo, Source};
+pub use narrative::{false_claims_for, typed_numbers};
 pub use urls::Urls;
 
 /// What `stateof build` was asked to do.
@@ -67,6 +68,12 @@ pub struct Summary {
     pub data_files: DataFiles,
     /// What the build found wrong but could still build (printed as `warning: …`).
     pub warnings: Warnings,
+    /// The warnings about the data itself (values no snapshot has, repeated ids,
+    /// missing fields), also in `warnings`.
+    pub data_warnings: Warnings,
+    /// One message per false guarded claim (the build failed on them unless
+    /// `allow_false_claims`; then they are in `warnings` too).
+    pub false_claims: Vec<String>,
 }
 
 /// The data files of a build: the registry and every edition's snapshot.
@@ -163,8 +170,9 @@ pub fn build_again(options: &BuildOptions, reuse: &mut Reuse) -> Result<Built> {
         paths: &paths,
     };
     let (data, sources) = data::compute(&inputs, &editions, &mut reuse.cache, &mut reuse.memo)?;
-    warnings.extend(checks::check_values(&config, &editions, &data)?);
-    warnings.extend(checks::quality_warnings(&config, &editions, &data));
+    let mut data_warnings = checks::check_values(&config, &editions, &data)?;
+    data_warnings.extend(checks::quality_warnings(&config, &editions, &data));
+    warnings.extend(data_warnings.clone());
     timer.step("compute figures");
 
     let statics = assets::read_static(root, &mut warnings)?;
@@ -175,7 +183,15 @@ pub fn build_again(options: &BuildOptions, reuse: &mut Reuse) -> Result<Built> {
 
     let narrative = narrative::render_all(&editions, &data, &charts)?;
     let false_claims = narrative::false_claims(&narrative);
-    check_claims(false_claims, options.allow_false_claims, &mut warnings)?;
+    check_claims(
+        false_claims.clone(),
+        options.allow_false_claims,
+        &mut warnings,
+    )?;
+    let figures = (data.iter()).map(|(slug, d)| (slug.clone(), d.figures.clone()));
+    for message in narrative::typed_numbers(&editions, &figures.collect()) {
+        warnings.push(message);
+    }
     timer.step("render narrative");
 
     let mut output = Output::default();
@@ -212,6 +228,8 @@ pub fn build_again(options: &BuildOptions, reuse: &mut Reuse) -> Result<Built> {
             snapshots: paths.into_values().collect(),
         },
         warnings,
+        data_warnings,
+        false_claims,
     };
     let palette = palette::rows(&config, &editions, &data);
     Ok(Built {

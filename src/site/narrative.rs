@@ -39,12 +39,6 @@ pub fn render_all<'a>(
     let figures: BTreeMap<String, Figures> = (data.iter())
         .map(|(slug, d)| (slug.clone(), d.figures.clone()))
         .collect();
-    let titles: BTreeMap<String, String> = (editions.iter())
-        .map(|e| (e.slug.clone(), e.index.front.title.clone()))
-        .collect();
-    let dates: BTreeMap<String, Date> = (editions.iter())
-        .map(|e| (e.slug.clone(), e.index.front.date))
-        .collect();
     let slots: BTreeMap<&str, BTreeMap<String, String>> = (editions.iter())
         .map(|e| {
             let names = charts[&e.slug]
@@ -52,6 +46,40 @@ pub fn render_all<'a>(
                 .map(|name| (name.clone(), slot(name)));
             (e.slug.as_str(), names.collect())
         })
+        .collect();
+    render_with(editions, &figures, &slots)
+}
+
+/// The false claims (`false_claims`) of `editions` for the figures `figures` (every
+/// edition's, as a built site's `figures.json` holds them), without snapshots or
+/// charts: the config's `chart_names` stand for the charts. What `stateof diff` asks
+/// of two built sites.
+pub fn false_claims_for(
+    editions: &[Edition],
+    figures: &BTreeMap<String, Figures>,
+    chart_names: &[&str],
+) -> Result<Vec<String>> {
+    let names: BTreeMap<String, String> = (chart_names.iter())
+        .map(|name| ((*name).to_owned(), slot(name)))
+        .collect();
+    let slots = (editions.iter())
+        .map(|e| (e.slug.as_str(), names.clone()))
+        .collect();
+    Ok(false_claims(&render_with(editions, figures, &slots)?))
+}
+
+/// Renders every document of `editions` with `figures` and the chart slots of each
+/// edition.
+fn render_with<'a>(
+    editions: &'a [Edition],
+    figures: &BTreeMap<String, Figures>,
+    slots: &BTreeMap<&str, BTreeMap<String, String>>,
+) -> Result<Narrative<'a>> {
+    let titles: BTreeMap<String, String> = (editions.iter())
+        .map(|e| (e.slug.clone(), e.index.front.title.clone()))
+        .collect();
+    let dates: BTreeMap<String, Date> = (editions.iter())
+        .map(|e| (e.slug.clone(), e.index.front.date))
         .collect();
     let docs: Vec<(&Edition, String, &Document)> = (editions.iter())
         .flat_map(|e| {
@@ -63,7 +91,7 @@ pub fn render_all<'a>(
         let render = |(edition, _, doc): &(&Edition, String, &Document)| {
             let context = markdown::Context {
                 edition: &edition.slug,
-                figures: &figures,
+                figures,
                 edition_titles: &titles,
                 edition_dates: &dates,
                 charts: &slots[edition.slug.as_str()],
@@ -90,6 +118,25 @@ pub fn false_claims(narrative: &Narrative) -> Vec<String> {
                 .map(|claim| claim.false_message(&d.doc.path))
         })
         .collect()
+}
+
+/// One message per number typed in a document of `editions` that a figure of its
+/// edition shows (`markdown::typed_numbers`), in document order. Editions without
+/// figures in `figures` are skipped.
+pub fn typed_numbers(editions: &[Edition], figures: &BTreeMap<String, Figures>) -> Vec<String> {
+    let mut messages = Vec::new();
+    for edition in editions {
+        let Some(figures) = figures.get(&edition.slug) else {
+            continue;
+        };
+        let docs = std::iter::once(&edition.index).chain(edition.chapters.iter().map(|c| &c.doc));
+        for doc in docs {
+            let summary_line = crate::content::line_of_key(&doc.path, "summary");
+            let typed = markdown::typed_numbers(doc, figures, summary_line);
+            messages.extend(typed.iter().map(|t| t.message(&doc.path)));
+        }
+    }
+    messages
 }
 
 /// Where chart `name` goes in rendered HTML: a comment no Markdown or data makes.

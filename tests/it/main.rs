@@ -2,10 +2,12 @@
 //! through the `stateof` binary as a user would.
 
 mod bad_inputs;
+mod check;
 mod claims;
 mod compare;
 mod content;
 mod demo;
+mod diff;
 mod errors;
 mod fetch;
 mod hostile;
