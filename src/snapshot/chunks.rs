@@ -131,6 +131,8 @@ pub(super) fn parse(
         })?;
         let entries = models.len() as u64;
         let repeated = dedup(&mut models, &hashes);
+        drop(hashes);
+        models.shrink_to_fit();
         Ok((models, entries, repeated))
     })
 }

@@ -178,6 +178,18 @@ impl Strings {
         }
     }
 
+    /// Gives back the room the strings grew into but do not use.
+    pub(crate) fn shrink_to_fit(&mut self) {
+        for arena in [&mut self.interned, &mut self.pushed] {
+            arena.text.shrink_to_fit();
+            arena.ends.shrink_to_fit();
+        }
+        self.index.shrink_to_fit(|slot| {
+            self.hasher
+                .hash_one(&self.interned.text[slot.start..slot.start + slot.len as usize])
+        });
+    }
+
     /// Forgets every string, keeping the memory for the next ones.
     pub(crate) fn clear(&mut self) {
         self.interned.clear();
@@ -451,6 +463,27 @@ impl Repos {
             &mut self.language,
             &mut self.sdk,
         ]
+    }
+
+    /// Gives back the room the columns and strings grew into but do not use: a
+    /// column that doubled to fit its last rows holds up to twice what it needs.
+    pub(crate) fn shrink_to_fit(&mut self) {
+        for column in self.sym_columns() {
+            column.shrink_to_fit();
+        }
+        for column in [
+            &mut self.downloads,
+            &mut self.downloads_all_time,
+            &mut self.likes,
+        ] {
+            column.shrink_to_fit();
+        }
+        self.created_month.shrink_to_fit();
+        self.flags.shrink_to_fit();
+        self.derivative.shrink_to_fit();
+        self.more_bases.shrink_to_fit();
+        self.more_languages.shrink_to_fit();
+        self.strings.shrink_to_fit();
     }
 
     /// Removes every row and string, keeping the memory for the next ones.
