@@ -15,6 +15,7 @@ pub mod diagnostics;
 pub mod fetch;
 pub mod figures;
 pub mod format;
+pub mod init;
 pub mod markdown;
 pub mod metrics;
 pub mod output;

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::dates::Month;
 
 pub use check::check_value;
-pub use load::{load, parse};
+pub use load::{find_root, load, parse};
 
 /// The file name of the report config at a project's root.
 pub const FILE_NAME: &str = "stateof.toml";

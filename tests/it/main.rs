@@ -7,6 +7,7 @@ mod content;
 mod demo;
 mod errors;
 mod fetch;
+mod init;
 mod links;
 mod mock_hub;
 mod serve;
