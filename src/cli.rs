@@ -278,7 +278,8 @@ fn refuse_replacing(out: &Path, force: bool) -> Result<()> {
 
 /// A spinner on stderr naming the step `sample` is at.
 fn sample_bar() -> indicatif::ProgressBar {
-    let bar = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+    let bar =
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
     if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
         bar.set_style(style);
     }
@@ -289,7 +290,10 @@ fn sample_bar() -> indicatif::ProgressBar {
 fn sample_step(step: sample::Step, models: usize) -> String {
     match step {
         sample::Step::Generate => {
-            format!("generating {} synthetic models", format::thousands(models as f64))
+            format!(
+                "generating {} synthetic models",
+                format::thousands(models as f64)
+            )
         }
         sample::Step::Compress => format!("compressing (zstd level {})", sample::ZSTD_LEVEL),
         sample::Step::Write => "writing".to_owned(),

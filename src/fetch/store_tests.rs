@@ -152,8 +152,14 @@ fn times_are_rfc3339_utc() {
 
 #[test]
 fn the_source_names_the_endpoint_unless_it_is_the_public_hub() {
-    assert_eq!(source_label("https://huggingface.co"), "Hugging Face Hub API");
-    assert_eq!(source_label("https://huggingface.co/"), "Hugging Face Hub API");
+    assert_eq!(
+        source_label("https://huggingface.co"),
+        "Hugging Face Hub API"
+    );
+    assert_eq!(
+        source_label("https://huggingface.co/"),
+        "Hugging Face Hub API"
+    );
     assert_eq!(
         source_label("https://hf-mirror.example/"),
         "Hub API at https://hf-mirror.example"

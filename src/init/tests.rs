@@ -53,7 +53,10 @@ fn refuses_a_folder_that_holds_anything_but_git() {
     assert!(err.contains("is not empty (it holds `notes.txt`)"), "{err}");
     let err = create(tmp.path()).unwrap_err().to_string();
     assert!(err.contains("not empty"), "{err}");
-    assert_eq!(std::fs::read_to_string(tmp.path().join("notes.txt")).unwrap(), "keep me");
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("notes.txt")).unwrap(),
+        "keep me"
+    );
     assert!(!tmp.path().join("stateof.toml").exists());
 }
 

@@ -219,7 +219,10 @@ fn zstd_output_is_the_same_on_any_number_of_cores() {
     let mut rng = Rng::new(7);
     while text.len() < 40 << 20 {
         let n = rng.next_u64() % 1_000_000;
-        text.push_str(&format!("{{\"id\":\"org/model-{n}\",\"downloads\":{}}}\n", n % 977));
+        text.push_str(&format!(
+            "{{\"id\":\"org/model-{n}\",\"downloads\":{}}}\n",
+            n % 977
+        ));
     }
     let one = zstd_with(text.as_bytes(), 1).unwrap();
     assert_eq!(one, zstd_with(text.as_bytes(), 3).unwrap());

@@ -32,9 +32,12 @@ fn a_new_project_builds_at_once_with_every_kind_of_shortcode() {
     assert!(page.contains(r#"value="5000""#), "models_total");
     assert!(page.contains("New models per month"), "chart");
     assert!(page.contains("<table"), "table");
-    assert!(page.contains("A few models take a large part of all"), "claim");
+    assert!(
+        page.contains("A few models take a large part of all"),
+        "claim"
+    );
     assert!(!page.contains("{{"), "an unrendered shortcode");
-    assert!(page.contains("synthetic example snapshot"), "the notice");
+    assert!(page.contains("Synthetic data."), "the synthetic-data note");
     assert!(project.join("output/methodology/index.html").is_file());
 
     // From a folder inside the project, build finds it as git finds a repository.
@@ -50,7 +53,10 @@ fn build_outside_a_project_says_to_use_root() {
     let out = stateof(tmp.path(), &["build"]);
     assert!(!out.status.success());
     let err = stderr(&out);
-    assert!(err.contains("--root DIR") && err.contains("stateof init"), "{err}");
+    assert!(
+        err.contains("--root DIR") && err.contains("stateof init"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -69,7 +75,46 @@ fn init_help_lists_what_it_creates() {
     let tmp = tempfile::tempdir().unwrap();
     let out = stateof(tmp.path(), &["init", "--help"]);
     let help = String::from_utf8_lossy(&out.stdout);
-    for item in ["stateof.toml", "refresh.yml", "pages.yml", "snapshots/", "README.md"] {
+    for item in [
+        "stateof.toml",
+        "refresh.yml",
+        "pages.yml",
+        "snapshots/",
+        "README.md",
+    ] {
         assert!(help.contains(item), "{item} not in:\n{help}");
     }
+}
+
+#[test]
+fn sample_replaces_a_snapshot_only_with_force() {
+    let tmp = tempfile::tempdir().unwrap();
+    let registry = crate::repo().join("content/data/organizations.toml");
+    let registry = registry.to_str().unwrap();
+    let args = [
+        "sample",
+        "--models",
+        "50",
+        "--date",
+        "2026-03-15",
+        "--out",
+        "s/m.jsonl.zst",
+        "--registry",
+        registry,
+    ];
+    let first = stateof(tmp.path(), &args);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let manifest = read(tmp.path().join("s/manifest.json"));
+
+    let again = stateof(tmp.path(), &[&args[..], &["--seed", "2"]].concat());
+    assert!(!again.status.success());
+    assert!(stderr(&again).contains("add --force"), "{}", stderr(&again));
+    assert_eq!(read(tmp.path().join("s/manifest.json")), manifest);
+
+    let forced = stateof(
+        tmp.path(),
+        &[&args[..], &["--seed", "2", "--force"]].concat(),
+    );
+    assert!(forced.status.success(), "{}", stderr(&forced));
+    assert_ne!(read(tmp.path().join("s/manifest.json")), manifest);
 }
