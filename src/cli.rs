@@ -10,7 +10,7 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
 
-use crate::{check, diff, fetch, format, output, registry, sample, serve, site};
+use crate::{check, diff, fetch, format, init, output, registry, sample, serve, site};
 
 #[derive(Parser)]
 #[command(
@@ -41,13 +41,17 @@ enum Command {
     /// Validate a built site: links and anchors, text alternatives, feeds, sitemap and
     /// SVGs, no local paths, no number typed where a figure shows it. Fails naming the page.
     Check(CheckArgs),
+    /// Create a new report project that builds at once.
+    #[command(long_about = INIT_HELP)]
+    Init(InitArgs),
 }
 
 /// What `build` and `serve` share: which project, which data, how strict.
 #[derive(Args)]
 struct ProjectArgs {
-    /// The report project's folder (holding stateof.toml).
-    #[arg(long, default_value = ".")]
+    /// The report project's folder (holding stateof.toml) [default: the current folder
+    /// or the nearest one above it that holds stateof.toml].
+    #[arg(long, default_value = ".", hide_default_value = true)]
     root: PathBuf,
     /// Build an edition from another snapshot file, e.g. 2026-spring=snap/models.jsonl.zst.
     #[arg(long = "snapshot", value_name = "EDITION=PATH", value_parser = parse_snapshot)]
@@ -59,11 +63,16 @@ struct ProjectArgs {
 }
 
 impl ProjectArgs {
-    /// The build options these arguments give; `--root .` (the default) is left out
-    /// of paths, so messages say `content/x.md`.
+    /// The build options these arguments give. Without `--root`, the project is the
+    /// current folder or the nearest one above it with a `stateof.toml`, named relative
+    /// to the current folder (left out of paths at the project's root, so messages say
+    /// `content/x.md`, and `../content/x.md` one folder down).
     fn options(self) -> site::BuildOptions {
         let root = if self.root == Path::new(".") {
-            PathBuf::new()
+            std::env::current_dir()
+                .ok()
+                .and_then(|dir| crate::config::find_root(&dir))
+                .unwrap_or_default()
         } else {
             self.root
         };
@@ -140,6 +149,9 @@ struct SampleArgs {
     /// The organisation registry whose organisations author the popular models.
     #[arg(long, default_value = "content/data/organizations.toml")]
     registry: PathBuf,
+    /// Replace an existing snapshot (OUT, and the manifest.json and authors.jsonl.zst beside it).
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Args)]
@@ -220,6 +232,7 @@ pub fn run() -> Result<()> {
         Command::Fetch(args) => fetch(args),
         Command::Diff(args) => diff(args),
         Command::Check(args) => check(args),
+        Command::Init(args) => init(args),
     }
 }
 
@@ -330,9 +343,19 @@ fn sample(args: SampleArgs) -> Result<()> {
         date: args.date,
         seed: args.seed,
     };
+    refuse_replacing(&args.out, args.force)?;
     let start = Instant::now();
-    sample::write(&options, &registry, &args.out)
-        .with_context(|| format!("failed to write the sample `{}`", args.out.display()))?;
+    let bar = std::io::IsTerminal::is_terminal(&std::io::stderr()).then(sample_bar);
+    let mut step = |step| {
+        if let Some(bar) = &bar {
+            bar.set_message(sample_step(step, options.models));
+        }
+    };
+    let written = sample::write_reporting(&options, &registry, &args.out, &mut step);
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    written.with_context(|| format!("failed to write the sample `{}`", args.out.display()))?;
     eprintln!(
         "wrote {} synthetic models, {} datasets and {} spaces to `{}` ({:.2} s)",
         options.models,
@@ -342,6 +365,48 @@ fn sample(args: SampleArgs) -> Result<()> {
         start.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// Refuses to replace a snapshot unless `force`.
+fn refuse_replacing(out: &Path, force: bool) -> Result<()> {
+    let existing = sample::existing(out);
+    if force || existing.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<String> = existing
+        .iter()
+        .map(|p| format!("`{}`", p.display()))
+        .collect();
+    bail!(
+        "{} already exist{}: add --force to replace {}, or choose another --out",
+        names.join(" and "),
+        if names.len() == 1 { "s" } else { "" },
+        if names.len() == 1 { "it" } else { "them" }
+    )
+}
+
+/// A spinner on stderr naming the step `sample` is at.
+fn sample_bar() -> indicatif::ProgressBar {
+    let bar =
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
+fn sample_step(step: sample::Step, models: usize) -> String {
+    match step {
+        sample::Step::Generate => {
+            format!(
+                "generating {} synthetic models",
+                format::thousands(models as f64)
+            )
+        }
+        sample::Step::Compress => format!("compressing (zstd level {})", sample::ZSTD_LEVEL),
+        sample::Step::Write => "writing".to_owned(),
+    }
 }
 
 fn parse_snapshot(text: &str) -> Result<(String, PathBuf)> {
@@ -390,6 +455,45 @@ fn fetch(args: FetchArgs) -> Result<()> {
         summary.manifest.endpoint,
         summary.out.display(),
         start.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+const INIT_HELP: &str = "Create a new report project that builds at once.
+
+DIR must not exist, or be empty (a `.git` folder alone is fine). stateof init writes:
+
+  stateof.toml                      title, base-url, a few figures and charts (line, bar,
+                                    histogram, Lorenz curve)
+  content/2026-spring/index.md      an example edition: inline figures, charts, a table
+                                    and a guarded claim
+  content/data/organizations.toml   the organisation registry (author -> country, kind)
+  snapshots/2026-spring/            a synthetic snapshot of 5,000 models made by
+                                    `stateof sample`, with its manifest.json
+  templates/  theme/  static/       page templates, stylesheet and favicons to edit
+  README.md                         for the report's editors: writing, refreshing, publishing
+  .gitignore                        output/ and .stateof-cache/
+  .github/workflows/pages.yml       build and deploy to GitHub Pages on every push to main
+  .github/workflows/ci.yml          build and `stateof check` every push and pull request
+  .github/workflows/refresh.yml     weekly: fetch a new snapshot, rebuild, and open a pull
+                                    request listing every figure that changed
+  .github/actions/stateof/          installs stateof in the workflows, compiled once and cached
+
+Then: cd DIR && stateof serve";
+
+#[derive(Args)]
+struct InitArgs {
+    /// The folder to create the project in.
+    dir: PathBuf,
+}
+
+fn init(args: InitArgs) -> Result<()> {
+    let created = init::create(&args.dir)?;
+    eprintln!(
+        "created a report project in `{}` ({} files); next:\n  cd {}\n  stateof serve    # preview at http://127.0.0.1:1111/\n  stateof build    # the site in output/\nREADME.md there says how to publish it on GitHub Pages.",
+        args.dir.display(),
+        created.files.len(),
+        args.dir.display(),
     );
     Ok(())
 }

@@ -18,6 +18,7 @@ pub mod escape;
 pub mod fetch;
 pub mod figures;
 pub mod format;
+pub mod init;
 pub mod markdown;
 pub mod metrics;
 pub mod output;

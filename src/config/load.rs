@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::path::Path;
 
-use anyhow::{anyhow, Context, Result};
+use anyhow::{anyhow, Result};
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::{Deserialize, Deserializer};
 use toml::{Spanned, Value};
@@ -40,9 +40,27 @@ type Found = (usize, anyhow::Error);
 /// Reads and checks the report config of the project at `root`.
 pub fn load(root: &Path) -> Result<Config> {
     let path = root.join(FILE_NAME);
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("failed to read the report config `{}`", path.display()))?;
+    let text = std::fs::read_to_string(&path).map_err(|err| {
+        let hint = if err.kind() == std::io::ErrorKind::NotFound {
+            ": run stateof in a report project's folder (or a folder inside it), name the \
+             project with --root DIR, or create one with `stateof init DIR`"
+        } else {
+            ""
+        };
+        anyhow::Error::new(err).context(format!(
+            "failed to read the report config `{}`{hint}",
+            path.display()
+        ))
+    })?;
     parse(&path, &text)
+}
+
+/// The project folder for a command run in `dir`, as git finds a repository: `dir` or
+/// the nearest folder above it that holds `stateof.toml`, as a path relative to `dir`
+/// (empty for `dir` itself, `..`, `../..`); `None` when no folder above holds one.
+pub fn find_root(dir: &Path) -> Option<std::path::PathBuf> {
+    let levels = dir.ancestors().position(|d| d.join(FILE_NAME).is_file())?;
+    Some((0..levels).map(|_| "..").collect())
 }
 
 /// Parses and checks the report config, given as `text`, from the file at `path` (as

@@ -21,7 +21,7 @@ use crate::snapshot::Kind;
 
 pub use check::check_value;
 pub use exclude::{Exclusion, Match};
-pub use load::{load, parse};
+pub use load::{find_root, load, parse};
 
 /// The file name of the report config at a project's root.
 pub const FILE_NAME: &str = "stateof.toml";

@@ -227,3 +227,17 @@ fn the_demo_config_is_valid() {
     let text = std::fs::read_to_string(path).unwrap();
     parse(Path::new(path), &text).unwrap();
 }
+
+#[test]
+fn the_project_is_found_in_the_nearest_folder_above_with_a_config() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("report");
+    let deep = project.join("content/2026-spring");
+    std::fs::create_dir_all(&deep).unwrap();
+    assert_eq!(find_root(&deep), None);
+    std::fs::write(project.join(FILE_NAME), "").unwrap();
+    assert_eq!(find_root(&project), Some(std::path::PathBuf::new()));
+    assert_eq!(find_root(&deep), Some(std::path::PathBuf::from("../..")));
+    let err = load(&deep).unwrap_err().to_string();
+    assert!(err.contains("--root DIR"), "{err}");
+}

@@ -93,6 +93,16 @@ pub fn partial_dir(out: &Path) -> Result<PathBuf> {
     Ok(out.with_file_name(format!("{name}.partial")))
 }
 
+/// The manifest's `source`, which a report shows as the origin of its data: the public
+/// Hub by its name, any other endpoint (a mirror, a test server) by its address.
+pub fn source_label(endpoint: &str) -> String {
+    if endpoint.trim_end_matches('/') == super::DEFAULT_ENDPOINT {
+        "Hugging Face Hub API".to_owned()
+    } else {
+        format!("Hub API at {}", endpoint.trim_end_matches('/'))
+    }
+}
+
 /// Starts a new fetch into `out`; neither `out` nor its partial folder may exist.
 pub fn create(out: &Path, state: State) -> Result<Partial> {
     refuse_existing(out)?;
@@ -235,7 +245,7 @@ impl Partial {
             files.insert(crate::authors::FILE.to_owned(), file);
         }
         let manifest = FetchManifest {
-            source: "Hugging Face Hub API".to_owned(),
+            source: source_label(&self.state.endpoint),
             date: self.state.started_at.chars().take(10).collect(),
             synthetic: false,
             endpoint: self.state.endpoint.clone(),

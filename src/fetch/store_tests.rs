@@ -52,7 +52,7 @@ fn a_finished_fetch_is_a_snapshot_that_loads() {
     let snapshot = crate::snapshot::load(&out.join("models.jsonl.zst")).unwrap();
     assert_eq!(snapshot.main().repos.len(), 5);
     let loaded = snapshot.manifest.unwrap();
-    assert_eq!(loaded.source, "Hugging Face Hub API");
+    assert_eq!(loaded.source, "Hub API at http://127.0.0.1:1");
     assert!(!loaded.synthetic);
     let text = zstd::decode_all(File::open(out.join("models.jsonl.zst")).unwrap()).unwrap();
     assert_eq!(
@@ -148,4 +148,24 @@ fn times_are_rfc3339_utc() {
     assert_eq!(at(951_782_400), "2000-02-29T00:00:00Z");
     assert_eq!(at(1_795_339_845), "2026-11-22T09:30:45Z");
     assert_eq!(at(4_107_542_399), "2100-02-28T23:59:59Z");
+}
+
+#[test]
+fn the_source_names_the_endpoint_unless_it_is_the_public_hub() {
+    assert_eq!(
+        source_label("https://huggingface.co"),
+        "Hugging Face Hub API"
+    );
+    assert_eq!(
+        source_label("https://huggingface.co/"),
+        "Hugging Face Hub API"
+    );
+    assert_eq!(
+        source_label("https://hf-mirror.example/"),
+        "Hub API at https://hf-mirror.example"
+    );
+    assert_eq!(
+        source_label("http://127.0.0.1:8080"),
+        "Hub API at http://127.0.0.1:8080"
+    );
 }

@@ -63,23 +63,60 @@ impl Options {
     }
 }
 
+/// The zstd level of written files. With every core compressing, it keeps 60,000
+/// models (30 MB of JSON) under 2 s on 2 cores; level 19 took 30 s of CPU for 16% less.
+pub const ZSTD_LEVEL: i32 = 9;
+
+/// A step of `write`, as a progress display names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Generate,
+    Compress,
+    Write,
+}
+
+/// The files `write` would replace: `out` and the datasets, spaces, authors and
+/// manifest files beside it, those that exist.
+pub fn existing(out: &Path) -> Vec<std::path::PathBuf> {
+    let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let extension = &name[name.find(".jsonl").unwrap_or(name.len())..];
+    let kinds = [Kind::Datasets, Kind::Spaces].map(|k| format!("{}{extension}", k.name()));
+    let names = [crate::authors::FILE, MANIFEST].map(str::to_owned);
+    let beside = (kinds.iter().chain(&names)).map(|name| out.with_file_name(name));
+    (std::iter::once(out.to_path_buf()).chain(beside))
+        .filter(|path| path.exists())
+        .collect()
+}
+
 /// Writes a synthetic snapshot to `out` (compressed as its extension says: `.jsonl`,
 /// `.jsonl.gz`, `.jsonl.zst`), its datasets and spaces beside it (`datasets.jsonl.zst`,
 /// … with the same extension), its authors' account types and a `manifest.json`, each
 /// through a temporary file renamed into place. Returns the manifest.
 pub fn write(options: &Options, registry: &Registry, out: &Path) -> Result<Manifest> {
+    write_reporting(options, registry, out, &mut |_| {})
+}
+
+/// `write`, calling `step` as each step starts.
+pub fn write_reporting(
+    options: &Options,
+    registry: &Registry,
+    out: &Path,
+    step: &mut dyn FnMut(Step),
+) -> Result<Manifest> {
     let compression = Compression::of(out)?;
     let name = out
         .file_name()
         .and_then(|n| n.to_str())
         .with_context(|| format!("`{}` has no file name", out.display()))?;
     let extension = &name[name.find(".jsonl").unwrap_or(name.len())..];
+    step(Step::Generate);
     let models = generate(options, registry)?;
     let (datasets, spaces) = generate_hub(options, registry)?;
     let authors = authors_jsonl(
         &[&models, &datasets, &spaces].map(|t| t.as_str()).concat(),
         registry,
     );
+    step(Step::Compress);
     let mut files = vec![(
         name.to_owned(),
         compress(&models, compression)?,
@@ -93,7 +130,7 @@ pub fn write(options: &Options, registry: &Registry, out: &Path) -> Result<Manif
     }
     files.push((
         crate::authors::FILE.to_owned(),
-        zstd::encode_all(authors.as_bytes(), 19)?,
+        zstd_all(authors.as_bytes())?,
         count(&authors),
     ));
     let manifest = Manifest {
@@ -116,6 +153,7 @@ pub fn write(options: &Options, registry: &Registry, out: &Path) -> Result<Manif
             })
             .collect(),
     };
+    step(Step::Write);
     let mut manifest_text = serde_json::to_string_pretty(&manifest)?;
     manifest_text.push('\n');
     if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -141,12 +179,27 @@ fn compress(text: &str, compression: Compression) -> Result<Vec<u8>> {
         Compression::Gzip => {
             use std::io::Write;
             let mut encoder =
-                flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+                flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
             encoder.write_all(text.as_bytes())?;
             encoder.finish()?
         }
-        Compression::Zstd => zstd::encode_all(text.as_bytes(), 19)?,
+        Compression::Zstd => zstd_all(text.as_bytes())?,
     })
+}
+
+/// `bytes` compressed at `ZSTD_LEVEL` on every core. zstd's multithreaded mode gives
+/// the same bytes whatever the number of workers, so the output stays deterministic.
+fn zstd_all(bytes: &[u8]) -> Result<Vec<u8>> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    zstd_with(bytes, workers as u32)
+}
+
+fn zstd_with(bytes: &[u8], workers: u32) -> Result<Vec<u8>> {
+    use std::io::Write;
+    let mut encoder = zstd::Encoder::new(Vec::with_capacity(bytes.len() / 8), ZSTD_LEVEL)?;
+    encoder.multithread(workers)?;
+    encoder.write_all(bytes)?;
+    Ok(encoder.finish()?)
 }
 
 /// The account type of every author of the rows in `text`, as `authors.jsonl` lines in

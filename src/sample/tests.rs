@@ -294,3 +294,38 @@ fn datasets_and_spaces_are_written_beside_the_models_and_keep_changing() {
         docker(&spring)
     );
 }
+
+#[test]
+fn zstd_output_is_the_same_on_any_number_of_cores() {
+    // Over 16 MB, so that level 9's multithreaded mode cuts it into several jobs.
+    let mut text = String::new();
+    let mut rng = Rng::new(7);
+    while text.len() < 40 << 20 {
+        let n = rng.next_u64() % 1_000_000;
+        text.push_str(&format!(
+            "{{\"id\":\"org/model-{n}\",\"downloads\":{}}}\n",
+            n % 977
+        ));
+    }
+    let one = zstd_with(text.as_bytes(), 1).unwrap();
+    assert_eq!(one, zstd_with(text.as_bytes(), 3).unwrap());
+    assert_eq!(zstd::decode_all(&one[..]).unwrap(), text.as_bytes());
+}
+
+#[test]
+fn existing_lists_the_files_a_write_would_replace() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("models.jsonl.zst");
+    assert!(existing(&out).is_empty());
+    let mut steps = Vec::new();
+    write_reporting(&options(50, "2026-03-15", 1), &registry(), &out, &mut |s| {
+        steps.push(s)
+    })
+    .unwrap();
+    assert_eq!(steps, [Step::Generate, Step::Compress, Step::Write]);
+    assert_eq!(existing(&out).len(), 3);
+    std::fs::remove_file(&out).unwrap();
+    // Another snapshot's manifest in the folder would be replaced too.
+    let beside = ["authors.jsonl.zst", MANIFEST].map(|name| dir.path().join(name));
+    assert_eq!(existing(&out), beside);
+}

@@ -11,6 +11,7 @@ mod diff;
 mod errors;
 mod fetch;
 mod hostile;
+mod init;
 mod links;
 mod mock_hub;
 mod serve;
