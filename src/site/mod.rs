@@ -161,6 +161,7 @@ pub fn build_again(options: &BuildOptions, reuse: &mut Reuse) -> Result<Built> {
     let (data, sources) = data::compute(&inputs, &editions, &mut reuse.cache, &mut reuse.memo)?;
     warnings.extend(checks::check_values(&config, &editions, &data)?);
     warnings.extend(checks::quality_warnings(&config, &editions, &data));
+    warnings.extend(checks::undefined_warnings(&config, &editions, &data));
     timer.step("compute figures");
 
     let statics = assets::read_static(root, &mut warnings)?;
