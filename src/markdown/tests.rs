@@ -355,6 +355,30 @@ fn escaped_braces_and_code_are_left_as_written() {
     );
 }
 
+/// A shortcode inside a raw HTML tag (an attribute) never breaks the tag: a figure
+/// becomes its value as escaped text, a chart or table is a located error.
+#[test]
+fn shortcodes_inside_html_tags_are_text_or_refused() {
+    let out = html("See <abbr title=\"{{ fig(name=\"us_share\") }} of downloads\">US</abbr> and {{ fig(name=\"us_share\") }}.\n");
+    assert!(
+        out.contains("<abbr title=\"37% of downloads\">US</abbr> and <data class=\"fig\""),
+        "{out}"
+    );
+    let block = html("<div\n  title='{{ fig(name=\"us_share\", vs=\"2025-spring\") }}'>\n{{ fig(name=\"us_share\") }}</div>\n");
+    assert!(block.contains("title='70%\u{a0}\u{2192} 37%'>"), "{block}");
+    assert!(block.contains("<data class=\"fig\""), "{block}");
+    // A tag is over at its `>`; a `>` inside a quoted value does not end it.
+    let after = html("<span title=\"a > b\" data-x=\"{{ fig(name=\"us_share\") }}\">x</span>\n");
+    assert!(after.contains("data-x=\"37%\">x</span>"), "{after}");
+    let e = error("<a title=\"{{ chart(name=\"downloads_by_country\") }}\">x</a>\n");
+    assert!(
+        e.starts_with(
+            "content/2026-spring/index.md:5: chart `downloads_by_country` is inside an HTML tag"
+        ),
+        "{e}"
+    );
+}
+
 #[test]
 fn markdown_extensions_and_raw_html_work() {
     let out = html("| a | b |\n|---|---|\n| 1 | {{ fig(name=\"us_share\") }} |\n\n~~old~~ \"quoted\"[^1]\n\n[^1]: Note.\n\n<div class=\"note\">{{ fig(name=\"us_share\") }}</div>\n");
