@@ -567,3 +567,50 @@ fn a_summary_is_guarded_like_a_claim() {
         "{e}"
     );
 }
+
+mod properties {
+    //! Whatever a content file holds, reading and rendering it gives a page or an error,
+    //! never a panic. `PROPTEST_CASES=100000 cargo test properties` runs longer.
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Pieces that reach every path of front matter, shortcodes, claims, conditions,
+    /// raw HTML and Markdown, and any character besides.
+    fn text() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            3 => prop::sample::select(vec![
+                "{{", "}}", " ", "\n", "\r\n", "+++", "+++\n", "title = \"T\"\n", "date = \"2026-03-21\"\n",
+                "fig(name=\"us_share\")", "fig(name=\"us_share\", vs=\"2025-spring\")", "fig(name=\"nope\")",
+                "chart(name=\"downloads_by_country\")", "table(name=\"top_models\")",
+                "claim(if=\"us_share > 1%\")", "claim(if=\"not (a@2025-spring <= 3) or (\")", "end",
+                "format=\"compact\"", "name=", "(", ")", "\"", "'", "=", ",", "\\{{", "`", "```\n",
+                "    ", "# ", "## ", "{#id}", "| a | b |\n|---|---|\n", "- ", "1. ", "> ", "**", "_",
+                "[x](", "![", "]", "<a title=\"", "\">", "<div>\n", "</div>", "<!--", "-->", "<", ">",
+                "&", "[^1]", "[^1]: n\n", "\u{E000}", "\u{E001}", "\u{feff}", "%", "@", "<=", "!=",
+            ])
+            .prop_map(str::to_owned),
+            1 => any::<char>().prop_map(String::from),
+        ];
+        prop::collection::vec(piece, 0..40).prop_map(|pieces| pieces.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn any_content_file_renders_or_fails_cleanly(body in text(), front in any::<bool>()) {
+            let fixture = Fixture::new();
+            let file = if front { format!("{HEAD}{body}") } else { body };
+            if let Ok(doc) = parse_document(Path::new("content/x/index.md"), &file) {
+                let _ = render(&doc, &fixture.ctx("2026-spring"));
+            }
+        }
+
+        #[test]
+        fn any_condition_parses_or_fails_cleanly(condition in text()) {
+            let _ = condition::parse(&condition);
+        }
+    }
+}
