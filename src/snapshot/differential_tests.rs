@@ -39,7 +39,7 @@ fn spell(c: char, how: u8) -> String {
         c.encode_utf16(&mut units)
             .iter()
             .map(|u| {
-                if how % 2 == 0 {
+                if how.is_multiple_of(2) {
                     format!("\\u{u:04x}")
                 } else {
                     format!("\\u{u:04X}")
@@ -62,7 +62,7 @@ fn spell(c: char, how: u8) -> String {
     match how {
         // Mostly as the Hub writes it: raw where JSON allows.
         0..=11 if !must_escape => c.to_string(),
-        0..=11 | 12..=13 => short.map_or_else(|| unicode(c), str::to_owned),
+        0..=13 => short.map_or_else(|| unicode(c), str::to_owned),
         14..=15 => unicode(c),
         // Broken: a lone surrogate, an unknown escape, a raw special character.
         16 => "\\ud800".to_owned(),
