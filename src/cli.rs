@@ -445,6 +445,7 @@ fn fetch(args: FetchArgs) -> Result<()> {
         bar: std::io::IsTerminal::is_terminal(&std::io::stderr()),
         authors: args.authors,
     };
+    fetch::hint_resume_on_interrupt(&options.out)?;
     let summary = fetch::run(&hub, &options)?;
     let rows: Vec<String> = (summary.rows.iter())
         .map(|&(kind, rows)| format!("{} {}", format::thousands(rows as f64), kind.name()))

@@ -33,15 +33,23 @@ pub fn number(x: f64, format: Format) -> String {
         Format::Change => change(x),
         Format::Decimal => {
             let rounded = (x * 100.0).round() / 100.0;
+            if !rounded.is_finite() {
+                // Too large to scale: whole, as the value has no fraction anyway.
+                return format!("{x:.2}");
+            }
             format!("{:.2}", if rounded == 0.0 { 0.0 } else { rounded })
         }
     }
 }
 
-/// `1234567.0` → `1,234,567` (rounded to a whole number).
+/// `1234567.0` → `1,234,567` (rounded to a whole number); "n/a" when not finite.
 pub fn thousands(x: f64) -> String {
+    if !x.is_finite() {
+        return "n/a".to_owned();
+    }
     let rounded = x.round();
-    let digits = format!("{}", rounded.abs() as u128);
+    // Every digit of the value, however large (`as u128` would cap it).
+    let digits = format!("{:.0}", rounded.abs());
     let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
     if rounded < 0.0 {
         out.push('-');
@@ -59,6 +67,9 @@ pub fn thousands(x: f64) -> String {
 pub fn compact(x: f64) -> String {
     // Largest unit first; one decimal below 10 (2.1M), none above (11M, 950K).
     const UNITS: [(f64, &str); 3] = [(1e9, "B"), (1e6, "M"), (1e3, "K")];
+    if !x.is_finite() {
+        return "n/a".to_owned();
+    }
     let shown = |scaled: f64| {
         if scaled.abs() < 9.95 {
             (scaled * 10.0).round() / 10.0
@@ -86,15 +97,22 @@ fn trim_zero(x: f64) -> String {
 }
 
 /// `0.496` → `49.6%`; whole percents above 10 drop the decimal only when it is zero.
+/// "n/a" for a value too large to scale (or not finite).
 pub fn percent(x: f64) -> String {
     let p = (x * 1000.0).round() / 10.0;
+    if !p.is_finite() {
+        return "n/a".to_owned();
+    }
     let p = if p == 0.0 { 0.0 } else { p };
     format!("{}%", trim_zero(p))
 }
 
-/// `0.83` → `+83%`, `-0.12` → `−12%`.
+/// `0.83` → `+83%`, `-0.12` → `−12%`; "n/a" for a value too large to scale.
 pub fn change(x: f64) -> String {
     let p = (x * 100.0).round();
+    if !p.is_finite() {
+        return "n/a".to_owned();
+    }
     let p = if p == 0.0 { 0.0 } else { p };
     if p >= 0.0 {
         format!("+{p:.0}%")
@@ -150,6 +168,88 @@ mod tests {
         assert_eq!(change(0.83), "+83%");
         assert_eq!(change(-0.12), "\u{2212}12%");
         assert_eq!(number(f64::NAN, Format::Percent), "n/a");
+    }
+
+    mod properties {
+        //! No value prints as `NaN`, `inf`, a negative zero or `1000K`, in any format.
+        //! `PROPTEST_CASES=100000 cargo test properties` runs longer.
+
+        use proptest::prelude::*;
+
+        use super::*;
+
+        const FORMATS: [Format; 5] = [
+            Format::Thousands,
+            Format::Compact,
+            Format::Percent,
+            Format::Change,
+            Format::Decimal,
+        ];
+
+        /// Any f64, with the edges (around 0, around each unit) drawn often.
+        fn value() -> impl Strategy<Value = f64> {
+            prop_oneof![
+                prop::num::f64::ANY,
+                (-2e9..2e9f64),
+                (-1.0..1.0f64),
+                prop::sample::select(vec![
+                    -0.0,
+                    0.0,
+                    999.5,
+                    999_949.0,
+                    999_950.0,
+                    999_999.0,
+                    -999_950.0,
+                    9.95e5,
+                    9.9995e8,
+                    1e300,
+                    -1e300,
+                    f64::MAX,
+                    f64::MIN,
+                    -0.0004,
+                    -0.00049,
+                    0.99995,
+                    -0.004999,
+                    f64::MIN_POSITIVE,
+                    -f64::MIN_POSITIVE,
+                ]),
+            ]
+        }
+
+        fn sane(text: &str) -> Result<(), TestCaseError> {
+            for bad in ["NaN", "inf", "1000K", "1000M", "1000B"] {
+                prop_assert!(!text.contains(bad), "{text}");
+            }
+            let unsigned = text.trim_start_matches(['-', '+', '\u{2212}']);
+            let zero = unsigned
+                .trim_end_matches('%')
+                .trim_matches(|c| c == '0' || c == '.');
+            if zero.is_empty() {
+                prop_assert!(
+                    !text.starts_with(['-', '\u{2212}']),
+                    "a negative zero: {text}"
+                );
+            }
+            Ok(())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(256))]
+
+            #[test]
+            fn no_format_prints_nan_inf_minus_zero_or_1000k(x in value()) {
+                for format in FORMATS {
+                    sane(&number(x, format))?;
+                }
+                sane(&thousands(x))?;
+                sane(&compact(x))?;
+                sane(&percent(x))?;
+                sane(&change(x))?;
+                if !x.is_finite() {
+                    prop_assert_eq!(number(x, Format::Percent), "n/a");
+                }
+            }
+        }
     }
 
     #[test]

@@ -5,8 +5,9 @@
 //! touches `output/`. A first build writes the site beside the output folder and moves
 //! it into place. Later builds update the folder in place: unchanged files are left
 //! alone, changed ones are all written beside their targets first and then renamed
-//! over them (a reader never sees half a file, and a write that fails, on a full disk
-//! say, leaves the previous site whole), and files no longer built are removed. This
+//! over them, each old file kept aside until every new one is in place (a reader never
+//! sees half a file, and a write or a rename that fails, on a full disk say, leaves the
+//! previous site whole), and files no longer built are removed. This
 //! keeps a rebuild of a thousand pages cheap where deleting and recreating them all
 //! would not be. A folder that does not look like stateof's own output is never
 //! touched.
@@ -157,39 +158,102 @@ fn temporary(path: &Path) -> PathBuf {
 
 /// Brings a previous build in `dir` up to date with `output`, in two steps: every new
 /// or changed file is first written beside its target, and only when all of them are
-/// written (a full disk or an unwritable folder fails here, and the temporary files go)
-/// are they renamed into place. So an I/O failure leaves the previous site whole.
+/// written (a full disk or an unwritable folder fails here, and the temporary files
+/// and new folders go) are they moved into place (`commit`, which puts every old file
+/// back if one move fails). So an I/O failure leaves the previous site whole, and a
+/// success leaves the new one complete.
 fn update(output: &Output, dir: &Path) -> Result<Written> {
     let mut staged = Vec::new();
+    let mut created = Vec::new();
     let result = (|| {
         for (path, bytes) in &output.files {
             let target = dir.join(path);
             if fs::read(&target).is_ok_and(|old| &old == bytes) {
                 continue;
             }
-            if let Some(folder) = target.parent().filter(|f| !f.is_dir()) {
-                fs::create_dir_all(folder)
-                    .with_context(|| format!("failed to create `{}`", folder.display()))?;
+            if let Some(folder) = target.parent() {
+                create_folder(folder, &mut created)?;
             }
             staged.push((stage(&target, bytes, false)?, target));
         }
         Ok(())
     })();
+    let result = result.and_then(|()| commit(&staged));
     if let Err(err) = result {
         for (temp, _) in &staged {
             let _ = fs::remove_file(temp);
         }
+        for folder in created.iter().rev() {
+            let _ = fs::remove_dir(folder);
+        }
         return Err(err);
     }
-    for (temp, target) in staged {
-        if target.is_dir() {
-            fs::remove_dir_all(&target)
-                .with_context(|| format!("failed to remove `{}`", target.display()))?;
-        }
-        fs::rename(&temp, &target)
-            .with_context(|| format!("failed to replace `{}`", target.display()))?;
-    }
     remove_stale(output, dir)
+}
+
+/// Creates `folder` and the folders above it that are missing, noting each (outermost
+/// first) in `created`.
+fn create_folder(folder: &Path, created: &mut Vec<PathBuf>) -> Result<()> {
+    let mut missing: Vec<&Path> = folder.ancestors().take_while(|f| !f.is_dir()).collect();
+    missing.reverse();
+    for f in missing {
+        fs::create_dir(f).with_context(|| format!("failed to create `{}`", f.display()))?;
+        created.push(f.to_path_buf());
+    }
+    Ok(())
+}
+
+/// Moves each staged file (temporary, target) over its target, keeping what it
+/// replaces aside until all are in place. When one move fails, the files already
+/// moved are taken out and the old ones put back, so the site is the old one whole.
+fn commit(staged: &[(PathBuf, PathBuf)]) -> Result<()> {
+    let mut moved: Vec<(&Path, Option<PathBuf>)> = Vec::new();
+    let result = (|| {
+        for (temp, target) in staged {
+            let kept = match fs::symlink_metadata(target) {
+                Ok(_) => {
+                    let aside = set_aside(target);
+                    fs::rename(target, &aside)
+                        .with_context(|| format!("failed to replace `{}`", target.display()))?;
+                    Some(aside)
+                }
+                Err(_) => None,
+            };
+            moved.push((target, kept));
+            fs::rename(temp, target)
+                .with_context(|| format!("failed to replace `{}`", target.display()))?;
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        for (target, kept) in moved.iter().rev() {
+            let _ = fs::remove_file(target);
+            if let Some(kept) = kept {
+                let _ = fs::rename(kept, target);
+            }
+        }
+        return result;
+    }
+    for (_, kept) in moved {
+        if let Some(kept) = kept {
+            let removed = if kept.is_dir() {
+                fs::remove_dir_all(&kept)
+            } else {
+                fs::remove_file(&kept)
+            };
+            removed.with_context(|| format!("failed to remove `{}`", kept.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Where `commit` keeps the file that `path`'s new version replaces.
+fn set_aside(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.{}.stateof-old", std::process::id()))
 }
 
 /// Removes the files of `dir` that `output` no longer has, and folders left empty.
@@ -359,6 +423,9 @@ mod tests {
             for path in ["a.html", "b/c.html", "z.html"] {
                 out.add(path, format!("{text} {path}")).unwrap();
             }
+            if text == "two" {
+                out.add("new/folder/d.html", "new").unwrap();
+            }
             out
         };
         write(&site("one"), &dir).unwrap();
@@ -374,6 +441,10 @@ mod tests {
                 format!("one {path}")
             );
         }
+        assert!(
+            !dir.join("new").exists(),
+            "folders made for the new site go"
+        );
         fs::remove_dir(&blocker).unwrap();
         let left: Vec<_> = walkdir::WalkDir::new(&dir)
             .into_iter()
@@ -386,6 +457,67 @@ mod tests {
             fs::read_to_string(dir.join("z.html")).unwrap(),
             "two z.html"
         );
+    }
+
+    #[test]
+    fn a_failed_move_puts_every_replaced_file_back() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("output");
+        let site = |text: &str, extra: Option<&str>| {
+            let mut out = Output::default();
+            for path in ["a.html", "b/c.html", "z.html"].into_iter().chain(extra) {
+                out.add(path, format!("{text} {path}")).unwrap();
+            }
+            out
+        };
+        write(&site("one", None), &dir).unwrap();
+        // A full folder where `b/c.html` is kept aside: moving it there fails, as
+        // root too, after `a.html` was replaced and with `new/d.html` staged.
+        let blocker = set_aside(&dir.join("b/c.html"));
+        fs::create_dir_all(blocker.join("full")).unwrap();
+        let err = write(&site("two", Some("new/d.html")), &dir).unwrap_err();
+        assert!(format!("{err:#}").contains("c.html"), "{err:#}");
+        for path in ["a.html", "b/c.html", "z.html"] {
+            assert_eq!(
+                fs::read_to_string(dir.join(path)).unwrap(),
+                format!("one {path}"),
+                "{path}"
+            );
+        }
+        assert!(!dir.join("new").exists(), "the new folder is gone");
+        fs::remove_dir_all(&blocker).unwrap();
+        let left: Vec<_> = walkdir::WalkDir::new(&dir)
+            .into_iter()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.starts_with('.') && name != MARKER)
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
+        write(&site("two", Some("new/d.html")), &dir).unwrap();
+        for path in ["a.html", "b/c.html", "z.html", "new/d.html"] {
+            assert_eq!(
+                fs::read_to_string(dir.join(path)).unwrap(),
+                format!("two {path}")
+            );
+        }
+        let left: Vec<_> = walkdir::WalkDir::new(&dir)
+            .into_iter()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.ends_with(".stateof-old"))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
+    }
+
+    #[test]
+    fn a_file_replaces_a_folder_of_an_earlier_build() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("output");
+        let mut first = Output::default();
+        first.add("x/index.html", "folder").unwrap();
+        write(&first, &dir).unwrap();
+        let mut second = Output::default();
+        second.add("x", "file").unwrap();
+        write(&second, &dir).unwrap();
+        assert_eq!(fs::read_to_string(dir.join("x")).unwrap(), "file");
     }
 
     #[test]

@@ -75,8 +75,8 @@ pub struct RetryPolicy {
 }
 
 impl Default for RetryPolicy {
-    /// 6 attempts, 1 s doubling to at most 60 s, `Retry-After` obeyed up to 5 minutes
-    /// (the Hub's rate-limit window).
+    /// 6 attempts, the first retry after 0.5–1 s, doubling to at most 30–60 s (see
+    /// `backoff`), `Retry-After` obeyed up to 5 minutes (the Hub's rate-limit window).
     fn default() -> Self {
         RetryPolicy {
             attempts: 6,
@@ -450,6 +450,28 @@ mod tests {
                     "attempt {attempt}: {delay} ms"
                 );
             }
+        }
+    }
+
+    /// The README tells users how long the retries wait: the default policy must do
+    /// what it says.
+    #[test]
+    fn the_default_backoff_is_what_the_readme_says() {
+        let readme = include_str!("../../README.md");
+        let said = "6 attempts; the first retry waits 0.5–1 s, each later one twice as long, \
+                    up to 30–60 s";
+        let flat = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.contains(said), "README no longer says: {said}");
+        let policy = RetryPolicy::default();
+        assert_eq!(policy.attempts, 6);
+        let mut jitter = Jitter::new(3);
+        for _ in 0..200 {
+            let first = policy.backoff(1, &mut jitter).as_secs_f64();
+            assert!((0.5..1.0).contains(&first), "{first}");
+            let second = policy.backoff(2, &mut jitter).as_secs_f64();
+            assert!((1.0..2.0).contains(&second), "{second}");
+            let last = policy.backoff(30, &mut jitter).as_secs_f64();
+            assert!((30.0..60.0).contains(&last), "{last}");
         }
     }
 

@@ -23,7 +23,7 @@ mod page;
 mod progress;
 mod store;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use anyhow::{bail, Context, Result};
@@ -202,6 +202,27 @@ pub fn run(hub: &Hub, options: &Options) -> Result<Summary> {
         rows,
         manifest,
     })
+}
+
+/// Makes Ctrl-C (SIGINT) say how to continue, then exit with status 130. For the
+/// command line only: it sets the process's handler. The partial folder is consistent
+/// at every moment (see `store`), so stopping anywhere loses at most the page in
+/// flight, which `--resume` asks for again.
+pub fn hint_resume_on_interrupt(out: &Path) -> Result<()> {
+    let partial = store::partial_dir(out)?;
+    ctrlc::set_handler(move || {
+        if partial.is_dir() {
+            eprintln!(
+                "\ninterrupted: `{}` keeps what was fetched: run the same command with \
+                 --resume to continue",
+                partial.display()
+            );
+        } else {
+            eprintln!("\ninterrupted before anything was fetched");
+        }
+        std::process::exit(130);
+    })
+    .context("failed to set up Ctrl-C handling")
 }
 
 /// The state a new fetch starts from: each kind's first page.

@@ -1,8 +1,11 @@
 //! Progress of a fetch on stderr: a live bar on a terminal, plain log lines elsewhere.
 //!
-//! Both show the same line, `models: 12,000 entries, 12 pages, 3,400/s, 3.5 s` (the rate
-//! counts the entries of this run, so a resumed fetch shows its own speed). Notes about
-//! retries are printed above the bar, or as log lines.
+//! Both show the same line, `models: 12,000 entries, 12 pages, 3,400/s, 3.5 s`. The rate
+//! counts only the entries this run fetched, over this run's time, so a resumed fetch
+//! shows its own speed rather than the earlier runs' entries over a few seconds; and it
+//! is shown only once a page has come in and a second has passed, before which it
+//! would be noise (a page over a millisecond). Notes about retries are printed above
+//! the bar, or as log lines.
 
 use std::time::{Duration, Instant};
 
@@ -100,16 +103,66 @@ impl Meter {
 
     /// `models: 12,000 entries, 12 pages, 3,400/s, 3.5 s`.
     fn line(&self) -> String {
-        let elapsed = self.start.elapsed().as_secs_f64();
-        let rate = (self.rows - self.rows_at_start) as f64 / elapsed.max(1e-3);
+        self.line_after(self.start.elapsed())
+    }
+
+    /// The line once `elapsed` has passed since this run started.
+    fn line_after(&self, elapsed: Duration) -> String {
+        let seconds = elapsed.as_secs_f64();
+        let fetched = self.rows.saturating_sub(self.rows_at_start);
+        let rate = if fetched > 0 && elapsed >= MEASURABLE {
+            format!("{}/s, ", thousands(fetched as f64 / seconds))
+        } else {
+            String::new()
+        };
         format!(
-            "{}: {} entries, {} page{}, {}/s, {:.1} s",
+            "{}: {} entries, {} page{}, {rate}{seconds:.1} s",
             self.kind,
             thousands(self.rows as f64),
             thousands(self.pages as f64),
             if self.pages == 1 { "" } else { "s" },
-            thousands(rate),
-            elapsed
         )
+    }
+}
+
+/// How long a run must have gone on for its rate to be shown.
+const MEASURABLE: Duration = Duration::from_secs(1);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rate_counts_this_run_only_and_waits_to_be_measurable() {
+        // A fresh fetch: nothing yet, then 1,000 entries after a millisecond (no rate),
+        // then 4,000 after two seconds.
+        let mut meter = Meter::start("models", 0, 0, false);
+        let at = Duration::from_millis;
+        assert_eq!(meter.line_after(at(0)), "models: 0 entries, 0 pages, 0.0 s");
+        meter.rows = 1_000;
+        meter.pages = 1;
+        assert_eq!(
+            meter.line_after(at(1)),
+            "models: 1,000 entries, 1 page, 0.0 s"
+        );
+        meter.rows = 4_000;
+        meter.pages = 4;
+        assert_eq!(
+            meter.line_after(at(2_000)),
+            "models: 4,000 entries, 4 pages, 2,000/s, 2.0 s"
+        );
+
+        // Resumed with 50,000 entries from an earlier run: they are not this run's.
+        let mut meter = Meter::start("datasets", 50_000, 50, false);
+        assert_eq!(
+            meter.line_after(at(3_000)),
+            "datasets: 50,000 entries, 50 pages, 3.0 s"
+        );
+        meter.rows = 53_000;
+        meter.pages = 53;
+        assert_eq!(
+            meter.line_after(at(1_500)),
+            "datasets: 53,000 entries, 53 pages, 2,000/s, 1.5 s"
+        );
     }
 }

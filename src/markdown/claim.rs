@@ -162,6 +162,13 @@ pub(super) fn assess(
         let figure = lookup(ctx, edition, &reference.name)?;
         let x = scalar(&reference.name, figure)?;
         let shown = reference.to_string();
+        if !x.is_finite() {
+            return Err(format!(
+                "the claim `{condition}` cannot be checked: `{shown}` is undefined for edition \
+                 {edition} (a share of a total that is 0); guard the claim with another figure \
+                 or remove it"
+            ));
+        }
         if !values.iter().any(|(name, _)| *name == shown) {
             values.push((shown, format::number(x, figure.format)));
         }

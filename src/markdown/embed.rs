@@ -334,13 +334,19 @@ fn parse_format(text: &str) -> Result<Format, String> {
 /// `(html, text)` of one value: `<data class="fig" value="…" title="provenance">…</data>`.
 fn data(figure: &Figure, x: f64, format: Format, ctx: &Context) -> (String, String) {
     let text = format::number(x, format);
+    // An undefined value (a share of a total of 0) has no machine-readable value.
+    let value = if x.is_finite() {
+        x.to_string()
+    } else {
+        String::new()
+    };
     let class = if figure.is_sourced() {
         "fig sourced"
     } else {
         "fig"
     };
     let html = format!(
-        r#"<data class="{class}" value="{x}" title="{}">{}</data>"#,
+        r#"<data class="{class}" value="{value}" title="{}">{}</data>"#,
         escape_html(&provenance(figure, ctx)),
         escape_html(&text)
     );

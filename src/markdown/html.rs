@@ -14,6 +14,7 @@ use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, TextMergeWithO
 use super::embed::Embed;
 use super::shortcodes::{line_at, CLOSE, OPEN};
 use super::{BodyError, Heading};
+use crate::escape;
 
 /// The Markdown extensions a report uses.
 pub(super) fn options() -> Options {
@@ -75,6 +76,7 @@ pub(super) fn render(source: &str, embeds: &[Embed]) -> Result<(String, Vec<Head
         headings: Vec::new(),
         heading: None,
         stack: Vec::new(),
+        raw: Raw::Text,
     };
     let mut i = 0;
     while i < events.len() {
@@ -83,6 +85,9 @@ pub(super) fn render(source: &str, embeds: &[Embed]) -> Result<(String, Vec<Head
             line: line_at(source, range.start),
             message,
         };
+        if !matches!(event, Event::Html(_) | Event::InlineHtml(_)) {
+            walk.raw = Raw::Text;
+        }
         match event {
             Event::Start(Tag::Paragraph) if only_marks(&events[i..], embeds) => {
                 // A paragraph holding nothing but claim marks shows nothing at all.
@@ -106,8 +111,14 @@ pub(super) fn render(source: &str, embeds: &[Embed]) -> Result<(String, Vec<Head
                 }
                 walk.out.push(event.clone());
             }
-            Event::Html(html) => walk.out.push(Event::Html(walk.substitute(html))),
-            Event::InlineHtml(html) => walk.out.push(Event::InlineHtml(walk.substitute(html))),
+            Event::Html(html) => {
+                let html = walk.substitute(html).map_err(at)?;
+                walk.out.push(Event::Html(html));
+            }
+            Event::InlineHtml(html) => {
+                let html = walk.substitute(html).map_err(at)?;
+                walk.out.push(Event::InlineHtml(html));
+            }
             _ => walk.out.push(event.clone()),
         }
         i += 1;
@@ -161,6 +172,40 @@ struct Walk<'a, 'e> {
     heading: Option<Open>,
     /// The open tags, innermost last.
     stack: Vec<&'e Tag<'a>>,
+    /// Where the raw HTML read so far has left off (it carries over from one line of an
+    /// HTML block to the next).
+    raw: Raw,
+}
+
+/// Where a point in raw HTML is: in text, or inside a tag (`<a title="…">`), within a
+/// quoted attribute value or not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Raw {
+    Text,
+    Tag,
+    Quoted(u8),
+}
+
+impl Raw {
+    /// The state after `html`.
+    fn after(mut self, html: &str) -> Raw {
+        let bytes = html.as_bytes();
+        for (i, &b) in bytes.iter().enumerate() {
+            self = match (self, b) {
+                (Raw::Text, b'<') => match bytes.get(i + 1) {
+                    Some(c) if c.is_ascii_alphabetic() || matches!(c, b'/' | b'!' | b'?') => {
+                        Raw::Tag
+                    }
+                    _ => Raw::Text,
+                },
+                (Raw::Tag, b'"' | b'\'') => Raw::Quoted(b),
+                (Raw::Tag, b'>') => Raw::Text,
+                (Raw::Quoted(q), c) if c == q => Raw::Tag,
+                (state, _) => state,
+            };
+        }
+        self
+    }
 }
 
 impl<'a, 'e> Walk<'a, 'e> {
@@ -248,16 +293,31 @@ impl<'a, 'e> Walk<'a, 'e> {
         Ok(())
     }
 
-    /// Raw HTML with every placeholder replaced by its embed's HTML.
-    fn substitute(&self, html: &str) -> CowStr<'a> {
-        let html: String = pieces(html)
-            .into_iter()
-            .map(|piece| match piece {
-                Piece::Text(text) => text,
-                Piece::Embed(index) => &self.embeds[index].html,
-            })
-            .collect();
-        CowStr::from(html)
+    /// Raw HTML with every placeholder replaced by its embed's HTML; inside a tag (an
+    /// attribute, say), a figure becomes its value as escaped text, which cannot break
+    /// the tag, and a chart or table is an error.
+    fn substitute(&mut self, html: &str) -> Result<CowStr<'a>, String> {
+        let mut out = String::with_capacity(html.len());
+        for piece in pieces(html) {
+            match piece {
+                Piece::Text(text) => {
+                    self.raw = self.raw.after(text);
+                    out.push_str(text);
+                }
+                Piece::Embed(index) if self.raw == Raw::Text => {
+                    out.push_str(&self.embeds[index].html)
+                }
+                Piece::Embed(index) if self.embeds[index].block => {
+                    return Err(format!(
+                        "{} is inside an HTML tag; a chart or table must stand alone in its \
+                         own paragraph",
+                        self.embeds[index].what
+                    ));
+                }
+                Piece::Embed(index) => out.push_str(&escape::markup(&self.embeds[index].text)),
+            }
+        }
+        Ok(CowStr::from(out))
     }
 }
 

@@ -355,6 +355,30 @@ fn escaped_braces_and_code_are_left_as_written() {
     );
 }
 
+/// A shortcode inside a raw HTML tag (an attribute) never breaks the tag: a figure
+/// becomes its value as escaped text, a chart or table is a located error.
+#[test]
+fn shortcodes_inside_html_tags_are_text_or_refused() {
+    let out = html("See <abbr title=\"{{ fig(name=\"us_share\") }} of downloads\">US</abbr> and {{ fig(name=\"us_share\") }}.\n");
+    assert!(
+        out.contains("<abbr title=\"37% of downloads\">US</abbr> and <data class=\"fig\""),
+        "{out}"
+    );
+    let block = html("<div\n  title='{{ fig(name=\"us_share\", vs=\"2025-spring\") }}'>\n{{ fig(name=\"us_share\") }}</div>\n");
+    assert!(block.contains("title='70%\u{a0}\u{2192} 37%'>"), "{block}");
+    assert!(block.contains("<data class=\"fig\""), "{block}");
+    // A tag is over at its `>`; a `>` inside a quoted value does not end it.
+    let after = html("<span title=\"a > b\" data-x=\"{{ fig(name=\"us_share\") }}\">x</span>\n");
+    assert!(after.contains("data-x=\"37%\">x</span>"), "{after}");
+    let e = error("<a title=\"{{ chart(name=\"downloads_by_country\") }}\">x</a>\n");
+    assert!(
+        e.starts_with(
+            "content/2026-spring/index.md:5: chart `downloads_by_country` is inside an HTML tag"
+        ),
+        "{e}"
+    );
+}
+
 #[test]
 fn markdown_extensions_and_raw_html_work() {
     let out = html("| a | b |\n|---|---|\n| 1 | {{ fig(name=\"us_share\") }} |\n\n~~old~~ \"quoted\"[^1]\n\n[^1]: Note.\n\n<div class=\"note\">{{ fig(name=\"us_share\") }}</div>\n");
@@ -542,4 +566,51 @@ fn a_summary_is_guarded_like_a_claim() {
         e.starts_with("a.md:5: ") && e.contains("did you mean `us_share`"),
         "{e}"
     );
+}
+
+mod properties {
+    //! Whatever a content file holds, reading and rendering it gives a page or an error,
+    //! never a panic. `PROPTEST_CASES=100000 cargo test properties` runs longer.
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Pieces that reach every path of front matter, shortcodes, claims, conditions,
+    /// raw HTML and Markdown, and any character besides.
+    fn text() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            3 => prop::sample::select(vec![
+                "{{", "}}", " ", "\n", "\r\n", "+++", "+++\n", "title = \"T\"\n", "date = \"2026-03-21\"\n",
+                "fig(name=\"us_share\")", "fig(name=\"us_share\", vs=\"2025-spring\")", "fig(name=\"nope\")",
+                "chart(name=\"downloads_by_country\")", "table(name=\"top_models\")",
+                "claim(if=\"us_share > 1%\")", "claim(if=\"not (a@2025-spring <= 3) or (\")", "end",
+                "format=\"compact\"", "name=", "(", ")", "\"", "'", "=", ",", "\\{{", "`", "```\n",
+                "    ", "# ", "## ", "{#id}", "| a | b |\n|---|---|\n", "- ", "1. ", "> ", "**", "_",
+                "[x](", "![", "]", "<a title=\"", "\">", "<div>\n", "</div>", "<!--", "-->", "<", ">",
+                "&", "[^1]", "[^1]: n\n", "\u{E000}", "\u{E001}", "\u{feff}", "%", "@", "<=", "!=",
+            ])
+            .prop_map(str::to_owned),
+            1 => any::<char>().prop_map(String::from),
+        ];
+        prop::collection::vec(piece, 0..40).prop_map(|pieces| pieces.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn any_content_file_renders_or_fails_cleanly(body in text(), front in any::<bool>()) {
+            let fixture = Fixture::new();
+            let file = if front { format!("{HEAD}{body}") } else { body };
+            if let Ok(doc) = parse_document(Path::new("content/x/index.md"), &file) {
+                let _ = render(&doc, &fixture.ctx("2026-spring"));
+            }
+        }
+
+        #[test]
+        fn any_condition_parses_or_fails_cleanly(condition in text()) {
+            let _ = condition::parse(&condition);
+        }
+    }
 }

@@ -86,7 +86,7 @@ pub fn share_by(
 }
 
 /// The share of `weight` held by rows whose raw `key` value is `value`, over the rows
-/// `filter` keeps; 0 when their total is 0.
+/// `filter` keeps; undefined (`NaN`) when their total is 0.
 pub fn share_of(
     rows: &Rows,
     key: Key,

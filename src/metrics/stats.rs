@@ -13,10 +13,12 @@ pub fn sum(values: &[u64]) -> u128 {
     values.iter().map(|&x| u128::from(x)).sum()
 }
 
-/// `num / den` with one rounding per operand, and 0 when `den` is 0.
+/// `num / den` with one rounding per operand; undefined (`NaN`) when `den` is 0, so
+/// that a share of nothing never reads as a measured 0% (pages show "n/a", and the
+/// build warns, see `site::checks::undefined_warnings`).
 pub fn ratio(num: u128, den: u128) -> f64 {
     if den == 0 {
-        0.0
+        f64::NAN
     } else {
         num as f64 / den as f64
     }
@@ -44,16 +46,20 @@ pub fn quantile(values: &mut [u64], q: f64) -> Option<f64> {
     })
 }
 
-/// Fraction of values strictly below `threshold`; 0 for no values.
+/// Fraction of values strictly below `threshold`; undefined (`NaN`) for no values.
 pub fn share_below(values: &[u64], threshold: f64) -> f64 {
     let below = values.iter().filter(|&&x| (x as f64) < threshold).count();
     ratio(below as u128, values.len() as u128)
 }
 
-/// The `n` largest values over the total; 0 when the total is 0. Reorders `values`.
+/// The `n` largest values over the total; undefined (`NaN`) when the total is 0.
+/// Reorders `values`.
 pub fn top_share(values: &mut [u64], n: usize) -> f64 {
     let total = sum(values);
-    if n == 0 || total == 0 {
+    if total == 0 {
+        return f64::NAN;
+    }
+    if n == 0 {
         return 0.0;
     }
     let n = n.min(values.len());
@@ -64,13 +70,13 @@ pub fn top_share(values: &mut [u64], n: usize) -> f64 {
 }
 
 /// The Gini coefficient `G = 2·Σ i·x(i) / (n·Σx) − (n+1)/n` over ascending `x(i)`,
-/// `i` from 1; 0 when the total is 0. Computed as the single exact fraction
+/// `i` from 1; undefined (`NaN`) when the total is 0. Computed as the single exact fraction
 /// `(2·Σ i·x(i) − (n+1)·Σx) / (n·Σx)`, whose numerator is never negative for sorted
 /// input. Sorts `values`.
 pub fn gini(values: &mut [u64]) -> f64 {
     let total = sum(values);
     if total == 0 {
-        return 0.0;
+        return f64::NAN;
     }
     values.sort_unstable();
     let n = values.len() as u128;
@@ -83,11 +89,11 @@ pub fn gini(values: &mut [u64]) -> f64 {
 }
 
 /// The Herfindahl–Hirschman index of group totals: Σ share², from 1/groups (even) to
-/// 1 (one group holds everything); 0 when the total is 0.
+/// 1 (one group holds everything); undefined (`NaN`) when the total is 0.
 pub fn hhi(weights: &[u128]) -> f64 {
     let total: u128 = weights.iter().sum();
     if total == 0 {
-        return 0.0;
+        return f64::NAN;
     }
     let squares = weights.iter().try_fold(0u128, |acc, &w| {
         w.checked_mul(w).and_then(|sq| acc.checked_add(sq))
@@ -227,7 +233,7 @@ mod tests {
     fn share_below_is_strict() {
         assert_eq!(share_below(&[0, 1, 1, 5], 1.0), 0.25);
         assert_eq!(share_below(&[0, 1, 1, 5], 1.5), 0.75);
-        assert_eq!(share_below(&[], 1.0), 0.0);
+        assert!(share_below(&[], 1.0).is_nan());
     }
 
     #[test]
@@ -236,7 +242,7 @@ mod tests {
         assert_eq!(top_share(&mut [10, 50, 0, 30, 10], 2), 0.8);
         assert_eq!(top_share(&mut [10, 50], 5), 1.0);
         assert_eq!(top_share(&mut [10, 50], 0), 0.0);
-        assert_eq!(top_share(&mut [0, 0], 1), 0.0);
+        assert!(top_share(&mut [0, 0], 1).is_nan(), "a share of nothing");
     }
 
     #[test]
@@ -247,8 +253,8 @@ mod tests {
         // All equal: 0. One holds all of n = 4: G = 2·4·1/4 − 5/4 = 0.75 = (n−1)/n.
         assert_eq!(gini(&mut [5, 5, 5]), 0.0);
         assert!(close(gini(&mut [0, 0, 7, 0]), 0.75));
-        assert_eq!(gini(&mut [0, 0]), 0.0);
-        assert_eq!(gini(&mut []), 0.0);
+        assert!(gini(&mut [0, 0]).is_nan());
+        assert!(gini(&mut []).is_nan());
     }
 
     #[test]
@@ -256,7 +262,7 @@ mod tests {
         // Shares 0.5, 0.25, 0.25 → 0.25 + 0.0625 + 0.0625 = 0.375.
         assert_eq!(hhi(&[2, 1, 1]), 0.375);
         assert_eq!(hhi(&[9]), 1.0);
-        assert_eq!(hhi(&[0, 0]), 0.0);
+        assert!(hhi(&[0, 0]).is_nan());
         // Too large for exact squares: the f64 fallback still gives 0.5.
         assert!(close(hhi(&[u128::MAX / 4, u128::MAX / 4]), 0.5));
     }

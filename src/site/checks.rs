@@ -1,6 +1,7 @@
 //! What the data step found wrong in the data itself, as located errors and
 //! warnings: values a figure asks for that no snapshot has (`check_values`), and
-//! snapshots that repeat ids or lack fields (`quality_warnings`). The counts come from
+//! snapshots that repeat ids or lack fields (`quality_warnings`), and figures a total
+//! of 0 leaves undefined (`undefined_warnings`). The counts come from
 //! the data step (`EditionData`); this module only words them.
 
 use std::collections::BTreeMap;
@@ -11,6 +12,7 @@ use super::data::EditionData;
 use crate::config::{Config, Field};
 use crate::content::Edition;
 use crate::diagnostics::{self, Warnings};
+use crate::figures::Value;
 use crate::metrics::Unmatched;
 use crate::snapshot;
 
@@ -132,4 +134,35 @@ fn quality_parts(q: &snapshot::Quality, reported: impl Fn(&str) -> bool) -> Vec<
         }
     }
     parts
+}
+
+/// One warning per figure that is undefined in an edition: a share or ratio whose
+/// total is 0 (a snapshot whose downloads are all 0, say). Pages show it as "n/a",
+/// `figures.json` as `null`; the warning names the figure, so that no one reads the
+/// gap as a measured 0.
+pub fn undefined_warnings(
+    config: &Config,
+    editions: &[Edition],
+    data: &BTreeMap<String, EditionData>,
+) -> Warnings {
+    let mut warnings = Warnings::default();
+    for edition in editions {
+        for (name, figure) in &data[&edition.slug].figures {
+            let Value::Number(x) = figure.value else {
+                continue;
+            };
+            if x.is_finite() {
+                continue;
+            }
+            let line = config.figures.get(name).map_or(1, |def| def.line);
+            warnings.push(format!(
+                "{}:{line}: figure `{name}` is undefined for edition {}: it divides by a \
+                 total that is 0 in the edition's snapshot (are all its downloads 0?); \
+                 pages show it as \"n/a\"",
+                config.path.display(),
+                edition.slug
+            ));
+        }
+    }
+    warnings
 }

@@ -79,7 +79,12 @@ fn figures_csv(slug: &str, edition: &EditionData) -> String {
                 name.clone(),
                 figure.label.clone(),
                 point.to_owned(),
-                value.to_string(),
+                // An undefined value (a share of a total of 0) is an empty cell.
+                if value.is_finite() {
+                    value.to_string()
+                } else {
+                    String::new()
+                },
                 format.clone(),
                 prov.definition.clone(),
                 slug.to_owned(),

@@ -172,6 +172,7 @@ pub fn build_again(options: &BuildOptions, reuse: &mut Reuse) -> Result<Built> {
     let (data, sources) = data::compute(&inputs, &editions, &mut reuse.cache, &mut reuse.memo)?;
     let mut data_warnings = checks::check_values(&config, &editions, &data)?;
     data_warnings.extend(checks::quality_warnings(&config, &editions, &data));
+    data_warnings.extend(checks::undefined_warnings(&config, &editions, &data));
     warnings.extend(data_warnings.clone());
     timer.step("compute figures");
 

@@ -13,7 +13,10 @@
 //!
 //! Memory stays bounded: a fixed set of slots (a chunk's text, then its rows)
 //! circulates from the splitter to a worker, to the merger and back, so the
-//! decompressed text is never held whole. This module knows lines and chunks; what a
+//! decompressed text is never held whole, and a line longer than `Plan::max_line` is
+//! refused as soon as that much of it is read (a slot grows to hold one whole line).
+//! A UTF-8 byte order mark at the very start of the text is skipped, as editors and
+//! some exporters write one; anywhere else it is an error on its line. This module knows lines and chunks; what a
 //! line holds is `row`'s business, and files, compression and checksums are `read`'s.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -39,7 +42,18 @@ pub(crate) struct Plan {
     pub workers: usize,
     /// Slots in circulation: the most chunks held at once.
     pub slots: usize,
+    /// The longest line read, in bytes: a longer one is an error, found once this
+    /// much of it is in memory. At least `chunk_bytes`.
+    pub max_line: usize,
 }
+
+/// The longest snapshot line: a Hub entry is a few kilobytes (a model with hundreds
+/// of tags, tens), so a line this long is not an entry but a file of another shape
+/// (one JSON document, a file without line ends).
+pub(crate) const MAX_LINE: usize = 16 << 20;
+
+/// The UTF-8 byte order mark.
+pub(crate) const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 impl Default for Plan {
     /// A worker per core, up to 8 (one merger could not keep up with more), and 4 MB
@@ -50,6 +64,7 @@ impl Default for Plan {
             chunk_bytes: 4 << 20,
             workers,
             slots: 2 * workers + 2,
+            max_line: MAX_LINE,
         }
     }
 }
@@ -108,10 +123,12 @@ pub(super) fn parse(
     let work_rx = Mutex::new(work_rx);
     let (done_tx, done_rx) = mpsc::channel::<Parsed>();
     let chunk_bytes = plan.chunk_bytes.max(1);
+    let max_line = plan.max_line.max(chunk_bytes);
     let hasher = DefaultHashBuilder::default();
 
     thread::scope(|scope| {
-        let splitter = scope.spawn(move || split(reader, chunk_bytes, free_rx, work_tx));
+        let splitter =
+            scope.spawn(move || split(reader, (chunk_bytes, max_line), free_rx, work_tx));
         for _ in 0..plan.workers.max(1) {
             let (work_rx, done_tx, hasher) = (&work_rx, done_tx.clone(), &hasher);
             scope.spawn(move || work(work_rx, done_tx, hasher, kind));
@@ -122,13 +139,26 @@ pub(super) fn parse(
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         let (mut models, lines, hashes) = merged?;
-        split.with_context(|| {
-            format!(
-                "failed to read `{}` at line {}: the file is truncated or corrupt",
+        match split {
+            Ok(()) => {}
+            Err(Stop::Read(err)) => {
+                return Err(err).with_context(|| {
+                    format!(
+                        "failed to read `{}` at line {}: the file is truncated or corrupt",
+                        path.display(),
+                        lines + 1
+                    )
+                })
+            }
+            Err(Stop::LongLine) => bail!(
+                "{}:{}: a line longer than {}: a snapshot holds one Hub entry per \
+                 line, each a few kilobytes; is this file JSON lines (one object per \
+                 line), or one JSON document or a file without line ends?",
                 path.display(),
-                lines + 1
-            )
-        })?;
+                lines + 1,
+                size(max_line)
+            ),
+        }
         let entries = models.len() as u64;
         let repeated = dedup(&mut models, &hashes);
         drop(hashes);
@@ -137,22 +167,51 @@ pub(super) fn parse(
     })
 }
 
+/// `bytes` for people: `16 MB`, or `100 bytes` below a megabyte.
+fn size(bytes: usize) -> String {
+    if bytes >= 1 << 20 {
+        format!("{} MB", bytes >> 20)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+/// Why the splitter stopped before the end of the text.
+enum Stop {
+    /// The reader failed (a truncated or corrupt compressed file).
+    Read(io::Error),
+    /// The line after the chunks handed on is longer than `Plan::max_line`.
+    LongLine,
+}
+
 /// The splitter: fills slots from `reader` and cuts them after their last line end;
 /// the rest of the last line starts the next chunk. Stops early, without error, when
-/// the merger has stopped (it drops its end of `free`).
+/// the merger has stopped (it drops its end of `free`). `limits` is the chunk size and
+/// the longest line.
+///
+/// A slot always starts at a line start, and is cut as soon as it holds a line end; so
+/// every line but its first lies within the bytes of its last read (at most
+/// `chunk_bytes`), and checking the first line's length checks them all.
 fn split(
     reader: &mut (dyn Read + Send),
-    chunk_bytes: usize,
+    (chunk_bytes, max_line): (usize, usize),
     free: Receiver<Slot>,
     work: SyncSender<Chunk>,
-) -> io::Result<()> {
+) -> Result<(), Stop> {
     let Ok(mut slot) = free.recv() else {
         return Ok(());
     };
     let mut len = 0;
     let mut index = 0;
+    // The bytes at the start of the slot known to hold no line end.
+    let mut clean = 0;
     loop {
         let filled = fill(reader, &mut slot.text, &mut len, chunk_bytes);
+        let first_end = memchr::memchr(b'\n', &slot.text[clean..len]).map(|i| clean + i);
+        if first_end.unwrap_or(len) > max_line {
+            return Err(Stop::LongLine);
+        }
+        clean = first_end.map_or(len, |_| 0);
         let at_end = match filled {
             Ok(at_end) => at_end,
             Err(err) => {
@@ -166,7 +225,7 @@ fn split(
                     };
                     let _ = work.send(chunk);
                 }
-                return Err(err);
+                return Err(Stop::Read(err));
             }
         };
         if at_end {
@@ -246,7 +305,11 @@ fn work(
         let Slot { text, rows, hashes } = &mut chunk.slot;
         rows.clear();
         rows.kind = kind;
-        let result = parse_chunk(&text[..chunk.len], rows);
+        let mut text = &text[..chunk.len];
+        if chunk.index == 0 {
+            text = text.strip_prefix(BOM).unwrap_or(text);
+        }
+        let result = parse_chunk(text, rows);
         hashes.clear();
         hashes.extend(
             rows.id
@@ -264,8 +327,8 @@ fn work(
     }
 }
 
-/// Parses the lines of one chunk into `rows`; blank lines are skipped. Returns how
-/// many lines there were.
+/// Parses the lines of one chunk into `rows`; blank lines (JSON whitespace only) are
+/// skipped. Returns how many lines there were.
 fn parse_chunk(text: &[u8], rows: &mut Repos) -> Result<u64, BadLine> {
     let mut lines = 0;
     let mut rest = text;
@@ -276,7 +339,7 @@ fn parse_chunk(text: &[u8], rows: &mut Repos) -> Result<u64, BadLine> {
         };
         lines += 1;
         rest = after;
-        if line.iter().all(u8::is_ascii_whitespace) {
+        if line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r')) {
             continue;
         }
         if let Err(message) = row::push(rows, line) {

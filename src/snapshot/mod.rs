@@ -711,4 +711,6 @@ pub use exclude::{exclude, Excluded};
 pub use read::{files, load, sha256_hex, siblings, Compression, MANIFEST};
 
 #[cfg(test)]
+mod differential_tests;
+#[cfg(test)]
 mod reference_tests;

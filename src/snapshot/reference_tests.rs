@@ -58,36 +58,126 @@ fn reference(text: &str) -> Repos {
     reference_of(text, Kind::Models)
 }
 
-/// The reference reader.
+/// The reference reader, for a file it must accept.
 fn reference_of(text: &str, kind: Kind) -> Repos {
+    reference_checked(text.as_bytes(), kind).unwrap_or_else(|line| panic!("line {line}"))
+}
+
+/// The fields the reader uses, each as a `Value`; every other field is only checked
+/// by serde_json for its grammar, as a reader that ignores it would. A field given
+/// twice is an error.
+struct Fields(serde_json::Map<String, Value>);
+
+const NEEDED: [&str; 11] = [
+    "id",
+    "modelId",
+    "author",
+    "downloads",
+    "downloadsAllTime",
+    "likes",
+    "createdAt",
+    "pipeline_tag",
+    "library_name",
+    "sdk",
+    "tags",
+];
+
+impl<'de> serde::Deserialize<'de> for Fields {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Fields;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Fields, A::Error> {
+                let mut fields = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    if !NEEDED.contains(&key.as_str()) {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                        continue;
+                    }
+                    let value: Value = map.next_value()?;
+                    if fields.insert(key, value).is_some() {
+                        return Err(serde::de::Error::custom("duplicate field"));
+                    }
+                }
+                Ok(Fields(fields))
+            }
+        }
+        deserializer.deserialize_map(Visit)
+    }
+}
+
+/// Whether every needed field holds its type: strings, counts (`u64`), a list of
+/// strings, or null.
+fn well_typed(row: &serde_json::Map<String, Value>) -> bool {
+    row.iter().all(|(key, value)| match (key.as_str(), value) {
+        (_, Value::Null) => true,
+        ("downloads" | "downloadsAllTime" | "likes", value) => value.as_u64().is_some(),
+        ("tags", Value::Array(tags)) => tags.iter().all(Value::is_string),
+        ("tags", _) => false,
+        (_, value) => value.is_string(),
+    })
+}
+
+/// A `createdAt` as months since year 0, if it is a date `YYYY-MM…` in 1990..=2200.
+fn month(date: &str) -> Option<u32> {
+    let (year, rest) = (date.get(..4)?, date.get(4..)?);
+    let month = rest.strip_prefix('-')?.get(..2)?;
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(year) || !digits(month) {
+        return None;
+    }
+    let (year, month): (u32, u32) = (year.parse().ok()?, month.parse().ok()?);
+    ((1990..=2200).contains(&year) && (1..=12).contains(&month)).then(|| year * 12 + month - 1)
+}
+
+/// The reference reader: the columns of `bytes`, or the first bad line (1-based).
+/// A byte order mark is skipped at the start of the file only; blank lines (spaces,
+/// tabs, CR) are skipped.
+pub(super) fn reference_checked(bytes: &[u8], kind: Kind) -> Result<Repos, u64> {
     let mut m = Repos {
         kind,
         ..Repos::default()
     };
     let mut seen = std::collections::HashSet::new();
-    for line in text.lines() {
-        if line.trim().is_empty() {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    for (line, number) in bytes.split(|&b| b == b'\n').zip(1u64..) {
+        if line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r')) {
             continue;
         }
-        let row: Value = serde_json::from_str(line).unwrap();
+        let Ok(Fields(row)) = serde_json::from_slice::<Fields>(line) else {
+            return Err(number);
+        };
+        if !well_typed(&row) {
+            return Err(number);
+        }
         let text = |key: &str| row.get(key).and_then(Value::as_str).unwrap_or("");
         let count = |key: &str| row.get(key).and_then(Value::as_u64);
         let id = match row.get("id").and_then(Value::as_str) {
             Some(id) => id,
-            None if kind == Kind::Models => text("modelId"),
-            None => panic!("no id"),
+            None if kind == Kind::Models => match row.get("modelId").and_then(Value::as_str) {
+                Some(id) => id,
+                None => return Err(number),
+            },
+            None => return Err(number),
         };
+        let created = row.get("createdAt").and_then(Value::as_str);
+        let month = match created {
+            None => 0,
+            Some(date) => month(date).ok_or(number)?,
+        };
+        let created = created.unwrap_or("");
         if !seen.insert(id.to_owned()) {
             continue;
         }
         let author = match row.get("author").and_then(Value::as_str) {
             Some(author) => author,
             None => id.split_once('/').map_or("", |(a, _)| a),
-        };
-        let created = text("createdAt");
-        let month = match created {
-            "" => 0,
-            date => date[..4].parse::<u32>().unwrap() * 12 + date[5..7].parse::<u32>().unwrap() - 1,
         };
         let tags: Vec<&str> = match row.get("tags") {
             Some(Value::Array(tags)) => tags.iter().map(|t| t.as_str().unwrap()).collect(),
@@ -124,7 +214,10 @@ fn reference_of(text: &str, kind: Kind) -> Repos {
         };
         let mut flags = Flags::default();
         flags.set(Flags::NO_AUTHOR, author.is_empty());
-        flags.set(Flags::NO_CREATED_AT, created.is_empty());
+        flags.set(
+            Flags::NO_CREATED_AT,
+            row.get("createdAt").is_none_or(Value::is_null),
+        );
         flags.set(
             Flags::PLACEHOLDER_DATE,
             created.starts_with("2022-03-02T23:29:"),
@@ -196,14 +289,14 @@ fn reference_of(text: &str, kind: Kind) -> Repos {
         m.created_month.push(month);
         m.flags.push(flags);
     }
-    m
+    Ok(m)
 }
 
 fn prefix_first<'a>(values: &[&'a str]) -> &'a str {
     values.first().copied().unwrap_or("")
 }
 
-fn assert_same_rows(fast: &Repos, slow: &Repos) {
+pub(super) fn assert_same_rows(fast: &Repos, slow: &Repos) {
     assert_eq!(fast.len(), slow.len());
     let text = |m: &Repos, column: &[Sym], row: usize| m.strings.get(column[row]).to_owned();
     for row in 0..slow.len() {
@@ -283,16 +376,19 @@ fn small_plans() -> [Plan; 3] {
             chunk_bytes: 64,
             workers: 3,
             slots: 2,
+            max_line: super::chunks::MAX_LINE,
         },
         Plan {
             chunk_bytes: 4096,
             workers: 2,
             slots: 5,
+            max_line: super::chunks::MAX_LINE,
         },
         Plan {
             chunk_bytes: 100_000,
             workers: 1,
             slots: 3,
+            max_line: super::chunks::MAX_LINE,
         },
     ]
 }

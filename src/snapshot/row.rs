@@ -166,8 +166,27 @@ pub(super) fn push(models: &mut Repos, line: &[u8]) -> Result<(), String> {
     add(models, entry)
 }
 
-/// The line's entry as serde_json reads it: the reference `scan` is held to.
+/// The line's entry as serde_json reads it: the reference `scan` is held to. A line
+/// must hold an object (serde would also read a list as the fields in order).
 pub(super) fn parse(line: &[u8]) -> Result<Entry<'_>, String> {
+    if line.starts_with(super::chunks::BOM) {
+        return Err(
+            "column 1: a byte order mark (U+FEFF) starts this line; only the \
+                    file's first line may start with one: remove it"
+                .into(),
+        );
+    }
+    let blank = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    if let Some(at) = line
+        .iter()
+        .position(|b| !blank(b))
+        .filter(|&i| line[i] == b'[')
+    {
+        return Err(format!(
+            "column {}: a list, where an entry is a JSON object (`{{\"id\": …}}`)",
+            at + 1
+        ));
+    }
     serde_json::from_slice(line).map_err(describe)
 }
 

@@ -340,6 +340,53 @@ fn an_interrupted_fetch_resumes_with_every_entry_once() {
     assert_eq!(resumed[0].param("cursor"), Some(cursor.as_str()));
 }
 
+/// Ctrl-C while the fetch waits for a slow Hub: the hint to resume, a non-zero exit,
+/// and a resumed fetch that completes.
+#[test]
+fn ctrl_c_prints_the_resume_hint() {
+    let hub = hub(300, 100);
+    // The second page is rate-limited for a minute: the fetch waits there.
+    hub.fail("models", 1, &[Fault::RateLimit(60)]);
+    let tmp = tempfile::tempdir().unwrap();
+    let args = ["--kinds", "models", "--out", "snap", "--authors", "0"];
+    let mut command = fetch_command(tmp.path(), None);
+    command.args(["--endpoint", &hub.url()]).args(args);
+    let child = command
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run stateof fetch");
+    let start = Instant::now();
+    while hub.requests().len() < 2 {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "no second request"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    let message = stderr(&out);
+    assert!(
+        start.elapsed() < Duration::from_secs(30),
+        "it waited out the minute"
+    );
+    assert_eq!(out.status.code(), Some(130), "{message}");
+    assert!(
+        message.contains("interrupted: `snap.partial` keeps what was fetched"),
+        "{message}"
+    );
+    assert!(message.contains("--resume"), "{message}");
+    assert!(!message.contains("panicked"), "{message}");
+
+    fetch_ok(&hub, tmp.path(), &[&args[..], &["--resume"]].concat(), None);
+    assert_complete(&hub, &tmp.path().join("snap"), &["models"]);
+}
+
 #[test]
 fn limit_caps_each_kind() {
     let hub = hub(600, 100);

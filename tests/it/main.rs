@@ -2,6 +2,7 @@
 //! through the `stateof` binary as a user would.
 
 mod bad_inputs;
+mod broken;
 mod check;
 mod claims;
 mod compare;
