@@ -9,7 +9,7 @@ http.server, and opens in Chromium:
 1. every HTML page, at 390 px (a phone) and 1280 px wide, with every `<details>`
    opened: no payload ran (each would set `window.__pwned`, call `alert` or set the
    title to "PWNED"), the document is no wider than the viewport (a table may scroll
-   in its own box), and no table cell is wider than 400 px or taller than 1500 px
+   in its own box), and no table cell (of one column) is wider than 400 px or taller than 1500 px
    (a 10 kB id is ~70,000 px wide unbroken, 30,000 px tall broken into a narrow column);
 2. every chart's SVG download, opened on its own: no payload ran;
 3. every Atom entry's content, as a feed reader would show it (as an HTML page): no
@@ -81,7 +81,8 @@ LAYOUT = """(() => {
   const widest = Math.max(0, ...Array.from(document.querySelectorAll('.table-wrap'), (w) => w.scrollWidth));
   const cells = Array.from(document.querySelectorAll('td, th'));
   const tallest = Math.max(0, ...cells.map((c) => c.offsetHeight));
-  const broadest = Math.max(0, ...cells.map((c) => c.offsetWidth));
+  // A cell spanning several columns (a row group's heading) is as wide as they are.
+  const broadest = Math.max(0, ...cells.filter((c) => c.colSpan === 1).map((c) => c.offsetWidth));
   const view = document.documentElement.clientWidth;
   const over = Array.from(document.body.querySelectorAll('*'))
     .filter((e) => e.getBoundingClientRect().right > view + 1 && !e.closest('.table-wrap'))
