@@ -7,7 +7,8 @@
 //! group scaled back down, since a curve through whole viewBox pixels visibly wobbles.
 //! Plotters knows colours, not classes, so each role is drawn in a sentinel colour that
 //! `restyle` then turns into the role's `so-*` class, its light colour as a fallback
-//! attribute and its fixed attributes (dashes, round joins); `restyle` also puts each
+//! attribute and its fixed attributes (dashes, round joins, the outline of the compared
+//! edition's bars); `restyle` also puts each
 //! text element on one line and rounds its font size.
 //!
 //! Plotters passes characters through that XML forbids, so text is `clean`ed before it
@@ -21,7 +22,7 @@ use plotters::prelude::{
 };
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::theme::{Role, FONT_STACK, ROLES};
+use super::theme::{Role, FONT_STACK, PREV_OUTLINE, ROLES};
 use crate::escape;
 
 /// Where a text's `x` sits within it.
@@ -139,8 +140,14 @@ impl Svg {
         Svg::default()
     }
 
+    /// A filled rectangle; an outlined role's outline is drawn inside it.
     pub fn rect(&mut self, role: Role, x: f64, y: f64, w: f64, h: f64) {
-        let shape = Shape::Rect(role, (x, y), (x + w.max(0.0), y + h.max(0.0)));
+        let (w, h) = (w.max(0.0), h.max(0.0));
+        let inset = match role.outlined() {
+            true => (PREV_OUTLINE / 2.0).min(w / 2.0).min(h / 2.0),
+            false => 0.0,
+        };
+        let shape = Shape::Rect(role, (x + inset, y + inset), (x + w - inset, y + h - inset));
         self.shapes.push(shape);
     }
 
@@ -264,9 +271,12 @@ fn restyle(document: &str) -> Result<String> {
     let Some(body) = body else {
         bail!("plotters wrote an SVG document of an unexpected shape");
     };
-    let roles: Vec<(String, String)> = ROLES
+    let roles: Vec<(String, String, bool)> = ROLES
         .iter()
-        .map(|role| (sentinel_attribute(*role), role.attributes(SCALE)))
+        .map(|role| {
+            let from = sentinel_attribute(*role);
+            (from, role.attributes(SCALE), role.outlined())
+        })
         .collect();
     let mut out = String::with_capacity(body.len() * 2);
     out.push_str(&format!("<g transform=\"scale({})\">\n", num(1.0 / SCALE)));
@@ -279,8 +289,13 @@ fn restyle(document: &str) -> Result<String> {
             let close = lines.next().unwrap_or_default();
             element = format!("{}{text}{close}", short_font_size(line));
         }
-        if let Some((from, to)) = roles.iter().find(|(from, _)| element.contains(from)) {
+        if let Some((from, to, outlined)) = roles.iter().find(|(from, ..)| element.contains(from))
+        {
             element = element.replacen(from, to, 1);
+            if *outlined {
+                // The role's outline replaces plotters' `stroke="none"`.
+                element = element.replacen(" stroke=\"none\"", "", 1);
+            }
         }
         if element.contains("=\"#0102") {
             bail!("an element kept its sentinel colour: {element}");

@@ -30,11 +30,13 @@ pub struct Doc<'a> {
 /// Edition slug → its documents, index first, then chapters in reading order.
 pub type Narrative<'a> = BTreeMap<String, Vec<Doc<'a>>>;
 
-/// Renders every document of `editions`.
+/// Renders every document of `editions`; inline figures link to their definitions on
+/// the methodology page at `definitions`.
 pub fn render_all<'a>(
     editions: &'a [Edition],
     data: &BTreeMap<String, EditionData>,
     charts: &Charts,
+    definitions: &str,
 ) -> Result<Narrative<'a>> {
     let figures: BTreeMap<String, Figures> = (data.iter())
         .map(|(slug, d)| (slug.clone(), d.figures.clone()))
@@ -67,6 +69,7 @@ pub fn render_all<'a>(
                 edition_titles: &titles,
                 edition_dates: &dates,
                 charts: &slots[edition.slug.as_str()],
+                definitions,
             };
             markdown::render(doc, &context)
         };
