@@ -54,7 +54,11 @@ pub fn markup(text: &str) -> String {
 /// escaped as [`markup`], each backticked span in `<code>`, an unpaired backtick kept.
 pub fn code_spans(text: &str) -> String {
     let mut parts: Vec<&str> = text.split('`').collect();
-    let unpaired = if parts.len() % 2 == 0 { parts.pop() } else { None };
+    let unpaired = if parts.len().is_multiple_of(2) {
+        parts.pop()
+    } else {
+        None
+    };
     let mut out = String::with_capacity(text.len() + 16);
     for (i, part) in parts.iter().enumerate() {
         match i % 2 {

@@ -289,8 +289,7 @@ fn restyle(document: &str) -> Result<String> {
             let close = lines.next().unwrap_or_default();
             element = format!("{}{text}{close}", short_font_size(line));
         }
-        if let Some((from, to, outlined)) = roles.iter().find(|(from, ..)| element.contains(from))
-        {
+        if let Some((from, to, outlined)) = roles.iter().find(|(from, ..)| element.contains(from)) {
             element = element.replacen(from, to, 1);
             if *outlined {
                 // The role's outline replaces plotters' `stroke="none"`.
@@ -348,22 +347,31 @@ mod tests {
     fn plotters_draws_classes_not_sentinels() {
         let mut out = Svg::new();
         out.rect(Role::Bar, 10.2, 5.0, 100.4, 20.0);
+        out.rect(Role::Prev, 10.0, 30.0, 100.0, 20.0);
         out.line(Role::Ref, (0.0, 0.0), (50.0, 50.0), 1.5);
         out.polyline(Role::Line, &[(0.0, 0.0), (10.0, 5.0), (20.0, 0.0)], 2.5);
         out.text(&Text::new(30.0, 40.0, 13.0, Anchor::End, Role::Muted, "a < b").bold());
         let body = out.render(720.0, 60.0).unwrap();
-        let lines: Vec<&str> = body.lines().collect();
-        assert_eq!(lines.len(), 7, "{body}");
+        let mut lines: Vec<&str> = body.lines().collect();
+        assert_eq!(lines.len(), 8, "{body}");
         // Plotters' pixels are tenths of the viewBox's.
         assert_eq!(lines[0], "<g transform=\"scale(0.1)\">");
-        assert_eq!(lines[6], "</g>");
+        assert_eq!(lines[7], "</g>");
         let bg = lines[1];
         assert!(bg.contains("width=\"7200\" height=\"600\""), "{bg}");
         assert!(bg.contains("class=\"so-bg\" fill=\"none\""), "{bg}");
         let bar = lines[2];
         assert!(bar.contains("x=\"102\" y=\"50\" width=\"1004\" height=\"200\""));
         assert!(bar.contains("class=\"so-bar\" fill=\"#3a6ea8\""), "{bar}");
-        let dashed = "class=\"so-ref\" stroke=\"#8a939e\" stroke-dasharray=\"50 40\"";
+        // The compared edition's bar: pale, outlined inside its box, no `stroke="none"`.
+        let prev = lines.remove(3);
+        assert!(
+            prev.contains("x=\"108\" y=\"308\" width=\"985\" height=\"185\""),
+            "{prev}"
+        );
+        let outline = "class=\"so-prev\" fill=\"#e4ebf3\" stroke=\"#3a6ea8\" stroke-width=\"15\"";
+        assert!(prev.contains(outline) && !prev.contains("none"), "{prev}");
+        let dashed = "class=\"so-ref\" stroke=\"#7d8792\" stroke-dasharray=\"50 40\"";
         assert!(lines[3].contains(dashed), "{body}");
         assert!(lines[3].contains("stroke-width=\"15\""), "{body}");
         assert!(lines[4].contains("stroke-linejoin=\"round\""), "{body}");

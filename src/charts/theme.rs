@@ -109,11 +109,7 @@ impl Role {
         match self {
             // Transparent unless the document is standalone (see `style`).
             Role::Bg => "fill=\"none\"".to_owned(),
-            Role::Prev => format!(
-                "fill=\"{}\" stroke=\"{}\"",
-                p.light,
-                paint(Role::Bar).light
-            ),
+            Role::Prev => format!("fill=\"{}\" stroke=\"{}\"", p.light, paint(Role::Bar).light),
             _ => format!("{}=\"{}\"", p.property, p.light),
         }
     }
@@ -211,7 +207,14 @@ mod tests {
         let light = [paint(Role::Bg).light, "#fbfaf7", "#ffffff"];
         let dark = [paint(Role::Bg).dark, "#14181d", "#1b2027"];
         // The compared edition's bars are read by their outline, the main colour.
-        let marks = [Role::Bar, Role::Line, Role::Other, Role::Axis, Role::Ref, Role::Ink];
+        let marks = [
+            Role::Bar,
+            Role::Line,
+            Role::Other,
+            Role::Axis,
+            Role::Ref,
+            Role::Ink,
+        ];
         for role in marks {
             let p = paint(role);
             for (colour, backgrounds) in [(p.light, light), (p.dark, dark)] {
@@ -224,7 +227,10 @@ mod tests {
         assert!(Role::Prev.outlined() && !Role::Bar.outlined());
         assert!(Role::Prev.fallback().contains(paint(Role::Bar).light));
         let style = style();
-        assert!(style.contains(".so-prev{fill:var(--so-prev,#e4ebf3);stroke:var(--so-accent,#3a6ea8)}"), "{style}");
+        assert!(
+            style.contains(".so-prev{fill:var(--so-prev,#e4ebf3);stroke:var(--so-accent,#3a6ea8)}"),
+            "{style}"
+        );
         // The old light fill was 1.72:1 against the page: a pale fill alone is not enough.
         assert!(contrast("#b4c3d4", "#fbfaf7") < 3.0);
     }
@@ -233,6 +239,9 @@ mod tests {
     fn charts_print_in_the_light_scheme() {
         let style = style();
         let print = &style[style.find("@media print").unwrap()..];
-        assert!(print.contains(&format!("--so-accent:{}", paint(Role::Bar).light)), "{print}");
+        assert!(
+            print.contains(&format!("--so-accent:{}", paint(Role::Bar).light)),
+            "{print}"
+        );
     }
 }

@@ -360,7 +360,10 @@ impl Shown {
     fn pair(before: Shown, after: Shown) -> Shown {
         Shown {
             html: format!("{}{ARROW}{SPOKEN_ARROW} {}", before.html, after.html),
-            unlinked: format!("{}{ARROW}{SPOKEN_ARROW} {}", before.unlinked, after.unlinked),
+            unlinked: format!(
+                "{}{ARROW}{SPOKEN_ARROW} {}",
+                before.unlinked, after.unlinked
+            ),
             text: format!("{}\u{a0}\u{2192} {}", before.text, after.text),
         }
     }

@@ -153,7 +153,11 @@ fn fig_links_to_its_definition_and_is_described_by_its_provenance() {
 #[test]
 fn every_value_on_a_page_has_its_own_note() {
     let out = html("{{ fig(name=\"us_share\") }}, {{ fig(name=\"us_share\") }}");
-    let ids: Vec<&str> = out.split("aria-describedby=\"").skip(1).map(|s| &s[..9]).collect();
+    let ids: Vec<&str> = out
+        .split("aria-describedby=\"")
+        .skip(1)
+        .map(|s| &s[..9])
+        .collect();
     assert_eq!(ids, ["so-prov-1", "so-prov-2"], "{out}");
     assert!(out.contains("id=\"so-prov-1\"") && out.contains("id=\"so-prov-2\""));
 }
@@ -170,8 +174,14 @@ fn fig_vs_shows_earlier_then_this_and_reads_the_arrow_as_to() {
         "{before}"
     );
     assert!(after.starts_with("<span class=\"fig-wrap\">"), "{after}");
-    assert!(after.contains("<data class=\"fig\" value=\"0.37\">37%</data>"), "{after}");
-    assert!(after.contains("edition Spring 2026 (2026-spring)"), "{after}");
+    assert!(
+        after.contains("<data class=\"fig\" value=\"0.37\">37%</data>"),
+        "{after}"
+    );
+    assert!(
+        after.contains("edition Spring 2026 (2026-spring)"),
+        "{after}"
+    );
 }
 
 #[test]
@@ -188,10 +198,16 @@ fn a_figure_in_a_links_text_is_not_a_link_itself() {
 fn feeds_keep_the_links_and_drop_the_notes() {
     let out = html("US: {{fig(name=\"us_share\", vs=\"2025-spring\")}}.");
     let feed = crate::markdown::without_notes(&out);
-    assert!(!feed.contains("fig-note") && !feed.contains("edition Spring"), "{feed}");
+    assert!(
+        !feed.contains("fig-note") && !feed.contains("edition Spring"),
+        "{feed}"
+    );
     assert!(!feed.contains("visually-hidden"), "{feed}");
     assert_eq!(feed.matches("<a class=\"fig-link\"").count(), 2, "{feed}");
-    assert!(feed.contains(">70%</data></a></span>&nbsp;<span aria-hidden=\"true\">\u{2192}</span> "), "{feed}");
+    assert!(
+        feed.contains(">70%</data></a></span>&nbsp;<span aria-hidden=\"true\">\u{2192}</span> "),
+        "{feed}"
+    );
     assert!(feed.ends_with(">37%</data></a></span>.</p>\n"), "{feed}");
 }
 
@@ -331,12 +347,17 @@ fn tables_escape_every_cell_and_align_numbers() {
     let out = render_body("{{ table(name=\"top_models\") }}\n").unwrap();
     assert!(!out.html.contains("<script>"), "{}", out.html);
     assert!(!out.html.contains("<p>"), "{}", out.html);
+    // The first column heads its row; each value is labelled with its column.
     assert!(out.html.contains(
-        "<td>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;</td><td class=\"num\">1,234,567</td>"
+        "<th scope=\"row\">&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;</th>\
+         <td class=\"num\" data-label=\"downloads\">1,234,567</td>"
     ));
-    assert!(out
-        .html
-        .contains("<td>a &amp; b</td><td class=\"num\">950</td>"));
+    assert!(out.html.contains(
+        "<th scope=\"row\">a &amp; b</th><td class=\"num\" data-label=\"downloads\">950</td>"
+    ));
+    assert!(out.html.contains(
+        "<div class=\"table-wrap\" role=\"region\" aria-label=\"Top &lt;models&gt;\" tabindex=\"0\">"
+    ));
     assert!(out.html.contains("<caption>Top &lt;models&gt;</caption>"));
     assert!(out
         .html
@@ -431,7 +452,8 @@ fn claims_render_their_text_and_nothing_else() {
     .unwrap();
     assert_eq!(out.html.matches("<p>").count(), 1, "{}", out.html);
     assert!(
-        out.html.starts_with("<p>The US share fell to <data"),
+        out.html
+            .starts_with("<p>The US share fell to <span class=\"fig-wrap\"><a"),
         "{}",
         out.html
     );

@@ -96,7 +96,9 @@ pub fn render_all(
                 measure: &figure.label,
                 edition: &edition.index.front.title,
             };
-            let shown = table(figure, compare, &header, |x| format::number(x, figure.format));
+            let shown = table(figure, compare, &header, |x| {
+                format::number(x, figure.format)
+            });
             let shown = shown_text(shown);
             let csv = crate::escape::csv(&table(figure, compare, &header, |x| x.to_string()));
             let dir = format!("{}/charts/{name}", edition.slug);
@@ -134,7 +136,9 @@ struct Header<'a> {
 fn rows_name(def: &FigureDef) -> String {
     match &def.metric {
         Metric::CountByMonth { .. } => "Month".to_owned(),
-        Metric::LogHistogram { field: Field::Likes } => "Likes, range".to_owned(),
+        Metric::LogHistogram {
+            field: Field::Likes,
+        } => "Likes, range".to_owned(),
         Metric::LogHistogram { .. } => "Download range".to_owned(),
         // As the chart's axis reads: "Share of items, smallest first".
         Metric::Lorenz { .. } => format!("Share of {}, smallest first", def.of.name()),
