@@ -6,6 +6,7 @@
 //! | context | function | what it does |
 //! | --- | --- | --- |
 //! | HTML and XML text and double-quoted attribute values (pages, Atom, sitemap, SVG `<title>`/`<desc>`; Tera's autoescape) | [`markup`] | `& < > " '` as references; drops what the text may not hold |
+//! | text marking code with backticks, for HTML (a snapshot's `source`; the `code_spans` template filter) | [`code_spans`] | [`markup`], then each `` `span` `` in `<code>` |
 //! | a URL from data in an attribute (a registry entry's `source`) | [`url`], then [`markup`] | percent-encodes what a URL may not hold |
 //! | a label drawn on one line (SVG chart text, whose XML escaping plotters does) | [`line`] | drops what the text may not hold; tabs and line breaks become spaces |
 //! | CSV downloads | [`csv`] | RFC 4180 quoting; a cell a spreadsheet would run as a formula starts with `'` |
@@ -46,6 +47,29 @@ pub fn markup(text: &str) -> String {
             c if dropped(c) => {}
             c => out.push(c),
         }
+    }
+    out
+}
+
+/// Plain text that marks code the Markdown way (`` `stateof sample` ``), for HTML:
+/// escaped as [`markup`], each backticked span in `<code>`, an unpaired backtick kept.
+pub fn code_spans(text: &str) -> String {
+    let mut parts: Vec<&str> = text.split('`').collect();
+    let unpaired = if parts.len().is_multiple_of(2) {
+        parts.pop()
+    } else {
+        None
+    };
+    let mut out = String::with_capacity(text.len() + 16);
+    for (i, part) in parts.iter().enumerate() {
+        match i % 2 {
+            0 => out.push_str(&markup(part)),
+            _ => out.push_str(&format!("<code>{}</code>", markup(part))),
+        }
+    }
+    if let Some(rest) = unpaired {
+        out.push('`');
+        out.push_str(&markup(rest));
     }
     out
 }
@@ -188,6 +212,16 @@ mod tests {
         assert_eq!(line(hostile), "agnp.exebc");
         // Hebrew, and the left-to-right and right-to-left marks, stay.
         assert_eq!(markup("שלום\u{200E}x\u{200F}"), "שלום\u{200E}x\u{200F}");
+    }
+
+    #[test]
+    fn code_spans_are_code_and_the_rest_is_escaped() {
+        assert_eq!(
+            code_spans("made by `stateof sample --out a<b>`, not <i>measured</i>"),
+            "made by <code>stateof sample --out a&lt;b&gt;</code>, not &lt;i&gt;measured&lt;/i&gt;"
+        );
+        assert_eq!(code_spans("one ` alone"), "one ` alone");
+        assert_eq!(code_spans("`a` and `b"), "<code>a</code> and `b");
     }
 
     #[test]

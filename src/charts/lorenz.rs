@@ -151,10 +151,12 @@ fn axes(out: &mut Svg, frame: &Frame) -> Rect {
             &label,
         );
         out.text(&tick);
-        // The end ticks keep inside the plot's width.
+        // The first tick keeps clear of the y-axis labels; the last is centred on its
+        // gridline in the right margin when it fits there, or else ends at it (on a
+        // phone's width, ending at it would crowd the tick before).
         let anchor = match t {
             0.0 => Anchor::Start,
-            1.0 => Anchor::End,
+            1.0 if text_width(&label, TICK_SIZE) / 2.0 > RIGHT => Anchor::End,
             _ => Anchor::Middle,
         };
         out.text(&Text::new(
@@ -282,7 +284,9 @@ enum Grow {
 
 /// Where the `note` (its lines) for `point` goes: the first candidate spot (left,
 /// above-left, above, right, below-right, below, then higher above-left; for a note of
-/// several lines, then above with the point under its right or left end) whose box
+/// several lines, then above with the point under its right or left end; then higher
+/// above, up to 118 units, and a little to the right; then further up and to the left,
+/// beyond the line of equality, up to 270 units) whose box
 /// stays in the plot and clear of the `lines` and the labels already `placed`; the
 /// first spot if none is clear.
 fn place(
@@ -314,6 +318,17 @@ fn place(
     if note.len() > 1 {
         candidates.push((px + 10.0, py - 12.0, Anchor::End, Grow::Up));
         candidates.push((px - 10.0, py - 12.0, Anchor::Start, Grow::Up));
+    }
+    // Higher above, between the line of equality and a curve that rises just right of
+    // the point (a narrow plot's room), joined to the point by the leader.
+    for dy in [28.0, 46.0, 64.0, 82.0, 100.0, 118.0] {
+        for dx in [0.0, 12.0, 24.0, 36.0] {
+            candidates.push((px + dx, py - dy, Anchor::Middle, Grow::Up));
+        }
+    }
+    // Failing that, up and to the left, above the line of equality.
+    for step in 4..16 {
+        candidates.push((px - 6.0, py - 18.0 * f64::from(step), Anchor::End, Grow::Up));
     }
     let spot = |&(x, y, anchor, grow): &(f64, f64, Anchor, Grow)| {
         let first = match grow {

@@ -2,13 +2,14 @@
 //!
 //! `render` picks the drawing for the chart's kind (one module per kind), has plotters
 //! draw it (see `svg`), then wraps the body in an accessible document: `role="img"`, a
-//! `<title>` and a generated `<desc>` summarising the data, ids derived from the chart's
+//! `<title>` naming it (`aria-labelledby`) and a generated `<desc>` summarising the data
+//! (`aria-describedby`), ids derived from the chart's
 //! name (so several charts can share a page), a `viewBox` without a fixed pixel size,
 //! and a `<style>` whose `so-*` classes follow the reader's light or dark scheme (see
 //! `theme`). This module never writes files and its output depends only on its input.
 //!
 //! A chart is laid out for one of two widths (`Width`): a 720-unit viewBox for a page
-//! column, or a 360-unit one shown at about 1:1 on a phone, with the same type sizes. A
+//! column, or a 280-unit one shown at 1:1 or larger on a phone, with the same type sizes. A
 //! page inlines both and shows one by a media query, so the narrow render's ids differ.
 
 mod bar;
@@ -50,7 +51,7 @@ pub struct ChartInput<'a> {
 pub enum Width {
     /// A 720-unit viewBox, for a page column.
     Wide,
-    /// A 360-unit viewBox, shown at about 1:1 on a phone: type as large as the wide
+    /// A 280-unit viewBox, shown at 1:1 or larger on a phone: type as large as the wide
     /// layout's, so fewer ticks, shorter labels, and labels above long-labelled bars.
     Narrow,
 }
@@ -171,7 +172,8 @@ fn document(input: &ChartInput, drawing: &Drawing) -> Result<String> {
     Ok(format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"so-chart so-chart-{kind}\" \
          viewBox=\"0 0 {w} {h}\" width=\"100%\" preserveAspectRatio=\"xMidYMid meet\" \
-         role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" font-family=\"{font}\">\n\
+         role=\"img\" aria-labelledby=\"{id}-title\" aria-describedby=\"{id}-desc\" \
+         font-family=\"{font}\">\n\
          <title id=\"{id}-title\">{title}</title>\n\
          <desc id=\"{id}-desc\">{desc}</desc>\n\
          <style>{style}</style>\n\

@@ -7,7 +7,8 @@
 //! group scaled back down, since a curve through whole viewBox pixels visibly wobbles.
 //! Plotters knows colours, not classes, so each role is drawn in a sentinel colour that
 //! `restyle` then turns into the role's `so-*` class, its light colour as a fallback
-//! attribute and its fixed attributes (dashes, round joins); `restyle` also puts each
+//! attribute and its fixed attributes (dashes, round joins, the outline of the compared
+//! edition's bars); `restyle` also puts each
 //! text element on one line and rounds its font size.
 //!
 //! Plotters passes characters through that XML forbids, so text is `clean`ed before it
@@ -21,7 +22,7 @@ use plotters::prelude::{
 };
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::theme::{Role, FONT_STACK, ROLES};
+use super::theme::{Role, FONT_STACK, PREV_OUTLINE, ROLES};
 use crate::escape;
 
 /// Where a text's `x` sits within it.
@@ -139,8 +140,14 @@ impl Svg {
         Svg::default()
     }
 
+    /// A filled rectangle; an outlined role's outline is drawn inside it.
     pub fn rect(&mut self, role: Role, x: f64, y: f64, w: f64, h: f64) {
-        let shape = Shape::Rect(role, (x, y), (x + w.max(0.0), y + h.max(0.0)));
+        let (w, h) = (w.max(0.0), h.max(0.0));
+        let inset = match role.outlined() {
+            true => (PREV_OUTLINE / 2.0).min(w / 2.0).min(h / 2.0),
+            false => 0.0,
+        };
+        let shape = Shape::Rect(role, (x + inset, y + inset), (x + w - inset, y + h - inset));
         self.shapes.push(shape);
     }
 
@@ -264,9 +271,12 @@ fn restyle(document: &str) -> Result<String> {
     let Some(body) = body else {
         bail!("plotters wrote an SVG document of an unexpected shape");
     };
-    let roles: Vec<(String, String)> = ROLES
+    let roles: Vec<(String, String, bool)> = ROLES
         .iter()
-        .map(|role| (sentinel_attribute(*role), role.attributes(SCALE)))
+        .map(|role| {
+            let from = sentinel_attribute(*role);
+            (from, role.attributes(SCALE), role.outlined())
+        })
         .collect();
     let mut out = String::with_capacity(body.len() * 2);
     out.push_str(&format!("<g transform=\"scale({})\">\n", num(1.0 / SCALE)));
@@ -279,8 +289,12 @@ fn restyle(document: &str) -> Result<String> {
             let close = lines.next().unwrap_or_default();
             element = format!("{}{text}{close}", short_font_size(line));
         }
-        if let Some((from, to)) = roles.iter().find(|(from, _)| element.contains(from)) {
+        if let Some((from, to, outlined)) = roles.iter().find(|(from, ..)| element.contains(from)) {
             element = element.replacen(from, to, 1);
+            if *outlined {
+                // The role's outline replaces plotters' `stroke="none"`.
+                element = element.replacen(" stroke=\"none\"", "", 1);
+            }
         }
         if element.contains("=\"#0102") {
             bail!("an element kept its sentinel colour: {element}");
@@ -333,22 +347,31 @@ mod tests {
     fn plotters_draws_classes_not_sentinels() {
         let mut out = Svg::new();
         out.rect(Role::Bar, 10.2, 5.0, 100.4, 20.0);
+        out.rect(Role::Prev, 10.0, 30.0, 100.0, 20.0);
         out.line(Role::Ref, (0.0, 0.0), (50.0, 50.0), 1.5);
         out.polyline(Role::Line, &[(0.0, 0.0), (10.0, 5.0), (20.0, 0.0)], 2.5);
         out.text(&Text::new(30.0, 40.0, 13.0, Anchor::End, Role::Muted, "a < b").bold());
         let body = out.render(720.0, 60.0).unwrap();
-        let lines: Vec<&str> = body.lines().collect();
-        assert_eq!(lines.len(), 7, "{body}");
+        let mut lines: Vec<&str> = body.lines().collect();
+        assert_eq!(lines.len(), 8, "{body}");
         // Plotters' pixels are tenths of the viewBox's.
         assert_eq!(lines[0], "<g transform=\"scale(0.1)\">");
-        assert_eq!(lines[6], "</g>");
+        assert_eq!(lines[7], "</g>");
         let bg = lines[1];
         assert!(bg.contains("width=\"7200\" height=\"600\""), "{bg}");
         assert!(bg.contains("class=\"so-bg\" fill=\"none\""), "{bg}");
         let bar = lines[2];
         assert!(bar.contains("x=\"102\" y=\"50\" width=\"1004\" height=\"200\""));
         assert!(bar.contains("class=\"so-bar\" fill=\"#3a6ea8\""), "{bar}");
-        let dashed = "class=\"so-ref\" stroke=\"#8a939e\" stroke-dasharray=\"50 40\"";
+        // The compared edition's bar: pale, outlined inside its box, no `stroke="none"`.
+        let prev = lines.remove(3);
+        assert!(
+            prev.contains("x=\"108\" y=\"308\" width=\"985\" height=\"185\""),
+            "{prev}"
+        );
+        let outline = "class=\"so-prev\" fill=\"#e4ebf3\" stroke=\"#3a6ea8\" stroke-width=\"15\"";
+        assert!(prev.contains(outline) && !prev.contains("none"), "{prev}");
+        let dashed = "class=\"so-ref\" stroke=\"#7d8792\" stroke-dasharray=\"50 40\"";
         assert!(lines[3].contains(dashed), "{body}");
         assert!(lines[3].contains("stroke-width=\"15\""), "{body}");
         assert!(lines[4].contains("stroke-linejoin=\"round\""), "{body}");

@@ -10,8 +10,9 @@
 
 /// The width of the wide layout's viewBox; heights vary by kind and data.
 pub const WIDTH: f64 = 720.0;
-/// The width of the narrow layout's viewBox, shown at about 1:1 on a phone.
-pub const NARROW_WIDTH: f64 = 360.0;
+/// The width of the narrow layout's viewBox: a 320 px phone's column, so that the
+/// smallest text (12 units) is never under 12 px on a phone.
+pub const NARROW_WIDTH: f64 = 280.0;
 /// Category labels and value labels.
 pub const LABEL_SIZE: f64 = 14.0;
 /// Axis ticks, legends and secondary labels.
@@ -35,7 +36,8 @@ pub enum Role {
     Axis,
     /// The main series as a fill (bars, dots).
     Bar,
-    /// The compared (earlier) edition's bars.
+    /// The compared (earlier) edition's bars: a pale fill inside an outline in the
+    /// main series' colour, so they differ from it by more than lightness.
     Prev,
     /// A bar standing for "Other".
     Other,
@@ -63,13 +65,13 @@ const fn paint(role: Role) -> Paint {
         Role::Ink => ("so-ink", "fill", "--so-ink", "#1f2328", "#e8eaed"),
         Role::Muted => ("so-muted", "fill", "--so-muted", "#5c6570", "#a5aeb9"),
         Role::Grid => ("so-grid", "stroke", "--so-grid", "#e3e6ea", "#30363d"),
-        Role::Axis => ("so-axis", "stroke", "--so-axis", "#8a939e", "#6f7884"),
+        Role::Axis => ("so-axis", "stroke", "--so-axis", "#7d8792", "#7a838e"),
         Role::Bar => ("so-bar", "fill", "--so-accent", "#3a6ea8", "#6e9fd8"),
-        Role::Prev => ("so-prev", "fill", "--so-prev", "#b4c3d4", "#4b5a6b"),
-        Role::Other => ("so-other", "fill", "--so-other", "#a9b1ba", "#5d6670"),
+        Role::Prev => ("so-prev", "fill", "--so-prev", "#e4ebf3", "#1e2a37"),
+        Role::Other => ("so-other", "fill", "--so-other", "#7d8792", "#7a838e"),
         Role::Line => ("so-line", "stroke", "--so-accent", "#3a6ea8", "#6e9fd8"),
         Role::Area => ("so-area", "fill", "--so-area", "#dce6f2", "#233447"),
-        Role::Ref => ("so-ref", "stroke", "--so-axis", "#8a939e", "#6f7884"),
+        Role::Ref => ("so-ref", "stroke", "--so-axis", "#7d8792", "#7a838e"),
     };
     Paint {
         class,
@@ -107,8 +109,14 @@ impl Role {
         match self {
             // Transparent unless the document is standalone (see `style`).
             Role::Bg => "fill=\"none\"".to_owned(),
+            Role::Prev => format!("fill=\"{}\" stroke=\"{}\"", p.light, paint(Role::Bar).light),
             _ => format!("{}=\"{}\"", p.property, p.light),
         }
+    }
+
+    /// True when the role draws an outline as well as a fill.
+    pub fn outlined(self) -> bool {
+        self == Role::Prev
     }
 
     /// Everything an element in this role carries: its class, the fallback colour and
@@ -119,11 +127,15 @@ impl Role {
         let extra = match self {
             Role::Line => " stroke-linejoin=\"round\" stroke-linecap=\"round\"".to_owned(),
             Role::Ref => format!(" stroke-dasharray=\"{} {}\"", 5.0 * scale, 4.0 * scale),
+            Role::Prev => format!(" stroke-width=\"{}\"", PREV_OUTLINE * scale),
             _ => String::new(),
         };
         format!("class=\"{}\" {}{extra}", paint(self).class, self.fallback())
     }
 }
+
+/// The width of the outline around the compared edition's bars.
+pub const PREV_OUTLINE: f64 = 1.5;
 
 /// The `<style>` element's text: colour variables for both schemes, then the classes.
 pub fn style() -> String {
@@ -139,8 +151,12 @@ pub fn style() -> String {
             vars_dark.push_str(&format!("{}:{};", p.var, p.dark));
         }
         if role != Role::Bg {
+            let outline = match role.outlined() {
+                true => format!(";stroke:var(--so-accent,{})", paint(Role::Bar).light),
+                false => String::new(),
+            };
             classes.push_str(&format!(
-                ".{}{{{}:var({},{})}}\n",
+                ".{}{{{}:var({},{}){outline}}}\n",
                 p.class, p.property, p.var, p.light
             ));
         }
@@ -151,11 +167,81 @@ pub fn style() -> String {
     let canvas = |colour: &str| {
         format!("svg.so-chart:root{{background:{colour}}}svg.so-chart:root .so-bg{{fill:{colour}}}")
     };
+    // Printed in the light scheme, whatever the screen's.
     format!(
         "\n.so-chart{{font-family:{FONT_STACK};{vars_light}}}\n{}\n\
          @media (prefers-color-scheme: dark){{.so-chart{{{vars_dark}}}{}}}\n\
+         @media print{{.so-chart{{{vars_light}}}{}}}\n\
          {classes}",
         canvas(bg.light),
-        canvas(bg.dark)
+        canvas(bg.dark),
+        canvas(bg.light)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// WCAG's contrast ratio of two `#rrggbb` colours.
+    fn contrast(a: &str, b: &str) -> f64 {
+        let luminance = |hex: &str| {
+            let channel = |i: usize| {
+                let c = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap()) / 255.0;
+                if c <= 0.03928 {
+                    c / 12.92
+                } else {
+                    ((c + 0.055) / 1.055).powf(2.4)
+                }
+            };
+            0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5)
+        };
+        let (x, y) = (luminance(a), luminance(b));
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    }
+
+    #[test]
+    fn marks_needed_to_read_a_chart_stand_out_3_to_1_in_both_schemes() {
+        // The chart's own canvas, and the page's background and surface
+        // (theme/style.css) that an inlined chart sits on.
+        let light = [paint(Role::Bg).light, "#fbfaf7", "#ffffff"];
+        let dark = [paint(Role::Bg).dark, "#14181d", "#1b2027"];
+        // The compared edition's bars are read by their outline, the main colour.
+        let marks = [
+            Role::Bar,
+            Role::Line,
+            Role::Other,
+            Role::Axis,
+            Role::Ref,
+            Role::Ink,
+        ];
+        for role in marks {
+            let p = paint(role);
+            for (colour, backgrounds) in [(p.light, light), (p.dark, dark)] {
+                for bg in backgrounds {
+                    let ratio = contrast(colour, bg);
+                    assert!(ratio >= 3.0, "{role:?} {colour} on {bg}: {ratio:.2}");
+                }
+            }
+        }
+        assert!(Role::Prev.outlined() && !Role::Bar.outlined());
+        assert!(Role::Prev.fallback().contains(paint(Role::Bar).light));
+        let style = style();
+        assert!(
+            style.contains(".so-prev{fill:var(--so-prev,#e4ebf3);stroke:var(--so-accent,#3a6ea8)}"),
+            "{style}"
+        );
+        // The old light fill was 1.72:1 against the page: a pale fill alone is not enough.
+        assert!(contrast("#b4c3d4", "#fbfaf7") < 3.0);
+    }
+
+    #[test]
+    fn charts_print_in_the_light_scheme() {
+        let style = style();
+        let print = &style[style.find("@media print").unwrap()..];
+        assert!(
+            print.contains(&format!("--so-accent:{}", paint(Role::Bar).light)),
+            "{print}"
+        );
+    }
 }

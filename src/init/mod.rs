@@ -98,6 +98,7 @@ const SHARED: &[(&str, &[u8])] = &[
         include_bytes!("../../templates/partials/chart.html"),
     ),
     ("theme/style.css", include_bytes!("../../theme/style.css")),
+    ("theme/site.js", include_bytes!("../../theme/site.js")),
     (
         "static/favicon.ico",
         include_bytes!("../../static/favicon.ico"),

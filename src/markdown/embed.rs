@@ -70,6 +70,9 @@ impl Shortcode {
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Embed {
     pub html: String,
+    /// The HTML where a link may not go (inside a link's text): a figure without its
+    /// link to its definition. Empty when it is `html`.
+    pub unlinked: String,
     /// Plain text for headings' table-of-contents text and image alt text.
     pub text: String,
     /// A block (chart, table) that must stand alone rather than sit inside a sentence.
@@ -83,6 +86,8 @@ pub(super) struct Embed {
 pub(super) struct Used {
     pub figures: Vec<String>,
     pub charts: Vec<String>,
+    /// Inline figure values shown so far: numbers their provenance notes' ids.
+    pub values: usize,
 }
 
 fn note(list: &mut Vec<String>, name: &str) {
@@ -129,6 +134,7 @@ fn claim_mark(shortcode: Shortcode, args: &BTreeMap<&str, &str>) -> Result<Embed
     }
     Ok(Embed {
         html: String::new(),
+        unlinked: String::new(),
         text: String::new(),
         block: false,
         what: format!("`{}`", shortcode.name()),
@@ -165,19 +171,19 @@ fn fig(
         Some(text) => parse_format(text)?,
         None => figure.format,
     };
-    let (mut html, mut text) = data(figure, x, format, ctx);
+    let mut value = data(name, figure, x, format, ctx, used);
     if let Some(earlier) = args.get("vs") {
         check_edition(ctx, earlier)?;
         check_earlier(ctx, earlier)?;
         let before = lookup(ctx, earlier, name)?;
-        let (before_html, before_text) = data(before, scalar(name, before)?, format, ctx);
-        html = format!("{before_html}&nbsp;\u{2192} {html}");
-        text = format!("{before_text}\u{a0}\u{2192} {text}");
+        let before = data(name, before, scalar(name, before)?, format, ctx, used);
+        value = Shown::pair(before, value);
     }
     note(&mut used.figures, name);
     Ok(Embed {
-        html,
-        text,
+        html: value.html,
+        unlinked: value.unlinked,
+        text: value.text,
         block: false,
         what: format!("fig `{name}`"),
     })
@@ -194,6 +200,7 @@ fn table(name: &str, ctx: &Context, used: &mut Used) -> Result<Embed, String> {
     note(&mut used.figures, name);
     Ok(Embed {
         html: table_html(figure, table, ctx),
+        unlinked: String::new(),
         text: figure.label.clone(),
         block: true,
         what: format!("table `{name}`"),
@@ -215,6 +222,7 @@ fn chart(name: &str, ctx: &Context, used: &mut Used) -> Result<Embed, String> {
     note(&mut used.charts, name);
     Ok(Embed {
         html: html.clone(),
+        unlinked: String::new(),
         text: String::new(),
         block: true,
         what: format!("chart `{name}`"),
@@ -331,11 +339,51 @@ fn parse_format(text: &str) -> Result<Format, String> {
     })
 }
 
-/// `(html, text)` of one value: `<data class="fig" value="…" title="provenance">…</data>`.
-fn data(figure: &Figure, x: f64, format: Format, ctx: &Context) -> (String, String) {
+/// One inline value, or an `earlier → this` pair, three ways.
+struct Shown {
+    /// Linked to its definition, with its provenance note.
+    html: String,
+    /// The value alone, with its provenance as a `title` (inside a link's text).
+    unlinked: String,
+    /// Plain text.
+    text: String,
+}
+
+/// The arrow of `earlier → this`, hidden from screen readers, which read this instead.
+const SPOKEN_ARROW: &str = "<span class=\"visually-hidden\">to</span>";
+const ARROW: &str = "&nbsp;<span aria-hidden=\"true\">\u{2192}</span>";
+/// What opens a provenance note; its text is escaped, so the next `</span>` closes it.
+const NOTE: &str = "<span class=\"fig-note\"";
+
+impl Shown {
+    /// `earlier → this`.
+    fn pair(before: Shown, after: Shown) -> Shown {
+        Shown {
+            html: format!("{}{ARROW}{SPOKEN_ARROW} {}", before.html, after.html),
+            unlinked: format!(
+                "{}{ARROW}{SPOKEN_ARROW} {}",
+                before.unlinked, after.unlinked
+            ),
+            text: format!("{}\u{a0}\u{2192} {}", before.text, after.text),
+        }
+    }
+}
+
+/// One value: a link to the figure's definition on the methodology page
+/// (`#fig-NAME`) holding `<data class="fig" value="…">`, and beside it a note with the
+/// value's provenance that the link names as its description (`aria-describedby`).
+/// The page's stylesheet shows the note on hover and focus, its script on a tap.
+fn data(
+    name: &str,
+    figure: &Figure,
+    x: f64,
+    format: Format,
+    ctx: &Context,
+    used: &mut Used,
+) -> Shown {
     let text = format::number(x, format);
     // An undefined value (a share of a total of 0) has no machine-readable value.
-    let value = if x.is_finite() {
+    let machine = if x.is_finite() {
         x.to_string()
     } else {
         String::new()
@@ -345,12 +393,43 @@ fn data(figure: &Figure, x: f64, format: Format, ctx: &Context) -> (String, Stri
     } else {
         "fig"
     };
-    let html = format!(
-        r#"<data class="{class}" value="{value}" title="{}">{}</data>"#,
-        escape_html(&provenance(figure, ctx)),
+    used.values += 1;
+    let note = format!("so-prov-{}", used.values);
+    let provenance = escape_html(&provenance(figure, ctx));
+    let value = format!(
+        r#"<data class="{class}" value="{machine}">{}</data>"#,
         escape_html(&text)
     );
-    (html, text)
+    let href = escape_html(&format!("{}#fig-{name}", ctx.definitions));
+    let html = format!(
+        "<span class=\"fig-wrap\"><a class=\"fig-link\" href=\"{href}\" aria-describedby=\"{note}\">\
+         {value}</a>{NOTE} id=\"{note}\" role=\"tooltip\">{provenance}</span></span>"
+    );
+    let unlinked = format!(
+        r#"<data class="{class}" value="{machine}" title="{provenance}">{}</data>"#,
+        escape_html(&text)
+    );
+    Shown {
+        html,
+        unlinked,
+        text,
+    }
+}
+
+/// Rendered HTML for a reader without the page's stylesheet (a feed reader): the
+/// provenance notes and the arrows' spoken "to" left out, the links kept.
+pub fn without_notes(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find(NOTE) {
+        let Some(end) = rest[start..].find("</span>") else {
+            break;
+        };
+        out.push_str(&rest[..start]);
+        rest = &rest[start + end + "</span>".len()..];
+    }
+    out.push_str(rest);
+    out.replace(SPOKEN_ARROW, "")
 }
 
 /// Where a value comes from, in one line: label and definition; edition; snapshot date;
@@ -382,7 +461,9 @@ fn provenance(figure: &Figure, ctx: &Context) -> String {
     parts.join("; ")
 }
 
-/// A data table: a caption, a header row, numbers right-aligned (`class="num"`).
+/// A data table: a caption, a header row, a row header per row (the first column),
+/// numbers right-aligned (`class="num"`), each cell labelled with its column
+/// (`data-label`) for the phone layout, in a named scroll region keyboards can reach.
 fn table_html(figure: &Figure, table: &Table, ctx: &Context) -> String {
     let numeric: Vec<bool> = (0..table.columns.len())
         .map(|i| {
@@ -394,10 +475,11 @@ fn table_html(figure: &Figure, table: &Table, ctx: &Context) -> String {
         })
         .collect();
     let class = |i: usize| if numeric[i] { r#" class="num""# } else { "" };
+    let label = escape_html(&figure.label);
     let mut html = format!(
-        "<div class=\"table-wrap\"><table class=\"fig-table\" title=\"{}\">\n<caption>{}</caption>\n<thead><tr>",
+        "<div class=\"table-wrap\" role=\"region\" aria-label=\"{label}\" tabindex=\"0\">\
+         <table class=\"fig-table\" title=\"{}\">\n<caption>{label}</caption>\n<thead><tr>",
         escape_html(&provenance(figure, ctx)),
-        escape_html(&figure.label)
     );
     for (i, column) in table.columns.iter().enumerate() {
         html += &format!("<th scope=\"col\"{}>{}</th>", class(i), escape_html(column));
@@ -405,13 +487,20 @@ fn table_html(figure: &Figure, table: &Table, ctx: &Context) -> String {
     html += "</tr></thead>\n<tbody>\n";
     for row in &table.rows {
         html += "<tr>";
-        for i in 0..table.columns.len() {
+        for (i, column) in table.columns.iter().enumerate() {
             let cell = match row.get(i) {
                 Some(Cell::Number(x)) => format::number(*x, Format::Thousands),
                 Some(Cell::Text(text)) => escape_html(&format::text(text)),
                 None => String::new(),
             };
-            html += &format!("<td{}>{cell}</td>", class(i));
+            html += &match i {
+                0 => format!("<th scope=\"row\"{}>{cell}</th>", class(i)),
+                _ => format!(
+                    "<td{} data-label=\"{}\">{cell}</td>",
+                    class(i),
+                    escape_html(column)
+                ),
+            };
         }
         html += "</tr>\n";
     }

@@ -287,6 +287,12 @@ impl<'a, 'e> Walk<'a, 'e> {
                 if let Some(open) = &mut self.heading {
                     open.text.push_str(&plain.text);
                 }
+                // A link cannot hold another: there a figure is not linked.
+                let in_link = (self.stack.iter()).any(|tag| matches!(tag, Tag::Link { .. }));
+                let html = match in_link && !plain.unlinked.is_empty() {
+                    true => &plain.unlinked,
+                    false => html,
+                };
                 self.out.push(Event::InlineHtml(CowStr::from(html.clone())));
             }
         }

@@ -5,8 +5,12 @@
 //! may call these shortcodes, Tera-like:
 //!
 //! - `{{ fig(name="top200_share") }}`: the figure's value, formatted, in a
-//!   `<data class="fig" value="…" title="provenance">` element (`class="fig sourced"` for
-//!   figures stated by a source). `vs="2025-spring"` shows `earlier → this`;
+//!   `<data class="fig" value="…">` element (`class="fig sourced"` for figures stated
+//!   by a source), linked to its definition on the methodology page and followed by a
+//!   note of its provenance (`role="tooltip"`, the link's `aria-describedby`) that the
+//!   page shows on hover, focus and tap; inside a link's text, the value alone with its
+//!   provenance as a `title`. `vs="2025-spring"` shows `earlier → this`, the arrow read
+//!   out as "to";
 //!   `format="compact"` (or thousands, percent, change, decimal) overrides the format.
 //!   `vs` must name an earlier edition (by front matter date) than the page's.
 //! - `{{ chart(name="downloads_by_country") }}`: the chart's ready HTML block.
@@ -36,7 +40,7 @@ mod claim;
 mod condition;
 pub use claim::Claim;
 mod embed;
-pub use embed::Shortcode;
+pub use embed::{without_notes, Shortcode};
 mod front;
 pub use front::key_index;
 mod html;
@@ -116,6 +120,9 @@ pub struct Context<'a> {
     pub edition_dates: &'a BTreeMap<String, crate::dates::Date>,
     /// Chart name → ready HTML block (`<figure>…</figure>`) for this edition.
     pub charts: &'a BTreeMap<String, String>,
+    /// The methodology page's URL (`/report/methodology/`): an inline figure links to
+    /// its definition there, `#fig-NAME`.
+    pub definitions: &'a str,
 }
 
 /// A rendered body.

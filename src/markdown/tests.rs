@@ -111,6 +111,7 @@ impl Fixture {
             edition_titles: &self.titles,
             edition_dates: &self.dates,
             charts: &self.charts,
+            definitions: "/report/methodology/",
         }
     }
 }
@@ -134,32 +135,80 @@ fn error(body: &str) -> String {
 }
 
 #[test]
-fn fig_is_wrapped_with_its_provenance() {
+fn fig_links_to_its_definition_and_is_described_by_its_provenance() {
     let out = render_body("Top 200 hold {{ fig(name=\"top200_share\") }} of downloads.\n").unwrap();
     assert_eq!(
         out.html,
-        "<p>Top 200 hold <data class=\"fig\" value=\"0.496\" title=\"Top-200 share: Top-200 share \
-         (definition); edition Spring 2026 (2026-spring); snapshot 2026-03-01; 1,234,567 rows\">\
-         49.6%</data> of downloads.</p>\n"
+        "<p>Top 200 hold <span class=\"fig-wrap\"><a class=\"fig-link\" \
+         href=\"/report/methodology/#fig-top200_share\" aria-describedby=\"so-prov-1\">\
+         <data class=\"fig\" value=\"0.496\">49.6%</data></a><span class=\"fig-note\" \
+         id=\"so-prov-1\" role=\"tooltip\">Top-200 share: Top-200 share (definition); edition \
+         Spring 2026 (2026-spring); snapshot 2026-03-01; 1,234,567 rows</span></span> of \
+         downloads.</p>\n"
     );
     assert_eq!(out.figures_used, ["top200_share"]);
     assert!(out.charts_used.is_empty());
 }
 
 #[test]
-fn fig_vs_shows_earlier_then_this() {
+fn every_value_on_a_page_has_its_own_note() {
+    let out = html("{{ fig(name=\"us_share\") }}, {{ fig(name=\"us_share\") }}");
+    let ids: Vec<&str> = out
+        .split("aria-describedby=\"")
+        .skip(1)
+        .map(|s| &s[..9])
+        .collect();
+    assert_eq!(ids, ["so-prov-1", "so-prov-2"], "{out}");
+    assert!(out.contains("id=\"so-prov-1\"") && out.contains("id=\"so-prov-2\""));
+}
+
+#[test]
+fn fig_vs_shows_earlier_then_this_and_reads_the_arrow_as_to() {
     let out = html("US: {{fig(name=\"us_share\", vs=\"2025-spring\")}}");
-    let (before, after) = out.split_once("&nbsp;\u{2192} ").unwrap();
-    assert!(before.ends_with(">70%</data>"), "{before}");
+    let arrow = "&nbsp;<span aria-hidden=\"true\">\u{2192}</span>\
+                 <span class=\"visually-hidden\">to</span> ";
+    let (before, after) = out.split_once(arrow).unwrap();
+    assert!(before.contains(">70%</data></a>"), "{before}");
     assert!(
         before.contains("edition Spring 2025 (2025-spring)"),
         "{before}"
     );
+    assert!(after.starts_with("<span class=\"fig-wrap\">"), "{after}");
     assert!(
-        after.starts_with("<data class=\"fig\" value=\"0.37\""),
+        after.contains("<data class=\"fig\" value=\"0.37\">37%</data>"),
         "{after}"
     );
-    assert!(after.contains("edition Spring 2026 (2026-spring)") && after.contains(">37%</data>"));
+    assert!(
+        after.contains("edition Spring 2026 (2026-spring)"),
+        "{after}"
+    );
+}
+
+#[test]
+fn a_figure_in_a_links_text_is_not_a_link_itself() {
+    let out = html("[US at {{ fig(name=\"us_share\") }}](https://example.org/)");
+    assert_eq!(out.matches("<a ").count(), 1, "{out}");
+    assert!(
+        out.contains("<data class=\"fig\" value=\"0.37\" title=\"US share"),
+        "{out}"
+    );
+}
+
+#[test]
+fn feeds_keep_the_links_and_drop_the_notes() {
+    let out = html("US: {{fig(name=\"us_share\", vs=\"2025-spring\")}}.");
+    let feed = crate::markdown::without_notes(&out);
+    assert!(
+        !feed.contains("fig-note") && !feed.contains("edition Spring"),
+        "{feed}"
+    );
+    assert!(!feed.contains("visually-hidden"), "{feed}");
+    assert_eq!(feed.matches("<a class=\"fig-link\"").count(), 2, "{feed}");
+    assert!(
+        feed.contains(">70%</data></a></span>&nbsp;<span aria-hidden=\"true\">\u{2192}</span> "),
+        "{feed}"
+    );
+    assert!(feed.ends_with(">37%</data></a></span>.</p>\n"), "{feed}");
 }
 
 #[test]
@@ -181,7 +230,7 @@ fn sourced_figures_say_so() {
         "{out}"
     );
     assert!(
-        out.contains("source: Epoch AI, https://epoch.ai/x?a=1&amp;b=2\""),
+        out.contains("source: Epoch AI, https://epoch.ai/x?a=1&amp;b=2</span>"),
         "{out}"
     );
 }
@@ -298,12 +347,17 @@ fn tables_escape_every_cell_and_align_numbers() {
     let out = render_body("{{ table(name=\"top_models\") }}\n").unwrap();
     assert!(!out.html.contains("<script>"), "{}", out.html);
     assert!(!out.html.contains("<p>"), "{}", out.html);
+    // The first column heads its row; each value is labelled with its column.
     assert!(out.html.contains(
-        "<td>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;</td><td class=\"num\">1,234,567</td>"
+        "<th scope=\"row\">&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;</th>\
+         <td class=\"num\" data-label=\"downloads\">1,234,567</td>"
     ));
-    assert!(out
-        .html
-        .contains("<td>a &amp; b</td><td class=\"num\">950</td>"));
+    assert!(out.html.contains(
+        "<th scope=\"row\">a &amp; b</th><td class=\"num\" data-label=\"downloads\">950</td>"
+    ));
+    assert!(out.html.contains(
+        "<div class=\"table-wrap\" role=\"region\" aria-label=\"Top &lt;models&gt;\" tabindex=\"0\">"
+    ));
     assert!(out.html.contains("<caption>Top &lt;models&gt;</caption>"));
     assert!(out
         .html
@@ -331,7 +385,7 @@ fn headings_get_unique_ids_and_explicit_ids_win() {
     );
     assert!(
         out.html
-            .contains("<h2 id=\"top-200\">Top 200: <data class=\"fig\""),
+            .contains("<h2 id=\"top-200\">Top 200: <span class=\"fig-wrap\"><a class=\"fig-link\""),
         "{}",
         out.html
     );
@@ -361,7 +415,7 @@ fn escaped_braces_and_code_are_left_as_written() {
 fn shortcodes_inside_html_tags_are_text_or_refused() {
     let out = html("See <abbr title=\"{{ fig(name=\"us_share\") }} of downloads\">US</abbr> and {{ fig(name=\"us_share\") }}.\n");
     assert!(
-        out.contains("<abbr title=\"37% of downloads\">US</abbr> and <data class=\"fig\""),
+        out.contains("<abbr title=\"37% of downloads\">US</abbr> and <span class=\"fig-wrap\">"),
         "{out}"
     );
     let block = html("<div\n  title='{{ fig(name=\"us_share\", vs=\"2025-spring\") }}'>\n{{ fig(name=\"us_share\") }}</div>\n");
@@ -383,13 +437,13 @@ fn shortcodes_inside_html_tags_are_text_or_refused() {
 fn markdown_extensions_and_raw_html_work() {
     let out = html("| a | b |\n|---|---|\n| 1 | {{ fig(name=\"us_share\") }} |\n\n~~old~~ \"quoted\"[^1]\n\n[^1]: Note.\n\n<div class=\"note\">{{ fig(name=\"us_share\") }}</div>\n");
     assert!(
-        out.contains("<table>") && out.contains(">37%</data></td>"),
+        out.contains("<table>") && out.contains(" rows</span></span></td>"),
         "{out}"
     );
     assert!(out.contains("<del>old</del> “quoted”"), "{out}");
     assert!(out.contains("footnote-definition"), "{out}");
     assert!(
-        out.contains("<div class=\"note\"><data class=\"fig\""),
+        out.contains("<div class=\"note\"><span class=\"fig-wrap\">"),
         "{out}"
     );
 }
@@ -422,7 +476,8 @@ fn claims_render_their_text_and_nothing_else() {
     .unwrap();
     assert_eq!(out.html.matches("<p>").count(), 1, "{}", out.html);
     assert!(
-        out.html.starts_with("<p>The US share fell to <data"),
+        out.html
+            .starts_with("<p>The US share fell to <span class=\"fig-wrap\"><a"),
         "{}",
         out.html
     );

@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::data::EditionData;
 use super::Urls;
 use crate::charts::{self, ChartInput, Width};
-use crate::config::{ChartKind, Config};
+use crate::config::{ChartKind, Config, Field, FigureDef, Key, Metric};
 use crate::content::Edition;
 use crate::figures::Figure;
 use crate::format;
@@ -89,10 +89,19 @@ pub fn render_all(
             // Both layouts go into the page; CSS shows the one that fits the screen.
             let svg = draw(Width::Wide)?;
             let svg_narrow = draw(Width::Narrow)?;
-            let title = edition.index.front.title.as_str();
-            let shown = table(figure, compare, title, |x| format::number(x, figure.format));
+            let header = Header {
+                rows: config
+                    .figures
+                    .get(&def.figure)
+                    .map_or_else(|| "Label".to_owned(), rows_name),
+                measure: &figure.label,
+                edition: &edition.index.front.title,
+            };
+            let shown = table(figure, compare, &header, |x| {
+                format::number(x, figure.format)
+            });
             let shown = shown_text(shown);
-            let csv = crate::escape::csv(&table(figure, compare, title, |x| x.to_string()));
+            let csv = crate::escape::csv(&table(figure, compare, &header, |x| x.to_string()));
             let dir = format!("{}/charts/{name}", edition.slug);
             let view = View {
                 id: format!("chart-{name}"),
@@ -115,22 +124,66 @@ pub fn render_all(
     Ok(all)
 }
 
-/// The chart's data as text cells: label, the compared edition's value when there is
-/// one, and this edition's value, each written by `cell`; rows as the chart draws them.
+/// What a chart's data table holds: its rows, its measure, the edition drawn.
+struct Header<'a> {
+    /// What the first column names ("Country", "Month").
+    rows: String,
+    /// What the values measure: the figure's label ("Share of downloads").
+    measure: &'a str,
+    edition: &'a str,
+}
+
+/// What one row of a figure's series stands for, as a column header.
+fn rows_name(def: &FigureDef) -> String {
+    match &def.metric {
+        Metric::CountByMonth { .. } => "Month".to_owned(),
+        Metric::LogHistogram {
+            field: Field::Likes,
+        } => "Likes, range".to_owned(),
+        Metric::LogHistogram { .. } => "Download range".to_owned(),
+        // As the chart's axis reads: "Share of items, smallest first".
+        Metric::Lorenz { .. } => format!("Share of {}, smallest first", def.of.name()),
+        Metric::ShareBy { key, .. } => key_name(*key).to_owned(),
+        _ => "Label".to_owned(),
+    }
+}
+
+/// A grouping key as a column header.
+fn key_name(key: Key) -> &'static str {
+    match key {
+        Key::Author => "Author",
+        Key::AuthorCountry => "Country",
+        Key::AuthorKind => "Kind of author",
+        Key::PipelineTag => "Task",
+        Key::LibraryName => "Library",
+        Key::License => "License",
+        Key::Derivative => "How derived",
+        Key::BaseModel => "Base model",
+        Key::TaskCategory => "Task category",
+        Key::SizeCategory => "Size category",
+        Key::Language => "Language",
+        Key::Sdk => "SDK",
+    }
+}
+
+/// The chart's data as text cells under a header row: what the row is, the compared
+/// edition's value when there is one, and this edition's value, each written by `cell`
+/// and headed by the measure and its edition; rows as the chart draws them.
 fn table(
     figure: &Figure,
     compare: Option<(&str, &Figure)>,
-    title: &str,
+    header: &Header,
     cell: impl Fn(f64) -> String,
 ) -> Vec<Vec<String>> {
     let now = figure.series().unwrap_or_default();
     let text = |value: Option<f64>| value.map(&cell).unwrap_or_default();
+    let column = |edition: &str| format!("{}, {edition}", header.measure);
     match compare {
         Some((earlier, before)) => {
             let mut rows = vec![vec![
-                figure.label.clone(),
-                earlier.to_owned(),
-                title.to_owned(),
+                header.rows.clone(),
+                column(earlier),
+                column(header.edition),
             ]];
             for (label, this, then) in charts::merge(figure, before) {
                 rows.push(vec![label.to_owned(), text(then), text(this)]);
@@ -138,7 +191,7 @@ fn table(
             rows
         }
         None => {
-            let mut rows = vec![vec![figure.label.clone(), title.to_owned()]];
+            let mut rows = vec![vec![header.rows.clone(), column(header.edition)]];
             rows.extend(now.iter().map(|p| vec![p.label.clone(), cell(p.value)]));
             rows
         }

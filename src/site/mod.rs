@@ -182,7 +182,8 @@ pub fn build_again(options: &BuildOptions, reuse: &mut Reuse) -> Result<Built> {
     let charts = charts::render_all(&config, &editions, &data, &urls, &tera)?;
     timer.step("draw charts");
 
-    let narrative = narrative::render_all(&editions, &data, &charts)?;
+    let definitions = urls.link("methodology/");
+    let narrative = narrative::render_all(&editions, &data, &charts, &definitions)?;
     let false_claims = narrative::false_claims(&narrative);
     check_claims(
         false_claims.clone(),
@@ -298,7 +299,18 @@ pub fn load_templates(root: &Path) -> Result<tera::Tera> {
     tera.autoescape_on(vec![".html", ".xml"]);
     // Tera's default also escapes `/`, which makes every URL in the output unreadable.
     tera.set_escape_fn(crate::escape::markup);
+    tera.register_filter("code_spans", code_spans);
     Ok(tera)
+}
+
+/// The `code_spans` filter: text with `` `code` `` spans, as escaped HTML (mark it
+/// `safe`).
+fn code_spans(
+    value: &tera::Value,
+    _: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    let text = tera::try_get_value!("code_spans", "value", String, value);
+    Ok(tera::Value::String(crate::escape::code_spans(&text)))
 }
 
 /// Renders one template; the error names it and carries Tera's whole message, or, for

@@ -30,11 +30,13 @@ pub struct Doc<'a> {
 /// Edition slug → its documents, index first, then chapters in reading order.
 pub type Narrative<'a> = BTreeMap<String, Vec<Doc<'a>>>;
 
-/// Renders every document of `editions`.
+/// Renders every document of `editions`; inline figures link to their definitions on
+/// the methodology page at `definitions`.
 pub fn render_all<'a>(
     editions: &'a [Edition],
     data: &BTreeMap<String, EditionData>,
     charts: &Charts,
+    definitions: &str,
 ) -> Result<Narrative<'a>> {
     let figures: BTreeMap<String, Figures> = (data.iter())
         .map(|(slug, d)| (slug.clone(), d.figures.clone()))
@@ -47,7 +49,7 @@ pub fn render_all<'a>(
             (e.slug.as_str(), names.collect())
         })
         .collect();
-    render_with(editions, &figures, &slots)
+    render_with(editions, &figures, &slots, definitions)
 }
 
 /// The false claims (`false_claims`) of `editions` for the figures `figures` (every
@@ -65,15 +67,16 @@ pub fn false_claims_for(
     let slots = (editions.iter())
         .map(|e| (e.slug.as_str(), names.clone()))
         .collect();
-    Ok(false_claims(&render_with(editions, figures, &slots)?))
+    Ok(false_claims(&render_with(editions, figures, &slots, "")?))
 }
 
 /// Renders every document of `editions` with `figures` and the chart slots of each
-/// edition.
+/// edition; inline figures link to their definitions at `definitions`.
 fn render_with<'a>(
     editions: &'a [Edition],
     figures: &BTreeMap<String, Figures>,
     slots: &BTreeMap<&str, BTreeMap<String, String>>,
+    definitions: &str,
 ) -> Result<Narrative<'a>> {
     let titles: BTreeMap<String, String> = (editions.iter())
         .map(|e| (e.slug.clone(), e.index.front.title.clone()))
@@ -95,6 +98,7 @@ fn render_with<'a>(
                 edition_titles: &titles,
                 edition_dates: &dates,
                 charts: &slots[edition.slug.as_str()],
+                definitions,
             };
             markdown::render(doc, &context)
         };

@@ -304,8 +304,10 @@ fn simple(
 
 /// The edition's narrative for feed readers: each chart as a plain image of its SVG
 /// download with its title, since readers drop inline SVG and the page's CSS.
+/// Inline figures keep their links to their definitions, not their provenance notes.
 fn feed_content(ctx: &Context, edition: &Edition, index: &Doc) -> String {
-    narrative::fill(&index.rendered.html, |name| {
+    let html = crate::markdown::without_notes(&index.rendered.html);
+    narrative::fill(&html, |name| {
         let title = escape::markup(&ctx.config.charts.get(name)?.title);
         let src = (ctx.urls).absolute(&format!("{}/charts/{name}.svg", edition.slug));
         Some(format!(

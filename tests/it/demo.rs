@@ -51,7 +51,10 @@ fn demo_builds_a_complete_site() {
     assert!(!page.contains("{{"), "a shortcode was left unrendered");
     assert!(page.matches("<data class=\"fig").count() >= 15);
     assert!(
-        page.contains("</data>&nbsp;→ <data"),
+        page.contains(
+            "</span>&nbsp;<span aria-hidden=\"true\">→</span>\
+             <span class=\"visually-hidden\">to</span> <span class=\"fig-wrap\">"
+        ),
         "comparisons with the earlier edition are shown"
     );
 

@@ -56,9 +56,11 @@ fn forbidden(c: char) -> bool {
 #[test]
 fn no_payload_is_markup_in_html_svg_or_xml() {
     let (_project, site) = built();
+    // The one script a page loads is the theme's own.
+    let own_script = "<script src=\"/hostile/theme/site.js\" defer></script>";
     for path in files(&site, &[".html", ".svg", ".xml"]) {
         let text = read(&path);
-        let lower = text.to_lowercase();
+        let lower = text.to_lowercase().replacen(own_script, "", 1);
         for raw in RAW {
             assert!(!lower.contains(raw), "{path:?} holds raw {raw:?}");
         }

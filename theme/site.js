@@ -1,0 +1,41 @@
+/* The theme's script, loaded by every page (templates/base.html).
+   Inline figures: the stylesheet shows a figure's provenance note on hover and on
+   keyboard focus; a tap shows it too (a second tap follows the link to its
+   definition), and Escape hides it. Printing opens every data table. */
+(() => {
+  let tapped = null;
+  const wraps = () => document.querySelectorAll(".fig-wrap");
+  document.addEventListener("pointerdown", (e) => {
+    tapped = e.pointerType === "touch" ? e.target.closest(".fig-link") : null;
+  });
+  document.addEventListener("click", (e) => {
+    const link = e.target.closest(".fig-link");
+    const wrap = link && link.parentElement;
+    for (const w of wraps()) if (w !== wrap) w.classList.remove("open");
+    if (link && link === tapped && !wrap.classList.contains("open")) {
+      e.preventDefault();
+      wrap.classList.add("open");
+    }
+  });
+  const wake = (e) => {
+    for (const w of wraps()) if (!w.contains(e.target)) w.classList.remove("hush");
+  };
+  document.addEventListener("focusin", wake);
+  document.addEventListener("mouseover", wake);
+  document.addEventListener("keydown", (e) => {
+    if (e.key !== "Escape") return;
+    for (const w of wraps()) {
+      const shown = w.classList.contains("open") || w.matches(":hover") || w.contains(document.activeElement);
+      w.classList.remove("open");
+      if (shown) w.classList.add("hush");
+    }
+  });
+  let opened = [];
+  addEventListener("beforeprint", () => {
+    opened = [...document.querySelectorAll("details:not([open])")];
+    for (const d of opened) d.open = true;
+  });
+  addEventListener("afterprint", () => {
+    for (const d of opened) d.open = false;
+  });
+})();
