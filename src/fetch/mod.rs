@@ -28,7 +28,6 @@ use std::time::SystemTime;
 
 use anyhow::{bail, Context, Result};
 use reqwest::Url;
-use serde::{Deserialize, Serialize};
 
 use crate::format::thousands;
 
@@ -42,27 +41,11 @@ pub const DEFAULT_ENDPOINT: &str = "https://huggingface.co";
 /// The largest page the Hub serves.
 pub const PAGE_SIZE: u64 = 1000;
 
-/// What to list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    Models,
-    Datasets,
-    Spaces,
-}
+/// What to list: the snapshot's kinds of repository.
+pub use crate::snapshot::Kind;
 
+/// How the Hub API lists each kind.
 impl Kind {
-    pub const ALL: [Kind; 3] = [Kind::Models, Kind::Datasets, Kind::Spaces];
-
-    /// `models`, `datasets` or `spaces`: the API path's last part and the file's name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Models => "models",
-            Kind::Datasets => "datasets",
-            Kind::Spaces => "spaces",
-        }
-    }
-
     /// The `expand[]` fields asked for: what the metrics use and what later editions may
     /// want (downloads over all time, gating), without the heavy ones (card data,
     /// file lists, configs). Each kind accepts only its own list; an unknown name is a
@@ -117,17 +100,6 @@ impl Kind {
             query.push_str(field);
         }
         query
-    }
-}
-
-impl std::str::FromStr for Kind {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Kind, String> {
-        Kind::ALL
-            .into_iter()
-            .find(|kind| kind.name() == text.trim())
-            .ok_or_else(|| format!("unknown kind `{text}`: expected models, datasets or spaces"))
     }
 }
 
