@@ -155,7 +155,7 @@ fn heavy(median: f64, rng: &mut Rng) -> u64 {
 }
 
 /// Downloads in the last 30 days: a share of all-time downloads that shrinks with age.
-fn last_30_days(all_time: u64, age: i64, rng: &mut Rng) -> u64 {
+pub(super) fn last_30_days(all_time: u64, age: i64, rng: &mut Rng) -> u64 {
     let age_days = (age as f64 / DAY as f64).max(1.0);
     let share = ((30.0 / age_days).min(1.0).powf(0.6) * (0.3 * rng.normal()).exp()).min(1.0);
     (all_time as f64 * share).floor() as u64

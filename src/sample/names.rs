@@ -605,9 +605,7 @@ pub fn write_row(out: &mut String, model: &Model, date: i64, rng: &mut Rng) {
     let recent = date - model.created < 30 * 86_400;
     // `model.downloads` counts all time; the last 30 days are a share of it that
     // shrinks with the model's age (all of it for a model younger than a month).
-    let age_days = ((date - model.created) as f64 / 86_400.0).max(1.0);
-    let month_share = ((30.0 / age_days).min(1.0).powf(0.6) * (0.3 * rng.normal()).exp()).min(1.0);
-    let last_30_days = (model.downloads as f64 * month_share).floor() as u64;
+    let last_30_days = super::hub::last_30_days(model.downloads, date - model.created, rng);
     // The Hub gave every repository older than March 2022 its migration date.
     let created_at = if model.created < PLACEHOLDER_TIME {
         PLACEHOLDER_DATES[usize::from(rng.chance(0.5))].to_owned()
