@@ -2,14 +2,15 @@
 // Accessibility of the built demo in a real browser: axe-core in headless Chromium.
 //
 // Serves the built site (`output/`, built for the base path `/stateof/`) on a local
-// port and opens the home page, the latest edition and the methodology page at 320 and
-// 1280 px wide, in the light and the dark colour scheme, with every `<details>` (the
-// charts' data tables) open. On each it runs axe-core's WCAG 2.2 A and AA rules
-// (tags wcag2a, wcag2aa, wcag21a, wcag21aa, wcag22aa) and fails on any violation, on
-// any console error or uncaught exception, and on any request the site answers with an
-// error (a missing favicon, say). It then checks what axe cannot: an inline figure's
-// provenance note shows on keyboard focus, on a tap (without leaving the page) and not
-// after Escape, and the header does not overflow at 150% text size.
+// port and opens the home page, the latest edition and the methodology page at 320 (the
+// narrowest phones), 390 (a common phone) and 1280 px wide, in the light and the dark
+// colour scheme, with every `<details>` (the charts' data tables) open. On each it runs
+// axe-core's WCAG 2.2 A and AA rules (tags wcag2a, wcag2aa, wcag21a, wcag21aa,
+// wcag22aa) and fails on any violation, on any console error or uncaught exception, and
+// on any request the site answers with an error (a missing favicon, say). It then
+// checks what axe cannot: an inline figure's provenance note shows on keyboard focus,
+// on a tap (without leaving the page) and not after Escape, and the header does not
+// overflow at 150% text size.
 //
 // Screenshots of each page go to target/e2e/axe/. Run after `cargo run --release --
 // build`, with the npm packages installed in target/npm (as .ci/run does):
@@ -36,7 +37,7 @@ const BASE = process.argv[3] || "/stateof/";
 const SHOTS = path.join(ROOT, "target", "e2e", "axe");
 const CHROMIUM = process.env.STATEOF_E2E_CHROMIUM || "/usr/bin/chromium";
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
-const WIDTHS = [320, 1280];
+const WIDTHS = [320, 390, 1280];
 const SCHEMES = ["light", "dark"];
 
 const TYPES = {

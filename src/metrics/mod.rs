@@ -42,7 +42,7 @@ use crate::snapshot::{Flags, Repos, Snapshot};
 pub use crate::countries::country_name;
 pub use describe::{describe, describe_growth};
 pub use months::count_by_month;
-pub use rows::Rows;
+pub use rows::{tables, Rows};
 pub use top::top;
 pub use unmatched::{unmatched, Unmatched};
 
@@ -54,9 +54,17 @@ pub fn compute(
     registry: &Registry,
     edition: &str,
 ) -> Result<Figures> {
-    let tables: Vec<Rows> = (snapshot.tables.iter())
-        .map(|t| Rows::with_types(&t.repos, registry, &snapshot.authors))
-        .collect();
+    compute_over(defs, &tables(snapshot, registry), snapshot, edition)
+}
+
+/// `compute`, over a snapshot's `tables` already built (shared by the threads of one
+/// edition).
+pub fn compute_over(
+    defs: &BTreeMap<String, FigureDef>,
+    tables: &[Rows],
+    snapshot: &Snapshot,
+    edition: &str,
+) -> Result<Figures> {
     let mut figures = Figures::new();
     for (name, def) in defs {
         let rows = || match tables.iter().find(|rows| rows.repos.kind == def.of) {

@@ -1,13 +1,14 @@
 //! The rows metrics read: a snapshot's model columns, plus each row's organisation from
 //! the registry (through its aliases) and its author's account type from the snapshot,
-//! each resolved once (on first use) however many figures group by it.
+//! each resolved once (on first use) however many figures group by it, and shared by
+//! the threads that compute them (`tables`).
 
-use std::cell::OnceCell;
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use crate::authors::{Account, AuthorTypes};
 use crate::registry::{Org, Registry};
-use crate::snapshot::Repos;
+use crate::snapshot::{Repos, Snapshot};
 
 /// `Rows::org_index` for an author the registry does not know.
 pub const NO_ORG: u32 = u32::MAX;
@@ -20,8 +21,8 @@ pub struct Rows<'a> {
     pub orgs: Vec<&'a Org>,
     registry: &'a Registry,
     authors: &'a AuthorTypes,
-    org_of_row: OnceCell<Vec<u32>>,
-    account_of_row: OnceCell<Vec<Account>>,
+    org_of_row: OnceLock<Vec<u32>>,
+    account_of_row: OnceLock<Vec<Account>>,
 }
 
 /// The account types of a snapshot that records none.
@@ -43,8 +44,8 @@ impl<'a> Rows<'a> {
             orgs: registry.orgs.values().collect(),
             registry,
             authors,
-            org_of_row: OnceCell::new(),
-            account_of_row: OnceCell::new(),
+            org_of_row: OnceLock::new(),
+            account_of_row: OnceLock::new(),
         }
     }
 
@@ -74,6 +75,15 @@ impl<'a> Rows<'a> {
                 .collect()
         })
     }
+}
+
+/// The rows of each of a snapshot's tables, in the snapshot's order: built once per
+/// edition, so that every figure, on whichever thread, shares each row's resolved
+/// organisation and account type rather than resolving its own.
+pub fn tables<'a>(snapshot: &'a Snapshot, registry: &'a Registry) -> Vec<Rows<'a>> {
+    (snapshot.tables.iter())
+        .map(|t| Rows::with_types(&t.repos, registry, &snapshot.authors))
+        .collect()
 }
 
 /// Looks up every distinct author once, through the registry's aliases. A model

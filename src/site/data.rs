@@ -294,15 +294,14 @@ fn edition_data(
     }
     let per_table = snapshot::exclude(&mut snap, &config.exclude);
     let excluded = excluded_rows(&snap, per_table);
+    let tables = metrics::tables(&snap, registry);
     let (mut figures, coverage) =
-        figures_and_coverage(&config.figures, &snap, registry, &edition.slug)?;
+        figures_and_coverage(&config.figures, &tables, &snap, &edition.slug)?;
     note_exclusions(&mut figures, config, &excluded);
-    let unmatched = (snap.tables.iter())
-        .flat_map(|t| {
-            let rows = metrics::Rows::with_types(&t.repos, registry, &snap.authors);
-            metrics::unmatched(&config.figures, &rows)
-        })
+    let unmatched = (tables.iter())
+        .flat_map(|rows| metrics::unmatched(&config.figures, rows))
         .collect();
+    drop(tables);
     let data = EditionData {
         figures,
         snapshot: snapshot_info(root, &snap),
@@ -419,12 +418,14 @@ fn snapshot_info(root: &Path, snap: &snapshot::Snapshot) -> SnapshotInfo {
 }
 
 /// The figures of `defs` and the registry's coverage, on every core: the definitions
-/// are dealt out to threads in name order, and the coverage computed meanwhile. The
-/// result does not depend on how they were dealt: each figure is computed alone.
+/// are dealt out to threads in name order, and the coverage computed meanwhile, all
+/// over the same `tables` (each row's organisation resolved once, by whichever thread
+/// asks first). The result does not depend on how they were dealt: each figure is
+/// computed alone.
 fn figures_and_coverage(
     defs: &BTreeMap<String, FigureDef>,
+    tables: &[metrics::Rows],
     snap: &snapshot::Snapshot,
-    registry: &Registry,
     edition: &str,
 ) -> Result<(Figures, Coverage)> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -436,9 +437,9 @@ fn figures_and_coverage(
     let (parts, coverage) = std::thread::scope(|scope| {
         let threads: Vec<_> = hands
             .iter()
-            .map(|hand| scope.spawn(|| metrics::compute(hand, snap, registry, edition)))
+            .map(|hand| scope.spawn(|| metrics::compute_over(hand, tables, snap, edition)))
             .collect();
-        let coverage = coverage(snap, registry, edition);
+        let coverage = coverage(tables, snap, edition);
         let parts: Vec<Result<Figures>> = threads
             .into_iter()
             .map(|t| t.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
@@ -451,7 +452,12 @@ fn figures_and_coverage(
             Ok(part) => figures.extend(part),
             // Computed again in one pass, to report the first failing figure by name,
             // as a single pass would.
-            Err(_) => return Ok((metrics::compute(defs, snap, registry, edition)?, coverage?)),
+            Err(_) => {
+                return Ok((
+                    metrics::compute_over(defs, tables, snap, edition)?,
+                    coverage?,
+                ))
+            }
         }
     }
     Ok((figures, coverage?))
@@ -459,7 +465,11 @@ fn figures_and_coverage(
 
 /// The registry's coverage (models and downloads whose author, or the organisation it
 /// is an alias of, the registry lists), computed with the same metrics as any figure.
-fn coverage(snap: &snapshot::Snapshot, registry: &Registry, edition: &str) -> Result<Coverage> {
+fn coverage(
+    tables: &[metrics::Rows],
+    snap: &snapshot::Snapshot,
+    edition: &str,
+) -> Result<Coverage> {
     let unattributed = |weight| FigureDef {
         label: String::new(),
         of: Kind::Models,
@@ -476,7 +486,7 @@ fn coverage(snap: &snapshot::Snapshot, registry: &Registry, edition: &str) -> Re
         ("models".to_owned(), unattributed(Weight::Count)),
         ("downloads".to_owned(), unattributed(Weight::Downloads)),
     ]);
-    let figures = metrics::compute(&defs, snap, registry, edition)?;
+    let figures = metrics::compute_over(&defs, tables, snap, edition)?;
     // With nothing to attribute, coverage is undefined (shown as n/a), not 100%.
     let share = |name: &str, total: u64| match total {
         0 => f64::NAN,

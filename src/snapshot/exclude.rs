@@ -71,7 +71,8 @@ fn exclude_rows(repos: &mut Repos, rules: &[Exclusion]) -> Vec<Excluded> {
         .map(|row| match rule_of(row, &mut rule_of_author) {
             Some(rule) => {
                 counts[rule].rows += 1;
-                counts[rule].downloads += repos.downloads[row];
+                // Spaces have no downloads: nothing to add.
+                counts[rule].downloads += repos.downloads.get(row).copied().unwrap_or(0);
                 false
             }
             None => true,

@@ -53,14 +53,23 @@ pub struct Strings {
 struct Slot {
     sym: Sym,
     len: u32,
-    start: usize,
+    start: u32,
+}
+
+impl Slot {
+    /// Where the string is in `Arena::text`.
+    fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..(self.start + self.len) as usize
+    }
 }
 
 /// Strings back to back: string `i` is `text[ends[i - 1]..ends[i]]`; `ends[0] = 0`.
+/// Offsets are 32-bit (4 bytes a string rather than 8, at millions of ids): an arena
+/// holds less than 4 GB of text, which `add` and `append` check.
 #[derive(Clone)]
 struct Arena {
     text: String,
-    ends: Vec<usize>,
+    ends: Vec<u32>,
 }
 
 impl Arena {
@@ -78,21 +87,29 @@ impl Arena {
 
     /// String `i`, 1-based.
     fn get(&self, i: usize) -> &str {
-        &self.text[self.ends[i - 1]..self.ends[i]]
+        &self.text[self.ends[i - 1] as usize..self.ends[i] as usize]
+    }
+
+    /// The length of the text, as an offset.
+    fn end(&self) -> u32 {
+        u32::try_from(self.text.len())
+            .expect("a snapshot holds less than 4 GB of each kind of string")
     }
 
     /// Adds `s`; returns its 1-based number.
     fn add(&mut self, s: &str) -> u32 {
         self.text.push_str(s);
-        self.ends.push(self.text.len());
+        let end = self.end();
+        self.ends.push(end);
         self.last()
     }
 
     /// Adds every string of `other`; returns how many there were before.
     fn append(&mut self, other: &Arena) -> u32 {
         let before = self.last();
-        let shift = self.text.len();
+        let shift = self.end();
         self.text.push_str(&other.text);
+        self.end();
         self.ends
             .extend(other.ends[1..].iter().map(|end| end + shift));
         self.last();
@@ -139,11 +156,11 @@ impl Strings {
         }
         let hash = self.hasher.hash_one(s);
         let text = &self.interned.text;
-        let same = |slot: &Slot| text.get(slot.start..slot.start + slot.len as usize) == Some(s);
+        let same = |slot: &Slot| text.get(slot.range()) == Some(s);
         if let Some(slot) = self.index.find(hash, same) {
             return slot.sym;
         }
-        let start = self.interned.text.len();
+        let start = self.interned.end();
         let sym = Sym(self.interned.add(s));
         let slot = Slot {
             sym,
@@ -151,9 +168,8 @@ impl Strings {
             start,
         };
         let (text, hasher) = (&self.interned.text, &self.hasher);
-        self.index.insert_unique(hash, slot, |slot| {
-            hasher.hash_one(&text[slot.start..slot.start + slot.len as usize])
-        });
+        self.index
+            .insert_unique(hash, slot, |slot| hasher.hash_one(&text[slot.range()]));
         sym
     }
 
@@ -184,10 +200,8 @@ impl Strings {
             arena.text.shrink_to_fit();
             arena.ends.shrink_to_fit();
         }
-        self.index.shrink_to_fit(|slot| {
-            self.hasher
-                .hash_one(&self.interned.text[slot.start..slot.start + slot.len as usize])
-        });
+        self.index
+            .shrink_to_fit(|slot| self.hasher.hash_one(&self.interned.text[slot.range()]));
     }
 
     /// Forgets every string, keeping the memory for the next ones.
@@ -400,10 +414,11 @@ pub struct Repos {
     /// `Flags::NO_AUTHOR` for an id without one, such as `gpt2`).
     pub author: Vec<Sym>,
     /// `downloads` (the API's rolling 30-day count); 0 and `Flags::NO_DOWNLOADS` when
-    /// absent. Always 0 for spaces, which have no downloads.
+    /// absent. Empty for spaces, which have no downloads (`Kind::has_field`: a figure
+    /// cannot read them, which the config checks at load).
     pub downloads: Vec<u64>,
     /// `downloadsAllTime` (every download since the repository was created); 0 and
-    /// `Flags::NO_DOWNLOADS_ALL_TIME` when absent.
+    /// `Flags::NO_DOWNLOADS_ALL_TIME` when absent. Empty for spaces.
     pub downloads_all_time: Vec<u64>,
     pub likes: Vec<u64>,
     /// `createdAt` as months since year 0 (`year * 12 + month - 1`); 0 when absent.
@@ -442,11 +457,11 @@ pub struct Repos {
 
 impl Repos {
     pub fn len(&self) -> usize {
-        self.downloads.len()
+        self.id.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.downloads.is_empty()
+        self.id.is_empty()
     }
 
     /// The columns of symbols, one per row (for `clear` and `retain`).

@@ -282,9 +282,11 @@ pub(super) fn reference_checked(bytes: &[u8], kind: Kind) -> Result<Repos, u64> 
                 m.sdk.push(sdk);
             }
         }
-        m.downloads.push(count("downloads").unwrap_or(0));
-        m.downloads_all_time
-            .push(count("downloadsAllTime").unwrap_or(0));
+        if downloads {
+            m.downloads.push(count("downloads").unwrap_or(0));
+            m.downloads_all_time
+                .push(count("downloadsAllTime").unwrap_or(0));
+        }
         m.likes.push(count("likes").unwrap_or(0));
         m.created_month.push(month);
         m.flags.push(flags);

@@ -244,10 +244,10 @@ fn add(repos: &mut Repos, entry: Entry) -> Result<(), String> {
 
     repos.id.push(id);
     repos.author.push(author);
-    repos.downloads.push(entry.downloads.unwrap_or(0));
-    repos
-        .downloads_all_time
-        .push(entry.downloads_all_time.unwrap_or(0));
+    if has_downloads {
+        repos.downloads.push(entry.downloads.unwrap_or(0));
+        (repos.downloads_all_time).push(entry.downloads_all_time.unwrap_or(0));
+    }
     repos.likes.push(entry.likes.unwrap_or(0));
     repos.created_month.push(created_month);
     repos.flags.push(flags);
