@@ -19,6 +19,7 @@ pub mod format;
 pub mod markdown;
 pub mod metrics;
 pub mod output;
+pub mod raster;
 pub mod registry;
 pub mod sample;
 pub mod serve;

@@ -159,3 +159,15 @@ pub fn style() -> String {
         canvas(bg.dark)
     )
 }
+
+/// The `<style>` text for renderers without CSS variables or media queries (resvg,
+/// drawing the PNG downloads): every class painted in its light-scheme colour, and the
+/// canvas filled.
+pub fn literal_style() -> String {
+    let mut classes = String::new();
+    for role in ROLES {
+        let p = paint(role);
+        classes.push_str(&format!(".{}{{{}:{}}}\n", p.class, p.property, p.light));
+    }
+    classes
+}

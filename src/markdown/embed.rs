@@ -76,6 +76,48 @@ pub(super) struct Embed {
     pub block: bool,
     /// The call as an editor would recognise it, for error messages.
     pub what: String,
+    /// The permalink anchor of an inline figure: its first occurrence on the page
+    /// carries it (see `Anchor::wrap`).
+    pub anchor: Option<Anchor>,
+}
+
+/// An inline figure's permalink: `id="fig-NAME"` on its first occurrence in a page, with
+/// a small `#` link to itself (which the page's script also copies to the clipboard).
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Anchor {
+    /// `fig-NAME`, the id `figures.json` gives the figure too.
+    pub id: String,
+    /// The figure's label, naming the link for screen readers.
+    pub label: String,
+}
+
+impl Anchor {
+    fn of(name: &str, label: &str) -> Anchor {
+        Anchor {
+            id: figure_id(name),
+            label: label.to_owned(),
+        }
+    }
+
+    /// `html` carrying the anchor's id, followed by the link to it unless `link` is
+    /// false (inside a link or a heading, where a link cannot or should not go).
+    pub fn wrap(&self, html: &str, link: bool) -> String {
+        let id = escape_html(&self.id);
+        let link = match link {
+            true => format!(
+                "<a class=\"fig-link\" href=\"#{id}\" aria-label=\"Link to this figure: {}\">#</a>",
+                escape_html(&self.label)
+            ),
+            false => String::new(),
+        };
+        format!("<span class=\"fig-ref\" id=\"{id}\">{html}</span>{link}")
+    }
+}
+
+/// The element id of figure `name` on a page, in `figures.json` and on the methodology
+/// page: `fig-NAME` (figure names are plain: letters, digits, `_` and `-`).
+pub fn figure_id(name: &str) -> String {
+    format!("fig-{name}")
 }
 
 /// Figures and charts a page used, in order of first use.
@@ -132,6 +174,7 @@ fn claim_mark(shortcode: Shortcode, args: &BTreeMap<&str, &str>) -> Result<Embed
         text: String::new(),
         block: false,
         what: format!("`{}`", shortcode.name()),
+        anchor: None,
     })
 }
 
@@ -180,6 +223,7 @@ fn fig(
         text,
         block: false,
         what: format!("fig `{name}`"),
+        anchor: Some(Anchor::of(name, &figure.label)),
     })
 }
 
@@ -197,6 +241,7 @@ fn table(name: &str, ctx: &Context, used: &mut Used) -> Result<Embed, String> {
         text: figure.label.clone(),
         block: true,
         what: format!("table `{name}`"),
+        anchor: None,
     })
 }
 
@@ -218,6 +263,7 @@ fn chart(name: &str, ctx: &Context, used: &mut Used) -> Result<Embed, String> {
         text: String::new(),
         block: true,
         what: format!("chart `{name}`"),
+        anchor: None,
     })
 }
 

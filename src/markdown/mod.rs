@@ -33,7 +33,7 @@ mod claim;
 mod condition;
 pub use claim::Claim;
 mod embed;
-pub use embed::Shortcode;
+pub use embed::{figure_id, Shortcode};
 mod front;
 pub use front::key_index;
 mod html;
@@ -82,9 +82,13 @@ pub struct FrontMatter {
     /// Order among chapters (lower first).
     #[serde(default)]
     pub weight: Option<i64>,
-    /// A social preview image.
+    /// A social preview image (a site path), in place of the generated card.
     #[serde(default)]
     pub image: Option<String>,
+    /// The figure an edition's social card shows (`card-figure = "cn_share"`); by
+    /// default the first single-number figure its narrative shows.
+    #[serde(default)]
+    pub card_figure: Option<String>,
     /// A draft: left out of `stateof build` unless drafts are asked for (`--drafts`,
     /// and the preview server), and then marked as a draft on its page.
     #[serde(default)]

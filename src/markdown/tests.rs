@@ -138,9 +138,11 @@ fn fig_is_wrapped_with_its_provenance() {
     let out = render_body("Top 200 hold {{ fig(name=\"top200_share\") }} of downloads.\n").unwrap();
     assert_eq!(
         out.html,
-        "<p>Top 200 hold <data class=\"fig\" value=\"0.496\" title=\"Top-200 share: Top-200 share \
+        "<p>Top 200 hold <span class=\"fig-ref\" id=\"fig-top200_share\">\
+         <data class=\"fig\" value=\"0.496\" title=\"Top-200 share: Top-200 share \
          (definition); edition Spring 2026 (2026-spring); snapshot 2026-03-01; 1,234,567 rows\">\
-         49.6%</data> of downloads.</p>\n"
+         49.6%</data></span><a class=\"fig-link\" href=\"#fig-top200_share\" \
+         aria-label=\"Link to this figure: Top-200 share\">#</a> of downloads.</p>\n"
     );
     assert_eq!(out.figures_used, ["top200_share"]);
     assert!(out.charts_used.is_empty());
@@ -331,7 +333,7 @@ fn headings_get_unique_ids_and_explicit_ids_win() {
     );
     assert!(
         out.html
-            .contains("<h2 id=\"top-200\">Top 200: <data class=\"fig\""),
+            .contains("<h2 id=\"top-200\">Top 200: <span class=\"fig-ref\" id=\"fig-top200_share\"><data class=\"fig\""),
         "{}",
         out.html
     );
@@ -359,7 +361,8 @@ fn escaped_braces_and_code_are_left_as_written() {
 fn markdown_extensions_and_raw_html_work() {
     let out = html("| a | b |\n|---|---|\n| 1 | {{ fig(name=\"us_share\") }} |\n\n~~old~~ \"quoted\"[^1]\n\n[^1]: Note.\n\n<div class=\"note\">{{ fig(name=\"us_share\") }}</div>\n");
     assert!(
-        out.contains("<table>") && out.contains(">37%</data></td>"),
+        out.contains("<table>")
+            && out.contains(">37%</data></span><a class=\"fig-link\" href=\"#fig-us_share\""),
         "{out}"
     );
     assert!(out.contains("<del>old</del> “quoted”"), "{out}");
@@ -390,6 +393,31 @@ fn headings_keep_off_the_layouts_ids() {
 }
 
 #[test]
+fn only_a_figure_s_first_occurrence_carries_its_permalink() {
+    let out = html(
+        "{{ fig(name=\"us_share\") }} and {{ fig(name=\"us_share\", vs=\"2025-spring\") }}, \
+         [{{ fig(name=\"top200_share\") }}](https://example.com/) and {{ fig(name=\"top200_share\") }}.\n",
+    );
+    assert_eq!(out.matches("id=\"fig-us_share\"").count(), 1, "{out}");
+    assert_eq!(out.matches("href=\"#fig-us_share\"").count(), 1, "{out}");
+    // Inside a link the figure keeps its id but gets no link of its own.
+    assert_eq!(out.matches("id=\"fig-top200_share\"").count(), 1, "{out}");
+    assert!(!out.contains("href=\"#fig-top200_share\""), "{out}");
+}
+
+#[test]
+fn headings_cannot_take_a_permalink_s_id() {
+    let page = html("## Chart downloads\n\n## Fig. 1\n");
+    assert!(
+        page.contains("<h2 id=\"section-chart-downloads\">"),
+        "{page}"
+    );
+    assert!(page.contains("<h2 id=\"section-fig-1\">"), "{page}");
+    let msg = error("text\n\n## Start {#fig-us_share}\n");
+    assert!(msg.contains("ids starting with `chart-`, `fig-`"), "{msg}");
+}
+
+#[test]
 fn claims_render_their_text_and_nothing_else() {
     let out = render_body(
         "{{ claim(if=\"us_share < us_share@2025-spring\") }}The US share fell to \
@@ -398,7 +426,9 @@ fn claims_render_their_text_and_nothing_else() {
     .unwrap();
     assert_eq!(out.html.matches("<p>").count(), 1, "{}", out.html);
     assert!(
-        out.html.starts_with("<p>The US share fell to <data"),
+        out.html.starts_with(
+            "<p>The US share fell to <span class=\"fig-ref\" id=\"fig-us_share\"><data"
+        ),
         "{}",
         out.html
     );

@@ -1,5 +1,7 @@
 //! The charts step: every chart of every edition drawn to SVG and wrapped in its
-//! `<figure>` block (caption, source line, data table, download links).
+//! `<figure>` block (caption, source line, data table, download links, and what a
+//! reader needs to cite or embed it: its permalink, a PNG, the `<iframe>` code of its
+//! embed page).
 
 use std::collections::BTreeMap;
 
@@ -19,6 +21,8 @@ use crate::format;
 pub struct Chart {
     /// The wide layout, also offered as a download.
     pub svg: String,
+    /// The narrow layout, for phones.
+    pub svg_narrow: String,
     /// The `<figure>` block for the page.
     pub html: String,
     /// The chart's data as CSV, with unrounded values.
@@ -40,6 +44,9 @@ struct View<'a> {
     rows: &'a [Vec<String>],
     svg_url: String,
     csv_url: String,
+    png_url: String,
+    /// The `<iframe>` code of the chart's embed page (`embeds`).
+    embed_code: String,
 }
 
 /// Draws every chart in the config for every edition whose figures include its figure.
@@ -104,14 +111,37 @@ pub fn render_all(
                 rows: &shown[1..],
                 svg_url: urls.link(&format!("{dir}.svg")),
                 csv_url: urls.link(&format!("{dir}.csv")),
+                png_url: urls.link(&format!("{dir}.png")),
+                embed_code: embed_code(&urls.absolute(&format!("{dir}/")), &def.title, &svg),
             };
             let context = tera::Context::from_serialize(&view)?;
             let html = super::render(tera, "partials/chart.html", &context)?;
-            charts.insert(name.clone(), Chart { svg, html, csv });
+            let chart = Chart {
+                svg,
+                svg_narrow,
+                html,
+                csv,
+            };
+            charts.insert(name.clone(), chart);
         }
         all.insert(edition.slug.clone(), charts);
     }
     Ok(all)
+}
+
+/// The HTML that embeds the chart's page (at `url`) in another page: an `<iframe>` as
+/// tall as the page is at the chart's full width (the chart, its caption, its source
+/// line), named by the chart's title. Not escaped: the template escapes it.
+fn embed_code(url: &str, title: &str, svg: &str) -> String {
+    const AROUND_THE_CHART: f64 = 130.0;
+    let height = charts::view_box(svg).map_or(400.0, |(_, h)| h) + AROUND_THE_CHART;
+    format!(
+        "<iframe src=\"{}\" title=\"{}\" width=\"100%\" height=\"{}\" \
+         style=\"border:0;max-width:760px\" loading=\"lazy\"></iframe>",
+        crate::escape::markup(url),
+        crate::escape::markup(title),
+        height.ceil()
+    )
 }
 
 /// The chart's data as text cells: label, the compared edition's value when there is

@@ -7,10 +7,13 @@
 
 mod assets;
 pub mod cache;
+mod cards;
 mod charts;
 mod checks;
 mod data;
 mod downloads;
+mod embeds;
+mod images;
 mod narrative;
 mod pages;
 pub mod palette;
@@ -174,6 +177,14 @@ pub fn build_again(options: &BuildOptions, reuse: &mut Reuse) -> Result<Built> {
     check_claims(false_claims, options.allow_false_claims, &mut warnings)?;
     timer.step("render narrative");
 
+    let cards = cards::render_all(&cards::Inputs {
+        title: &config.title,
+        editions: &editions,
+        data: &data,
+        narrative: &narrative,
+        urls: &urls,
+        tera: &tera,
+    })?;
     let mut output = Output::default();
     let pages = pages::render_all(
         &pages::Context {
@@ -182,6 +193,7 @@ pub fn build_again(options: &BuildOptions, reuse: &mut Reuse) -> Result<Built> {
             editions: &editions,
             data: &data,
             charts: &charts,
+            cards: &cards,
             narrative: &narrative,
             urls: &urls,
             tera: &tera,
@@ -189,7 +201,22 @@ pub fn build_again(options: &BuildOptions, reuse: &mut Reuse) -> Result<Built> {
         },
         &mut output,
     )?;
+    embeds::add_all(
+        &embeds::Inputs {
+            config: &config,
+            editions: &editions,
+            data: &data,
+            charts: &charts,
+            narrative: &narrative,
+            urls: &urls,
+            tera: &tera,
+        },
+        &mut output,
+    )?;
     timer.step("lay out pages");
+
+    images::add_all(&cards, &charts, &mut output)?;
+    timer.step("draw images");
 
     downloads::add_all(&data, &charts, &mut output)?;
     assets::add_theme(root, &mut output, &mut warnings)?;
@@ -272,9 +299,21 @@ pub fn load_templates(root: &Path) -> Result<tera::Tera> {
     let mut tera = tera::Tera::new(&glob)
         .map_err(|err| anyhow::anyhow!("{}", tera_chain(&err)))
         .with_context(|| format!("failed to load the templates in `{}`", dir.display()))?;
-    tera.autoescape_on(vec![".html", ".xml"]);
+    tera.autoescape_on(vec![".html", ".xml", ".svg"]);
     // Tera's default also escapes `/`, which makes every URL in the output unreadable.
     tera.set_escape_fn(crate::escape::markup);
+    // Templates added since a project copied its own fall back to stateof's.
+    let defaults = [
+        (cards::TEMPLATE, cards::DEFAULT_TEMPLATE),
+        (embeds::TEMPLATE, embeds::DEFAULT_TEMPLATE),
+    ];
+    for (name, text) in defaults {
+        if !tera.get_template_names().any(|n| n == name) {
+            tera.add_raw_template(name, text)
+                .map_err(|err| anyhow::anyhow!("{}", tera_chain(&err)))
+                .with_context(|| format!("failed to load stateof's own `{name}` template"))?;
+        }
+    }
     Ok(tera)
 }
 

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use anyhow::Result;
 use serde::Serialize;
 
+use super::cards::{self, Card, Cards};
 use super::charts::Charts;
 use super::data::{EditionData, SnapshotInfo, TableInfo};
 use super::narrative::{self, Doc, Narrative};
@@ -33,6 +34,8 @@ pub struct Context<'a> {
     pub editions: &'a [Edition],
     pub data: &'a BTreeMap<String, EditionData>,
     pub charts: &'a Charts,
+    /// The social cards of the home page and each edition.
+    pub cards: &'a Cards,
     /// Every document's narrative, rendered.
     pub narrative: &'a Narrative<'a>,
     pub urls: &'a Urls,
@@ -74,9 +77,31 @@ struct PageView<'a> {
     path: String,
     /// Absolute URL, for canonical links and previews.
     url: String,
-    image: Option<String>,
+    /// The link preview's image: the front matter's `image`, or the social card.
+    image: Option<ImageView>,
     /// A draft page, built only when drafts are asked for.
     draft: bool,
+}
+
+/// A link preview's image (`og:image`), its size when known, and its text alternative.
+#[derive(Serialize)]
+struct ImageView {
+    /// Absolute, as link previews need.
+    url: String,
+    width: Option<u32>,
+    height: Option<u32>,
+    alt: String,
+}
+
+impl ImageView {
+    fn card(ctx: &Context, card: &Card) -> ImageView {
+        ImageView {
+            url: ctx.urls.absolute(&card.path),
+            width: Some(cards::WIDTH),
+            height: Some(cards::HEIGHT),
+            alt: card.alt.clone(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -254,7 +279,8 @@ fn layout_docs(
             let content = narrative::fill(&doc.rendered.html, |name| {
                 Some(charts.get(name)?.html.clone())
             });
-            context.insert("page", &page_view(ctx, doc.doc, kind, &file));
+            let card = &ctx.cards.editions[view.slug];
+            context.insert("page", &page_view(ctx, doc.doc, kind, &file, card));
             context.insert("content", &content);
             context.insert("toc", &toc(&doc.rendered.headings));
             context.insert("prev", &n.checked_sub(1).map(|p| &view.pages[p]));
@@ -328,15 +354,33 @@ fn base_context(site: &SiteView, page: PageView) -> tera::Context {
     context
 }
 
-fn page_view<'a>(ctx: &Context, doc: &'a Document, kind: &'static str, file: &str) -> PageView<'a> {
+fn page_view<'a>(
+    ctx: &Context,
+    doc: &'a Document,
+    kind: &'static str,
+    file: &str,
+    card: &Card,
+) -> PageView<'a> {
     let front = &doc.front;
     let path = page_path(file);
+    let image = match &front.image {
+        Some(image) => ImageView {
+            url: match image.starts_with("https://") || image.starts_with("http://") {
+                true => image.clone(),
+                false => ctx.urls.absolute(image.trim_start_matches('/')),
+            },
+            width: None,
+            height: None,
+            alt: front.title.clone(),
+        },
+        None => ImageView::card(ctx, card),
+    };
     PageView {
         title: &front.title,
         description: &front.summary,
         kind,
         url: ctx.urls.absolute(&path),
-        image: front.image.as_ref().map(|i| ctx.urls.absolute(i)),
+        image: Some(image),
         path,
         draft: front.draft,
     }
@@ -354,7 +398,7 @@ fn simple_page<'a>(
         description: &ctx.config.description,
         kind,
         url: ctx.urls.absolute(&path),
-        image: None,
+        image: Some(ImageView::card(ctx, &ctx.cards.home)),
         path,
         draft: false,
     }

@@ -12,6 +12,7 @@ mod hostile;
 mod links;
 mod mock_hub;
 mod serve;
+mod share;
 mod tiny;
 
 use std::path::{Path, PathBuf};
