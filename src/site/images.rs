@@ -1,5 +1,10 @@
 //! The site's PNG files: the social cards, and every chart as a PNG download at twice
 //! its size on a light background, drawn without a browser (`raster`) on every core.
+//! A rebuild in the same process (the preview server's) draws again only the images
+//! whose SVG changed (`Drawn`).
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 
 use anyhow::{Context, Result};
 
@@ -22,9 +27,30 @@ struct Job {
     canvas: Canvas,
 }
 
-/// Draws every card and chart PNG into `output`. An image that cannot be drawn is an
-/// error naming its file.
-pub fn add_all(cards: &Cards, charts: &Charts, output: &mut Output) -> Result<()> {
+/// The PNGs of the last build, by a hash of the SVG and canvas they were drawn from.
+#[derive(Debug, Default)]
+pub struct Drawn {
+    pngs: HashMap<u64, Vec<u8>>,
+}
+
+impl Job {
+    fn key(&self) -> u64 {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        self.svg.hash(&mut hasher);
+        self.canvas.scale.to_bits().hash(&mut hasher);
+        self.canvas.background.hash(&mut hasher);
+        hasher.finish()
+    }
+}
+
+/// Draws every card and chart PNG into `output`, reusing those `drawn` holds from the
+/// previous build. An image that cannot be drawn is an error naming its file.
+pub fn add_all(
+    cards: &Cards,
+    charts: &Charts,
+    drawn: &mut Drawn,
+    output: &mut Output,
+) -> Result<()> {
     let fonts = Fonts::bundled();
     let card = Canvas {
         scale: 1.0,
@@ -49,17 +75,28 @@ pub fn add_all(cards: &Cards, charts: &Charts, output: &mut Output) -> Result<()
             canvas: chart,
         }));
     }
-    let drawn = super::in_runs(&jobs, |_, run| {
+    let keys: Vec<u64> = jobs.iter().map(Job::key).collect();
+    let (kept, new): (Vec<_>, Vec<_>) =
+        (jobs.into_iter().zip(keys)).partition(|(_, key)| drawn.pngs.contains_key(key));
+    let pngs = super::in_runs(&new, |_, run| {
         (run.iter())
-            .map(|job| {
+            .map(|(job, _)| {
                 raster::png(&job.svg, job.canvas, &fonts)
                     .with_context(|| format!("failed to draw `{}`", job.path))
             })
             .collect()
     });
-    let drawn = crate::diagnostics::all(drawn)?;
-    for (job, png) in jobs.into_iter().zip(drawn) {
-        output.add(job.path, png)?;
+    let pngs = crate::diagnostics::all(pngs)?;
+    let mut now = HashMap::with_capacity(kept.len() + new.len());
+    for (job, key) in kept {
+        let png = drawn.pngs.remove(&key).unwrap_or_default();
+        output.add(job.path, png.clone())?;
+        now.insert(key, png);
     }
+    for ((job, key), png) in new.into_iter().zip(pngs) {
+        output.add(job.path, png.clone())?;
+        now.insert(key, png);
+    }
+    drawn.pngs = now;
     Ok(())
 }

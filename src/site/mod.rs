@@ -97,11 +97,13 @@ pub fn data_files(options: &BuildOptions) -> DataFiles {
 }
 
 /// What a build keeps for the next one in the same process (a preview server's
-/// rebuilds): the figure cache with its index in memory, and the last figures.
+/// rebuilds): the figure cache with its index in memory, the last figures, and the
+/// last PNGs.
 #[derive(Debug)]
 pub struct Reuse {
     cache: Cache,
     memo: Memo,
+    images: images::Drawn,
 }
 
 impl Reuse {
@@ -115,6 +117,7 @@ impl Reuse {
         Reuse {
             cache,
             memo: Memo::default(),
+            images: images::Drawn::default(),
         }
     }
 }
@@ -215,7 +218,7 @@ pub fn build_again(options: &BuildOptions, reuse: &mut Reuse) -> Result<Built> {
     )?;
     timer.step("lay out pages");
 
-    images::add_all(&cards, &charts, &mut output)?;
+    images::add_all(&cards, &charts, &mut reuse.images, &mut output)?;
     timer.step("draw images");
 
     downloads::add_all(&data, &charts, &mut output)?;
