@@ -2,15 +2,17 @@
 // Accessibility of the built demo in a real browser: axe-core in headless Chromium.
 //
 // Serves the built site (`output/`, built for the base path `/stateof/`) on a local
-// port and opens the home page, the latest edition and the methodology page at 320 (the
-// narrowest phones), 390 (a common phone) and 1280 px wide, in the light and the dark
-// colour scheme, with every `<details>` (the charts' data tables) open. On each it runs
-// axe-core's WCAG 2.2 A and AA rules (tags wcag2a, wcag2aa, wcag21a, wcag21aa,
-// wcag22aa) and fails on any violation, on any console error or uncaught exception, and
-// on any request the site answers with an error (a missing favicon, say). It then
-// checks what axe cannot: an inline figure's provenance note shows on keyboard focus,
-// on a tap (without leaving the page) and not after Escape, and the header does not
-// overflow at 150% text size.
+// port and opens the home page, the latest edition, the methodology page and one
+// chart's embed page at 320 (the narrowest phones), 390 (a common phone) and 1280 px
+// wide, in the light and the dark colour scheme, with every `<details>` (the charts'
+// data tables and embed code) open. On each it runs axe-core's WCAG 2.2 A and AA rules
+// (tags wcag2a, wcag2aa, wcag21a, wcag21aa, wcag22aa) and fails on any violation, on
+// any console error or uncaught exception, and on any request the site answers with an
+// error (a missing favicon, say). It then checks what axe cannot: an inline figure's
+// provenance note shows on keyboard focus, on a tap (without leaving the page) and not
+// after Escape; a figure's permalink and a chart's copy buttons are reached with the
+// keyboard, show and are named when focused, and copy what they say; and the header
+// does not overflow at 150% text size.
 //
 // Screenshots of each page go to target/e2e/axe/. Run after `cargo run --release --
 // build`, with the npm packages installed in target/npm (as .ci/run does):
@@ -68,13 +70,20 @@ function notFound(res) {
   res.end("not found");
 }
 
-/** The pages to check: the home page, the latest edition, the methodology page. */
+/** The pages to check: the home page, the latest edition, the methodology page, and
+ * the embed page of the latest edition's first chart. */
 function pages() {
   const editions = fs.readdirSync(SITE)
     .filter((d) => fs.existsSync(path.join(SITE, d, "figures.json")))
     .sort();
   if (editions.length === 0) throw new Error(`${SITE} holds no edition: build the site first`);
-  return [["home", ""], ["edition", `${editions.at(-1)}/`], ["methodology", "methodology/"]];
+  const latest = editions.at(-1);
+  const charts = path.join(SITE, latest, "charts");
+  const embed = fs.readdirSync(charts)
+    .filter((d) => fs.existsSync(path.join(charts, d, "index.html")))
+    .sort()[0];
+  return [["home", ""], ["edition", `${latest}/`], ["methodology", "methodology/"],
+    ["embed", `${latest}/charts/${embed}/`]];
 }
 
 /** Opens `url` at `width` in `scheme`, with every <details> open; returns the page and
@@ -146,6 +155,63 @@ async function figureNotes(browser, url, failures) {
   await page.close();
 }
 
+/** Tabs until the focused element matches `selector`; whether it got there. */
+async function tabTo(page, selector) {
+  for (let i = 0; i < 200; i++) {
+    await page.keyboard.press("Tab");
+    if (await page.evaluate((s) => document.activeElement.matches(s), selector)) return true;
+  }
+  return false;
+}
+
+/** Presses Enter on the focused control; returns the status it announced and what the
+ * clipboard then holds. */
+async function activate(page) {
+  await page.evaluate(() => navigator.clipboard.writeText(""));
+  await page.keyboard.press("Enter");
+  await new Promise((r) => setTimeout(r, 200));
+  return page.evaluate(async () => ({
+    status: document.querySelector("[role=status]")?.textContent || "",
+    copied: await navigator.clipboard.readText(),
+  }));
+}
+
+/** A figure's permalink and a chart's copy buttons: reached with the keyboard, shown
+ * and named when focused, copying what they say and announcing it. */
+async function copyControls(browser, url, failures) {
+  await browser.defaultBrowserContext().overridePermissions(new URL(url).origin,
+    ["clipboard-read", "clipboard-write", "clipboard-sanitized-write"]);
+  const { page } = await open(browser, url, 1280, "light");
+  await page.bringToFront();
+  const focused = () => page.evaluate(() => {
+    const e = document.activeElement;
+    return {
+      name: e.getAttribute("aria-label") || e.textContent,
+      href: e.href || "",
+      shown: getComputedStyle(e).opacity === "1" && e.getBoundingClientRect().width > 0,
+    };
+  });
+  const checks = [
+    [".fig-permalink", /^Link to the figure ./, (f, got) => got.copied === f.href && /#fig-/.test(f.href)],
+    ["button.copy[data-copy-link]", /^Copy link to ./, (f, got) => /#chart-[\w-]+$/.test(got.copied)],
+    ["button.copy[data-copy-from]", /^Copy embed code of ./, (f, got) => got.copied.startsWith("<iframe src=\"http")],
+  ];
+  for (const [selector, name, copiedRight] of checks) {
+    if (!(await tabTo(page, selector))) {
+      failures.push(`${url}: the keyboard never reaches ${selector}`);
+      continue;
+    }
+    const f = await focused();
+    if (!f.shown) failures.push(`${url}: ${selector} does not show when focused`);
+    if (!name.test(f.name.trim())) failures.push(`${url}: ${selector} is named "${f.name}"`);
+    const got = await activate(page);
+    if (!copiedRight(f, got)) failures.push(`${url}: ${selector} copied "${got.copied}"`);
+    if (!/copied\.$/.test(got.status)) failures.push(`${url}: ${selector} announced "${got.status}"`);
+    if (selector === ".fig-permalink") await page.screenshot({ path: path.join(SHOTS, "edition-permalink-1280.png") });
+  }
+  await page.close();
+}
+
 /** At 150% text size the header's links wrap rather than overflow at 320 px. */
 async function largeText(browser, url, failures) {
   const { page } = await open(browser, url, 320, "light");
@@ -196,6 +262,7 @@ async function main() {
     }
     const edition = origin + pages()[1][1];
     await figureNotes(browser, edition, failures);
+    await copyControls(browser, edition, failures);
     await largeText(browser, edition, failures);
   } finally {
     await browser.close();

@@ -22,6 +22,7 @@ pub mod init;
 pub mod markdown;
 pub mod metrics;
 pub mod output;
+pub mod raster;
 pub mod registry;
 pub mod sample;
 pub mod serve;

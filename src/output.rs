@@ -60,11 +60,15 @@ pub struct Written {
 }
 
 impl Written {
-    /// The removed HTML pages, if any, as one warning naming them (under `dir`).
+    /// The removed HTML pages, if any, as one warning naming them (under `dir`). A
+    /// chart's embed page (`EDITION/charts/NAME/index.html`) goes with its edition
+    /// unnamed.
     pub fn removed_pages_warning(&self, dir: &Path) -> Option<String> {
         const SHOWN: usize = 10;
+        let embed =
+            |path: &str| matches!(path.split('/').collect::<Vec<_>>()[..], [_, "charts", _, _]);
         let pages: Vec<String> = (self.removed.iter())
-            .filter(|path| path.ends_with(".html"))
+            .filter(|path| path.ends_with(".html") && !embed(path))
             .map(|path| format!("`{}`", dir.join(path).display()))
             .collect();
         if pages.is_empty() {

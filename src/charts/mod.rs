@@ -14,7 +14,7 @@
 
 mod bar;
 mod histogram;
-mod layout;
+pub(crate) mod layout;
 mod lorenz;
 mod svg;
 mod theme;
@@ -158,6 +158,26 @@ fn kind_noun(kind: ChartKind) -> &'static str {
         ChartKind::Area => "Area chart",
         ChartKind::Histogram => "Histogram",
         ChartKind::Lorenz => "Lorenz curve",
+    }
+}
+
+/// A chart's SVG as a renderer without CSS variables draws it (resvg, for the PNG
+/// downloads): its style block with literal light-scheme colours and a filled canvas.
+pub fn literal(svg: &str) -> String {
+    svg.replacen(&theme::style(), &theme::literal_style(), 1)
+}
+
+/// The width and height of a chart's `viewBox` (as `render` writes it), in chart units.
+pub fn view_box(svg: &str) -> Option<(f64, f64)> {
+    let start = svg.find("viewBox=\"")? + "viewBox=\"".len();
+    let value = &svg[start..start + svg[start..].find('"')?];
+    let numbers: Vec<f64> = (value.split_whitespace())
+        .map(str::parse)
+        .collect::<Result<_, _>>()
+        .ok()?;
+    match numbers[..] {
+        [_, _, w, h] => Some((w, h)),
+        _ => None,
     }
 }
 

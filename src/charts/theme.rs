@@ -151,14 +151,7 @@ pub fn style() -> String {
             vars_dark.push_str(&format!("{}:{};", p.var, p.dark));
         }
         if role != Role::Bg {
-            let outline = match role.outlined() {
-                true => format!(";stroke:var(--so-accent,{})", paint(Role::Bar).light),
-                false => String::new(),
-            };
-            classes.push_str(&format!(
-                ".{}{{{}:var({},{}){outline}}}\n",
-                p.class, p.property, p.var, p.light
-            ));
+            classes.push_str(&class_rule(role, |p| format!("var({},{})", p.var, p.light)));
         }
     }
     // `:root` matches the svg only when it is its own document, so an inlined chart
@@ -177,6 +170,26 @@ pub fn style() -> String {
         canvas(bg.dark),
         canvas(bg.light)
     )
+}
+
+/// The `<style>` text for renderers without CSS variables or media queries (resvg,
+/// drawing the PNG downloads): every class painted in its light-scheme colour, the
+/// canvas filled.
+pub fn literal_style() -> String {
+    (ROLES.into_iter())
+        .map(|role| class_rule(role, |p| p.light.to_owned()))
+        .collect()
+}
+
+/// The rule painting `role`'s class (and the outline of an outlined role), each colour
+/// written by `colour`.
+fn class_rule(role: Role, colour: impl Fn(&Paint) -> String) -> String {
+    let p = paint(role);
+    let outline = match role.outlined() {
+        true => format!(";stroke:{}", colour(&paint(Role::Bar))),
+        false => String::new(),
+    };
+    format!(".{}{{{}:{}{outline}}}\n", p.class, p.property, colour(&p))
 }
 
 #[cfg(test)]
@@ -242,6 +255,17 @@ mod tests {
         assert!(
             print.contains(&format!("--so-accent:{}", paint(Role::Bar).light)),
             "{print}"
+        );
+    }
+
+    #[test]
+    fn the_literal_style_paints_light_without_variables() {
+        let style = literal_style();
+        assert!(!style.contains("var(") && !style.contains('@'), "{style}");
+        assert!(style.contains(".so-bg{fill:#ffffff}"), "{style}");
+        assert!(
+            style.contains(".so-prev{fill:#e4ebf3;stroke:#3a6ea8}"),
+            "{style}"
         );
     }
 }

@@ -1,8 +1,9 @@
 //! `stateof check [OUTPUT]`: validates a built site as a reader and a feed reader would
 //! meet it, and fails naming the page and line of each problem.
 //!
-//! It checks that internal links and `#anchors` resolve under the base path and that
-//! images and inline charts have text alternatives (`pages`), that feeds, the sitemap
+//! It checks that internal links and `#anchors` resolve under the base path (a page's
+//! link preview image, `og:image`, too, which must be an absolute URL) and that images
+//! and inline charts have text alternatives (`pages`), that feeds, the sitemap
 //! and SVG files are well-formed XML, that no file shows a local file-system path, and,
 //! when the project is at hand, that no number is typed in the narrative where a figure
 //! shows it (the figures are read from the site's own `figures.json`). It reads the

@@ -1,5 +1,6 @@
 //! What `check` asks of each HTML page: every internal link and `#anchor` resolves
-//! under the base path, and every image and inline chart has a text alternative.
+//! under the base path, its link preview image is an absolute URL, and every image
+//! and inline chart has a text alternative.
 //! Each problem is one line naming the page and the line in it.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -55,6 +56,9 @@ pub fn problems(path: &str, page: &Page, site: &Site) -> (Vec<String>, Counted) 
             }
         }
         if let Some(why) = missing_alternative(tag, page.tags.get(i + 1), page) {
+            found.push(format!("{}: {why}", tag.line));
+        }
+        if let Some(why) = relative_preview(tag) {
             found.push(format!("{}: {why}", tag.line));
         }
         counted.alternatives += usize::from(matches!(tag.name.as_str(), "img" | "svg"));
@@ -187,6 +191,21 @@ fn percent_decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// Why a link preview's image (`og:image`, `twitter:image`) cannot be fetched: the
+/// site that shows the preview fetches it, so its address must be absolute. (Where it
+/// is the site's own, `links` follows it like any link.)
+fn relative_preview(tag: &Tag) -> Option<String> {
+    let key = tag.attr("property").or(tag.attr("name"));
+    if tag.name != "meta" || !matches!(key, Some("og:image" | "twitter:image")) {
+        return None;
+    }
+    let url = tag.attr("content").unwrap_or_default();
+    let absolute = url.starts_with("https://") || url.starts_with("http://");
+    (!absolute).then(|| {
+        format!("link preview image `{url}` is not an absolute URL (the sites showing the preview fetch it)")
+    })
+}
+
 /// Why an image or inline SVG has no text alternative, if it has none. `next` is the
 /// tag after it (an SVG's `<title>` comes first inside it).
 fn missing_alternative(tag: &Tag, next: Option<&Tag>, page: &Page) -> Option<String> {
@@ -261,7 +280,9 @@ mod tests {
         let index =
             "<a href=\"/r/nope/\">x</a>\n<a href=\"/other/\">y</a>\n<a href=\"e/#gone\">z</a>\n\
                      <img src=\"a.png\">\n<svg viewBox=\"0 0 1 1\"><g></g></svg>\n\
-                     <a href=\"https://x.org/r/missing.html\">m</a>";
+                     <a href=\"https://x.org/r/missing.html\">m</a>\n\
+                     <meta property=\"og:image\" content=\"https://x.org/r/card.png\">\n\
+                     <meta property=\"og:image\" content=\"/r/a.png\">";
         let pages = [("index.html", index), ("e/index.html", "<p id=\"s\">")];
         assert_eq!(
             problems_of(&pages, &["a.png"]),
@@ -275,6 +296,10 @@ mod tests {
                  aria-label, or aria-labelledby naming ids on the page)",
                 "index.html:6: link `https://x.org/r/missing.html` resolves to no file of the site \
                  (`missing.html`)",
+                "index.html:7: link `https://x.org/r/card.png` resolves to no file of the site \
+                 (`card.png`)",
+                "index.html:8: link preview image `/r/a.png` is not an absolute URL (the sites \
+                 showing the preview fetch it)",
             ]
         );
     }

@@ -78,8 +78,16 @@ const SHARED: &[(&str, &[u8])] = &[
         include_bytes!("../../templates/base.html"),
     ),
     (
+        "templates/card.svg",
+        include_bytes!("../../templates/card.svg"),
+    ),
+    (
         "templates/edition.html",
         include_bytes!("../../templates/edition.html"),
+    ),
+    (
+        "templates/embed.html",
+        include_bytes!("../../templates/embed.html"),
     ),
     (
         "templates/home.html",

@@ -79,6 +79,55 @@ pub(super) struct Embed {
     pub block: bool,
     /// The call as an editor would recognise it, for error messages.
     pub what: String,
+    /// The permalink anchor of an inline figure: its first occurrence on the page
+    /// carries it (see `Anchor::wrap`).
+    pub anchor: Option<Anchor>,
+}
+
+/// An inline figure's permalink on its page: its first occurrence there carries
+/// `id="fig-NAME"` and, after it, a small `#` link to itself (which the theme's script
+/// also copies to the clipboard).
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Anchor {
+    /// `fig-NAME` (`figure_id`).
+    pub id: String,
+    /// The figure's label, naming the link for screen readers.
+    pub label: String,
+}
+
+impl Anchor {
+    fn of(name: &str, label: &str) -> Anchor {
+        Anchor {
+            id: figure_id(name),
+            label: label.to_owned(),
+        }
+    }
+
+    /// `html` inside the element carrying the anchor's id, with the link to it at the
+    /// end unless `link` is false (inside a link or a heading, where a link cannot or
+    /// should not go).
+    pub fn wrap(&self, html: &str, link: bool) -> String {
+        let id = escape_html(&self.id);
+        let link = match link {
+            true => format!(
+                "{PERMALINK} href=\"#{id}\" aria-label=\"Link to the figure {}\">#</a>",
+                escape_html(&self.label)
+            ),
+            false => String::new(),
+        };
+        format!("<span class=\"fig-ref\" id=\"{id}\">{html}{link}</span>")
+    }
+}
+
+/// What opens a figure's permalink; its `aria-label` is escaped, so the next `</a>`
+/// closes it.
+const PERMALINK: &str = "<a class=\"fig-permalink\"";
+
+/// The one id of figure `name` wherever it is shown: on the page that first shows it
+/// inline, on the methodology page (its definition) and in `figures.json`: `fig-NAME`
+/// (figure names are plain: letters, digits, `_` and `-`).
+pub fn figure_id(name: &str) -> String {
+    format!("fig-{name}")
 }
 
 /// Figures and charts a page used, in order of first use.
@@ -138,6 +187,7 @@ fn claim_mark(shortcode: Shortcode, args: &BTreeMap<&str, &str>) -> Result<Embed
         text: String::new(),
         block: false,
         what: format!("`{}`", shortcode.name()),
+        anchor: None,
     })
 }
 
@@ -186,6 +236,7 @@ fn fig(
         text: value.text,
         block: false,
         what: format!("fig `{name}`"),
+        anchor: Some(Anchor::of(name, &figure.label)),
     })
 }
 
@@ -204,6 +255,7 @@ fn table(name: &str, ctx: &Context, used: &mut Used) -> Result<Embed, String> {
         text: figure.label.clone(),
         block: true,
         what: format!("table `{name}`"),
+        anchor: None,
     })
 }
 
@@ -226,6 +278,7 @@ fn chart(name: &str, ctx: &Context, used: &mut Used) -> Result<Embed, String> {
         text: String::new(),
         block: true,
         what: format!("chart `{name}`"),
+        anchor: None,
     })
 }
 
@@ -400,7 +453,7 @@ fn data(
         r#"<data class="{class}" value="{machine}">{}</data>"#,
         escape_html(&text)
     );
-    let href = escape_html(&format!("{}#fig-{name}", ctx.definitions));
+    let href = escape_html(&format!("{}#{}", ctx.definitions, figure_id(name)));
     let html = format!(
         "<span class=\"fig-wrap\"><a class=\"fig-link\" href=\"{href}\" aria-describedby=\"{note}\">\
          {value}</a>{NOTE} id=\"{note}\" role=\"tooltip\">{provenance}</span></span>"
@@ -416,20 +469,28 @@ fn data(
     }
 }
 
-/// Rendered HTML for a reader without the page's stylesheet (a feed reader): the
-/// provenance notes and the arrows' spoken "to" left out, the links kept.
-pub fn without_notes(html: &str) -> String {
+/// Rendered HTML for a reader without the page's stylesheet or script (a feed
+/// reader): the provenance notes, the figures' permalinks (`#` links to the page they
+/// are read away from) and the arrows' spoken "to" left out; the links to the
+/// definitions kept.
+pub fn for_feeds(html: &str) -> String {
+    let html = cut(html, NOTE, "</span>");
+    cut(&html, PERMALINK, "</a>").replace(SPOKEN_ARROW, "")
+}
+
+/// `html` without the elements that start with `open` and end at the next `close`.
+fn cut(html: &str, open: &str, close: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
-    while let Some(start) = rest.find(NOTE) {
-        let Some(end) = rest[start..].find("</span>") else {
+    while let Some(start) = rest.find(open) {
+        let Some(end) = rest[start..].find(close) else {
             break;
         };
         out.push_str(&rest[..start]);
-        rest = &rest[start + end + "</span>".len()..];
+        rest = &rest[start + end + close.len()..];
     }
     out.push_str(rest);
-    out.replace(SPOKEN_ARROW, "")
+    out
 }
 
 /// Where a value comes from, in one line: label and definition; edition; snapshot date;

@@ -1,10 +1,12 @@
 //! Markdown (with shortcodes already turned into placeholders) to HTML.
 //!
-//! Walks pulldown-cmark's events once: gives every heading a unique id and collects it
-//! for the table of contents, and puts each shortcode's expansion where its placeholder
-//! is. A block (chart, table) alone in a paragraph replaces the whole `<p>`; in a tight
-//! list item or a table cell it goes in as is; inside a sentence or heading it is an
-//! error. Raw HTML from the narrative passes through untouched.
+//! Walks pulldown-cmark's events once: gives every heading a unique id (never one
+//! starting like a chart's, a figure's or a chart SVG's id) and collects it for the
+//! table of contents, and puts each shortcode's expansion where its placeholder is, a
+//! figure's first occurrence on the page with its permalink (`embed::Anchor`). A block
+//! (chart, table) alone in a paragraph replaces the whole `<p>`; in a tight list item
+//! or a table cell it goes in as is; inside a sentence or heading it is an error. Raw
+//! HTML from the narrative passes through untouched.
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -72,6 +74,7 @@ pub(super) fn render(source: &str, embeds: &[Embed]) -> Result<(String, Vec<Head
     let mut walk = Walk {
         embeds,
         ids: explicit_ids(source, &events)?,
+        anchored: HashSet::new(),
         out: Vec::with_capacity(events.len()),
         headings: Vec::new(),
         heading: None,
@@ -131,6 +134,26 @@ pub(super) fn render(source: &str, embeds: &[Embed]) -> Result<(String, Vec<Head
 /// Ids the page layout uses around the narrative; headings must not take them.
 const LAYOUT_IDS: [&str; 2] = ["main", "editions-heading"];
 
+/// Id prefixes of the layout's own elements: charts' permalinks (`chart-NAME`),
+/// inline figures' permalinks (`fig-NAME`), and the ids inside chart SVGs (`so-…`).
+const RESERVED_PREFIXES: [&str; 3] = ["chart-", "fig-", "so-"];
+
+fn reserved(id: &str) -> bool {
+    RESERVED_PREFIXES
+        .iter()
+        .any(|prefix| id.starts_with(prefix))
+}
+
+/// A heading's automatic id: its slug, or `section-` and its slug where the slug would
+/// start like a chart's or a figure's permalink ("Chart downloads" → `section-chart-downloads`).
+fn heading_slug(text: &str) -> String {
+    let slug = slugify(text);
+    match reserved(&slug) {
+        true => format!("section-{slug}"),
+        false => slug,
+    }
+}
+
 /// The `{#id}`s written by the editor and the layout's own ids, which automatic ids
 /// must not take.
 fn explicit_ids(
@@ -140,14 +163,13 @@ fn explicit_ids(
     let mut ids: HashSet<String> = LAYOUT_IDS.iter().map(|id| id.to_string()).collect();
     for (event, range) in events {
         if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
-            let taken = LAYOUT_IDS.contains(&id.as_ref())
-                || id.starts_with("chart-")
-                || id.starts_with("so-");
-            if taken {
+            if LAYOUT_IDS.contains(&id.as_ref()) || reserved(id) {
                 return Err(BodyError {
                     line: line_at(source, range.start),
                     message: format!(
-                        "the id `{id}` is used by the page layout or a chart; choose another"
+                        "the id `{id}` is used by the page layout, a chart or a figure; \
+                         choose another (ids starting with {} are theirs)",
+                        RESERVED_PREFIXES.map(|p| format!("`{p}`")).join(", ")
                     ),
                 });
             }
@@ -167,6 +189,8 @@ struct Walk<'a, 'e> {
     embeds: &'e [Embed],
     /// Heading ids taken so far (explicit ones from the start).
     ids: HashSet<String>,
+    /// Figure anchors placed so far: only a figure's first occurrence carries its id.
+    anchored: HashSet<String>,
     out: Vec<Event<'a>>,
     headings: Vec<Heading>,
     heading: Option<Open>,
@@ -245,7 +269,7 @@ impl<'a, 'e> Walk<'a, 'e> {
         if let Some(open) = self.heading.take_if(|_| closing) {
             let id = match open.explicit {
                 Some(id) => id,
-                None => unique(&mut self.ids, slugify(&open.slug_text)),
+                None => unique(&mut self.ids, heading_slug(&open.slug_text)),
             };
             if let Event::Start(Tag::Heading { id: slot, .. }) = &mut self.out[open.start] {
                 *slot = Some(CowStr::from(id.clone()));
@@ -287,13 +311,20 @@ impl<'a, 'e> Walk<'a, 'e> {
                 if let Some(open) = &mut self.heading {
                     open.text.push_str(&plain.text);
                 }
-                // A link cannot hold another: there a figure is not linked.
+                // A link cannot hold another: there a figure is not linked, nor
+                // followed by its permalink (nor is it in a heading).
                 let in_link = (self.stack.iter()).any(|tag| matches!(tag, Tag::Link { .. }));
                 let html = match in_link && !plain.unlinked.is_empty() {
                     true => &plain.unlinked,
                     false => html,
                 };
-                self.out.push(Event::InlineHtml(CowStr::from(html.clone())));
+                let html = match &plain.anchor {
+                    Some(anchor) if self.anchored.insert(anchor.id.clone()) => {
+                        anchor.wrap(html, !in_link && self.heading.is_none())
+                    }
+                    _ => html.clone(),
+                };
+                self.out.push(Event::InlineHtml(CowStr::from(html)));
             }
         }
         Ok(())

@@ -9,8 +9,10 @@
 //!   by a source), linked to its definition on the methodology page and followed by a
 //!   note of its provenance (`role="tooltip"`, the link's `aria-describedby`) that the
 //!   page shows on hover, focus and tap; inside a link's text, the value alone with its
-//!   provenance as a `title`. `vs="2025-spring"` shows `earlier → this`, the arrow read
-//!   out as "to";
+//!   provenance as a `title`. Its first occurrence on a page carries the figure's id,
+//!   `fig-NAME` (the id of its definition on the methodology page and of its entry in
+//!   `figures.json`), followed by a `#` link to itself outside links and headings.
+//!   `vs="2025-spring"` shows `earlier → this`, the arrow read out as "to";
 //!   `format="compact"` (or thousands, percent, change, decimal) overrides the format.
 //!   `vs` must name an earlier edition (by front matter date) than the page's.
 //! - `{{ chart(name="downloads_by_country") }}`: the chart's ready HTML block.
@@ -40,7 +42,7 @@ mod claim;
 mod condition;
 pub use claim::Claim;
 mod embed;
-pub use embed::{without_notes, Shortcode};
+pub use embed::{figure_id, for_feeds, Shortcode};
 mod front;
 pub use front::key_index;
 mod html;
@@ -91,9 +93,14 @@ pub struct FrontMatter {
     /// Order among chapters (lower first).
     #[serde(default)]
     pub weight: Option<i64>,
-    /// A social preview image.
+    /// A social preview image (a site path or an absolute URL), in place of the
+    /// generated card.
     #[serde(default)]
     pub image: Option<String>,
+    /// The figure an edition's social card shows (`card-figure = "cn_share"`); by
+    /// default the first single-number figure its narrative shows.
+    #[serde(default)]
+    pub card_figure: Option<String>,
     /// A draft: left out of `stateof build` unless drafts are asked for (`--drafts`,
     /// and the preview server), and then marked as a draft on its page.
     #[serde(default)]

@@ -139,12 +139,14 @@ fn fig_links_to_its_definition_and_is_described_by_its_provenance() {
     let out = render_body("Top 200 hold {{ fig(name=\"top200_share\") }} of downloads.\n").unwrap();
     assert_eq!(
         out.html,
-        "<p>Top 200 hold <span class=\"fig-wrap\"><a class=\"fig-link\" \
+        "<p>Top 200 hold <span class=\"fig-ref\" id=\"fig-top200_share\">\
+         <span class=\"fig-wrap\"><a class=\"fig-link\" \
          href=\"/report/methodology/#fig-top200_share\" aria-describedby=\"so-prov-1\">\
          <data class=\"fig\" value=\"0.496\">49.6%</data></a><span class=\"fig-note\" \
          id=\"so-prov-1\" role=\"tooltip\">Top-200 share: Top-200 share (definition); edition \
-         Spring 2026 (2026-spring); snapshot 2026-03-01; 1,234,567 rows</span></span> of \
-         downloads.</p>\n"
+         Spring 2026 (2026-spring); snapshot 2026-03-01; 1,234,567 rows</span></span>\
+         <a class=\"fig-permalink\" href=\"#fig-top200_share\" \
+         aria-label=\"Link to the figure Top-200 share\">#</a></span> of downloads.</p>\n"
     );
     assert_eq!(out.figures_used, ["top200_share"]);
     assert!(out.charts_used.is_empty());
@@ -195,20 +197,25 @@ fn a_figure_in_a_links_text_is_not_a_link_itself() {
 }
 
 #[test]
-fn feeds_keep_the_links_and_drop_the_notes() {
+fn feeds_keep_the_links_and_drop_the_notes_and_permalinks() {
     let out = html("US: {{fig(name=\"us_share\", vs=\"2025-spring\")}}.");
-    let feed = crate::markdown::without_notes(&out);
+    assert!(out.contains("fig-permalink"), "{out}");
+    let feed = crate::markdown::for_feeds(&out);
     assert!(
         !feed.contains("fig-note") && !feed.contains("edition Spring"),
         "{feed}"
     );
     assert!(!feed.contains("visually-hidden"), "{feed}");
+    assert!(!feed.contains("fig-permalink"), "{feed}");
     assert_eq!(feed.matches("<a class=\"fig-link\"").count(), 2, "{feed}");
     assert!(
         feed.contains(">70%</data></a></span>&nbsp;<span aria-hidden=\"true\">\u{2192}</span> "),
         "{feed}"
     );
-    assert!(feed.ends_with(">37%</data></a></span>.</p>\n"), "{feed}");
+    assert!(
+        feed.ends_with(">37%</data></a></span></span>.</p>\n"),
+        "{feed}"
+    );
 }
 
 #[test]
@@ -385,7 +392,7 @@ fn headings_get_unique_ids_and_explicit_ids_win() {
     );
     assert!(
         out.html
-            .contains("<h2 id=\"top-200\">Top 200: <span class=\"fig-wrap\"><a class=\"fig-link\""),
+            .contains("<h2 id=\"top-200\">Top 200: <span class=\"fig-ref\" id=\"fig-top200_share\"><span class=\"fig-wrap\"><a class=\"fig-link\""),
         "{}",
         out.html
     );
@@ -415,7 +422,10 @@ fn escaped_braces_and_code_are_left_as_written() {
 fn shortcodes_inside_html_tags_are_text_or_refused() {
     let out = html("See <abbr title=\"{{ fig(name=\"us_share\") }} of downloads\">US</abbr> and {{ fig(name=\"us_share\") }}.\n");
     assert!(
-        out.contains("<abbr title=\"37% of downloads\">US</abbr> and <span class=\"fig-wrap\">"),
+        out.contains(
+            "<abbr title=\"37% of downloads\">US</abbr> and <span class=\"fig-ref\" \
+             id=\"fig-us_share\"><span class=\"fig-wrap\">"
+        ),
         "{out}"
     );
     let block = html("<div\n  title='{{ fig(name=\"us_share\", vs=\"2025-spring\") }}'>\n{{ fig(name=\"us_share\") }}</div>\n");
@@ -437,7 +447,8 @@ fn shortcodes_inside_html_tags_are_text_or_refused() {
 fn markdown_extensions_and_raw_html_work() {
     let out = html("| a | b |\n|---|---|\n| 1 | {{ fig(name=\"us_share\") }} |\n\n~~old~~ \"quoted\"[^1]\n\n[^1]: Note.\n\n<div class=\"note\">{{ fig(name=\"us_share\") }}</div>\n");
     assert!(
-        out.contains("<table>") && out.contains(" rows</span></span></td>"),
+        out.contains("<table>")
+            && out.contains(" rows</span></span><a class=\"fig-permalink\" href=\"#fig-us_share\""),
         "{out}"
     );
     assert!(out.contains("<del>old</del> “quoted”"), "{out}");
@@ -468,6 +479,31 @@ fn headings_keep_off_the_layouts_ids() {
 }
 
 #[test]
+fn only_a_figure_s_first_occurrence_carries_its_permalink() {
+    let out = html(
+        "{{ fig(name=\"us_share\") }} and {{ fig(name=\"us_share\", vs=\"2025-spring\") }}, \
+         [{{ fig(name=\"top200_share\") }}](https://example.com/) and {{ fig(name=\"top200_share\") }}.\n",
+    );
+    assert_eq!(out.matches("id=\"fig-us_share\"").count(), 1, "{out}");
+    assert_eq!(out.matches("href=\"#fig-us_share\"").count(), 1, "{out}");
+    // Inside a link the figure keeps its id but gets no link of its own.
+    assert_eq!(out.matches("id=\"fig-top200_share\"").count(), 1, "{out}");
+    assert!(!out.contains("href=\"#fig-top200_share\""), "{out}");
+}
+
+#[test]
+fn headings_cannot_take_a_permalink_s_id() {
+    let page = html("## Chart downloads\n\n## Fig. 1\n");
+    assert!(
+        page.contains("<h2 id=\"section-chart-downloads\">"),
+        "{page}"
+    );
+    assert!(page.contains("<h2 id=\"section-fig-1\">"), "{page}");
+    let msg = error("text\n\n## Start {#fig-us_share}\n");
+    assert!(msg.contains("ids starting with `chart-`, `fig-`"), "{msg}");
+}
+
+#[test]
 fn claims_render_their_text_and_nothing_else() {
     let out = render_body(
         "{{ claim(if=\"us_share < us_share@2025-spring\") }}The US share fell to \
@@ -476,8 +512,9 @@ fn claims_render_their_text_and_nothing_else() {
     .unwrap();
     assert_eq!(out.html.matches("<p>").count(), 1, "{}", out.html);
     assert!(
-        out.html
-            .starts_with("<p>The US share fell to <span class=\"fig-wrap\"><a"),
+        out.html.starts_with(
+            "<p>The US share fell to <span class=\"fig-ref\" id=\"fig-us_share\"><span class=\"fig-wrap\"><a"
+        ),
         "{}",
         out.html
     );

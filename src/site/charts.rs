@@ -1,5 +1,7 @@
 //! The charts step: every chart of every edition drawn to SVG and wrapped in its
-//! `<figure>` block (caption, source line, data table, download links).
+//! `<figure>` block (caption, source line, data table, download links, and what a
+//! reader needs to cite or embed it: its permalink and the `<iframe>` code of its
+//! embed page). The PNG download is drawn by `images`, the embed page by `embeds`.
 
 use std::collections::BTreeMap;
 
@@ -20,6 +22,10 @@ use crate::snapshot::Kind;
 pub struct Chart {
     /// The wide layout, also offered as a download.
     pub svg: String,
+    /// The narrow layout, for phones.
+    pub svg_narrow: String,
+    /// "Source: Hub snapshot of 2026-03-15, 45,000 models." (`source_line`).
+    pub source: String,
     /// The `<figure>` block for the page.
     pub html: String,
     /// The chart's data as CSV, with unrounded values.
@@ -41,6 +47,9 @@ struct View<'a> {
     rows: &'a [Vec<String>],
     svg_url: String,
     csv_url: String,
+    png_url: String,
+    /// The `<iframe>` code of the chart's embed page (`embeds`).
+    embed_code: String,
 }
 
 /// Draws every chart in the config for every edition whose figures include its figure.
@@ -103,21 +112,36 @@ pub fn render_all(
             let shown = shown_text(shown);
             let csv = crate::escape::csv(&table(figure, compare, &header, |x| x.to_string()));
             let dir = format!("{}/charts/{name}", edition.slug);
+            let source = source_line(this, config.figures[&def.figure].of);
+            let back = super::embeds::back_text(&config.title, &edition.index.front.title);
             let view = View {
                 id: format!("chart-{name}"),
                 title: &def.title,
                 caption: def.caption.as_deref(),
                 svg: &svg,
                 svg_narrow: &svg_narrow,
-                source: source_line(this, config.figures[&def.figure].of),
+                source: source.clone(),
                 columns: &shown[0],
                 rows: &shown[1..],
                 svg_url: urls.link(&format!("{dir}.svg")),
                 csv_url: urls.link(&format!("{dir}.csv")),
+                png_url: urls.link(&format!("{dir}.png")),
+                embed_code: super::embeds::iframe(
+                    &urls.absolute(&format!("{dir}/")),
+                    &def.title,
+                    super::embeds::height(&svg, def.caption.as_deref(), &source, &back),
+                ),
             };
             let context = tera::Context::from_serialize(&view)?;
             let html = super::render(tera, "partials/chart.html", &context)?;
-            charts.insert(name.clone(), Chart { svg, html, csv });
+            let chart = Chart {
+                svg,
+                svg_narrow,
+                source,
+                html,
+                csv,
+            };
+            charts.insert(name.clone(), chart);
         }
         all.insert(edition.slug.clone(), charts);
     }

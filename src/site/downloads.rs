@@ -1,14 +1,17 @@
 //! Data downloads: each edition's `figures.json` and `figures.csv`, and every chart's
-//! SVG and CSV, so a reader can check or reuse any number on the pages.
+//! SVG and CSV, so a reader can check or reuse any number on the pages. (Chart PNGs
+//! are drawn by `images`.) Each `figures.json` entry carries its `id`, the anchor the
+//! figure has on the pages (`fig-NAME`).
 
 use std::collections::BTreeMap;
 
 use anyhow::Result;
+use serde::Serialize;
 
 use super::charts::Charts;
 use super::data::EditionData;
 use crate::escape;
-use crate::figures::{Cell, Figures, Value};
+use crate::figures::{Cell, Figure, Figures, Value};
 use crate::output::Output;
 
 /// Adds the data files of every edition to `output`.
@@ -41,15 +44,26 @@ pub fn add_all(
     Ok(())
 }
 
-/// The figures as `figures.json` gives them: shares by group without every group's
-/// share (`Figure::groups`), which can run to a row per author or base model; the
-/// comparison it serves is in each grouped-bar chart's CSV.
-fn published(figures: &Figures) -> Figures {
-    let mut figures = figures.clone();
-    for figure in figures.values_mut() {
-        figure.groups = Vec::new();
-    }
-    figures
+/// A `figures.json` entry: the figure with its `id` (its permalink's anchor) first.
+#[derive(Serialize)]
+struct Published {
+    id: String,
+    #[serde(flatten)]
+    figure: Figure,
+}
+
+/// The figures as `figures.json` gives them: each with its `id`, and shares by group
+/// without every group's share (`Figure::groups`), which can run to a row per author
+/// or base model; the comparison it serves is in each grouped-bar chart's CSV.
+fn published(figures: &Figures) -> BTreeMap<&str, Published> {
+    (figures.iter())
+        .map(|(name, figure)| {
+            let mut figure = figure.clone();
+            figure.groups = Vec::new();
+            let id = crate::markdown::figure_id(name);
+            (name.as_str(), Published { id, figure })
+        })
+        .collect()
 }
 
 /// One row per scalar figure and per point of a series; tables have files of their own.

@@ -7,10 +7,13 @@
 
 mod assets;
 pub mod cache;
+mod cards;
 mod charts;
 mod checks;
 mod data;
 mod downloads;
+mod embeds;
+mod images;
 mod narrative;
 mod pages;
 pub mod palette;
@@ -105,11 +108,13 @@ pub fn data_files(options: &BuildOptions) -> DataFiles {
 }
 
 /// What a build keeps for the next one in the same process (a preview server's
-/// rebuilds): the figure cache with its index in memory, and the last figures.
+/// rebuilds): the figure cache with its index in memory, the last figures, and the
+/// last PNGs.
 #[derive(Debug)]
 pub struct Reuse {
     cache: Cache,
     memo: Memo,
+    images: images::Drawn,
 }
 
 impl Reuse {
@@ -123,6 +128,7 @@ impl Reuse {
         Reuse {
             cache,
             memo: Memo::default(),
+            images: images::Drawn::default(),
         }
     }
 }
@@ -196,22 +202,33 @@ pub fn build_again(options: &BuildOptions, reuse: &mut Reuse) -> Result<Built> {
     }
     timer.step("render narrative");
 
+    let cards = cards::render_all(&cards::Inputs {
+        title: &config.title,
+        editions: &editions,
+        data: &data,
+        narrative: &narrative,
+        urls: &urls,
+        tera: &tera,
+    })?;
     let mut output = Output::default();
-    let pages = pages::render_all(
-        &pages::Context {
-            config: &config,
-            registry: &registry,
-            editions: &editions,
-            data: &data,
-            charts: &charts,
-            narrative: &narrative,
-            urls: &urls,
-            tera: &tera,
-            static_files: &static_files,
-        },
-        &mut output,
-    )?;
+    let layout = pages::Context {
+        config: &config,
+        registry: &registry,
+        editions: &editions,
+        data: &data,
+        charts: &charts,
+        cards: &cards,
+        narrative: &narrative,
+        urls: &urls,
+        tera: &tera,
+        static_files: &static_files,
+    };
+    let pages = pages::render_all(&layout, &mut output)?;
+    embeds::add_all(&layout, &mut output)?;
     timer.step("lay out pages");
+
+    images::add_all(&cards, &charts, &mut reuse.images, &mut output)?;
+    timer.step("draw images");
 
     downloads::add_all(&data, &charts, &mut output)?;
     assets::add_theme(root, &mut output, &mut warnings)?;
@@ -296,10 +313,22 @@ pub fn load_templates(root: &Path) -> Result<tera::Tera> {
     let mut tera = tera::Tera::new(&glob)
         .map_err(|err| anyhow::anyhow!("{}", tera_chain(&err)))
         .with_context(|| format!("failed to load the templates in `{}`", dir.display()))?;
-    tera.autoescape_on(vec![".html", ".xml"]);
+    tera.autoescape_on(vec![".html", ".xml", ".svg"]);
     // Tera's default also escapes `/`, which makes every URL in the output unreadable.
     tera.set_escape_fn(crate::escape::markup);
     tera.register_filter("code_spans", code_spans);
+    // Templates added since a project copied its own fall back to stateof's.
+    let defaults = [
+        (cards::TEMPLATE, cards::DEFAULT_TEMPLATE),
+        (embeds::TEMPLATE, embeds::DEFAULT_TEMPLATE),
+    ];
+    for (name, text) in defaults {
+        if !tera.get_template_names().any(|n| n == name) {
+            tera.add_raw_template(name, text)
+                .map_err(|err| anyhow::anyhow!("{}", tera_chain(&err)))
+                .with_context(|| format!("failed to load stateof's own `{name}` template"))?;
+        }
+    }
     Ok(tera)
 }
 

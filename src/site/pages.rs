@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use anyhow::Result;
 use serde::Serialize;
 
+use super::cards::{Card, Cards, Preview};
 use super::charts::Charts;
 use super::data::{EditionData, SnapshotInfo, TableInfo};
 use super::narrative::{self, Doc, Narrative};
@@ -33,6 +34,8 @@ pub struct Context<'a> {
     pub editions: &'a [Edition],
     pub data: &'a BTreeMap<String, EditionData>,
     pub charts: &'a Charts,
+    /// The social cards of the home page and each edition.
+    pub cards: &'a Cards,
     /// Every document's narrative, rendered.
     pub narrative: &'a Narrative<'a>,
     pub urls: &'a Urls,
@@ -57,7 +60,7 @@ struct SiteView<'a> {
 }
 
 #[derive(Serialize)]
-struct IconView {
+pub(super) struct IconView {
     href: String,
     /// The MIME type, for `type="…"`.
     mime: &'static str,
@@ -74,9 +77,33 @@ struct PageView<'a> {
     path: String,
     /// Absolute URL, for canonical links and previews.
     url: String,
-    image: Option<String>,
+    /// The link preview's image: the front matter's `image`, else the page's social
+    /// card (`cards`).
+    #[serde(flatten)]
+    image: ImageView,
     /// A draft page, built only when drafts are asked for.
     draft: bool,
+}
+
+/// A page's link preview image as templates read it: `page.image` (an absolute URL),
+/// `page.image_alt`, and `page.image_width` and `page.image_height` when known.
+#[derive(Serialize)]
+struct ImageView {
+    image: String,
+    image_alt: String,
+    image_width: Option<u32>,
+    image_height: Option<u32>,
+}
+
+impl From<Preview> for ImageView {
+    fn from(preview: Preview) -> ImageView {
+        ImageView {
+            image: preview.url,
+            image_alt: preview.alt,
+            image_width: preview.size.map(|(w, _)| w),
+            image_height: preview.size.map(|(_, h)| h),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -115,6 +142,8 @@ struct NavItem<'a> {
 
 #[derive(Serialize)]
 struct FigureRow<'a> {
+    /// Its element id, the one it has wherever it is shown (`markdown::figure_id`).
+    id: String,
     name: &'a str,
     label: &'a str,
     definition: String,
@@ -198,7 +227,7 @@ fn site_view<'a>(ctx: &Context<'a>) -> SiteView<'a> {
 }
 
 /// The favicons `static/` provides, the bitmap first as browsers expect.
-fn icons(ctx: &Context) -> Vec<IconView> {
+pub(super) fn icons(ctx: &Context) -> Vec<IconView> {
     [("favicon.ico", "32x32"), ("favicon.svg", "any")]
         .into_iter()
         .filter(|(file, _)| ctx.static_files.contains(file))
@@ -257,7 +286,8 @@ fn layout_docs(
             let content = narrative::fill(&doc.rendered.html, |name| {
                 Some(charts.get(name)?.html.clone())
             });
-            context.insert("page", &page_view(ctx, doc.doc, kind, &file));
+            let card = &ctx.cards.editions[view.slug];
+            context.insert("page", &page_view(ctx, doc.doc, kind, &file, card));
             context.insert("content", &content);
             context.insert("toc", &toc(&doc.rendered.headings));
             context.insert("prev", &n.checked_sub(1).map(|p| &view.pages[p]));
@@ -306,7 +336,7 @@ fn simple(
 /// download with its title, since readers drop inline SVG and the page's CSS.
 /// Inline figures keep their links to their definitions, not their provenance notes.
 fn feed_content(ctx: &Context, edition: &Edition, index: &Doc) -> String {
-    let html = crate::markdown::without_notes(&index.rendered.html);
+    let html = crate::markdown::for_feeds(&index.rendered.html);
     narrative::fill(&html, |name| {
         let title = escape::markup(&ctx.config.charts.get(name)?.title);
         let src = (ctx.urls).absolute(&format!("{}/charts/{name}.svg", edition.slug));
@@ -333,15 +363,25 @@ fn base_context(site: &SiteView, page: PageView) -> tera::Context {
     context
 }
 
-fn page_view<'a>(ctx: &Context, doc: &'a Document, kind: &'static str, file: &str) -> PageView<'a> {
+fn page_view<'a>(
+    ctx: &Context,
+    doc: &'a Document,
+    kind: &'static str,
+    file: &str,
+    card: &Card,
+) -> PageView<'a> {
     let front = &doc.front;
     let path = page_path(file);
+    let preview = match &front.image {
+        Some(image) => Preview::own(image, &front.title, ctx.urls),
+        None => card.preview(ctx.urls),
+    };
     PageView {
         title: &front.title,
         description: &front.summary,
         kind,
         url: ctx.urls.absolute(&path),
-        image: front.image.as_ref().map(|i| ctx.urls.absolute(i)),
+        image: preview.into(),
         path,
         draft: front.draft,
     }
@@ -359,7 +399,7 @@ fn simple_page<'a>(
         description: &ctx.config.description,
         kind,
         url: ctx.urls.absolute(&path),
-        image: None,
+        image: ctx.cards.home.preview(ctx.urls).into(),
         path,
         draft: false,
     }
@@ -421,6 +461,7 @@ fn figure_rows<'a>(ctx: &Context<'a>) -> Vec<FigureRow<'a>> {
         .map(|(name, def)| match &def.metric {
             Metric::Growth { figure: of } => growth_row(ctx, name, def, of),
             _ => FigureRow {
+                id: crate::markdown::figure_id(name),
                 name,
                 label: &def.label,
                 definition: (ctx.data.values())
@@ -476,6 +517,7 @@ fn growth_row<'a>(ctx: &Context<'a>, name: &'a str, def: &'a FigureDef, of: &str
         })
         .collect();
     FigureRow {
+        id: crate::markdown::figure_id(name),
         name,
         label: &def.label,
         definition: metrics::describe_growth(label, None),

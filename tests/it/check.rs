@@ -20,7 +20,8 @@ fn a_built_site_passes() {
     build_ok(project.path(), &[]);
     let (ok, message) = check(project.path(), &["output"]);
     assert!(ok, "{message}");
-    assert!(message.contains("checked `output`: 6 pages"), "{message}");
+    // 6 pages of the report, and each of its 4 charts' embed page.
+    assert!(message.contains("checked `output`: 10 pages"), "{message}");
     assert!(message.contains("no problems"), "{message}");
 }
 
@@ -68,6 +69,24 @@ fn malformed_feeds_and_svgs_fail() {
     assert!(!ok);
     assert!(message.contains("error: output/atom.xml:"), "{message}");
     assert!(message.contains("not well-formed XML"), "{message}");
+}
+
+#[test]
+fn a_missing_social_card_fails_on_every_page_that_names_it() {
+    let project = fixture("tiny");
+    let dir = project.path();
+    build_ok(dir, &[]);
+    std::fs::remove_file(dir.join("output/2026-spring/card.png")).unwrap();
+    let (ok, message) = check(dir, &["output"]);
+    assert!(!ok, "{message}");
+    let missing = "link `https://example.github.io/tiny/2026-spring/card.png` resolves to no \
+                   file of the site (`2026-spring/card.png`)";
+    // The edition and its chapter share the card.
+    assert_eq!(message.matches(missing).count(), 2, "{message}");
+    for page in ["2026-spring/index.html", "2026-spring/details/index.html"] {
+        let at = format!("error: output/{page}:");
+        assert!(message.contains(&at), "{page}\n{message}");
+    }
 }
 
 #[test]

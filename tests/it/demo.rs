@@ -9,7 +9,8 @@ use serde_json::Value;
 
 use super::{build_ok, links, read, repo};
 
-fn build_demo() -> tempfile::TempDir {
+/// The demo built into a temporary folder, under `site/`.
+pub(crate) fn build_demo() -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();
     let site = out.path().join("site");
     build_ok(&repo(), &["--output", site.to_str().unwrap()]);

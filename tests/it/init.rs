@@ -39,6 +39,22 @@ fn a_new_project_builds_at_once_with_every_kind_of_shortcode() {
     assert!(!page.contains("{{"), "an unrendered shortcode");
     assert!(page.contains("Synthetic data."), "the synthetic-data note");
     assert!(project.join("output/methodology/index.html").is_file());
+    // Its own card template draws the cards; its chart partial offers the embed page.
+    assert!(project.join("templates/card.svg").is_file());
+    for file in ["card.png", "2026-spring/card.png"] {
+        assert!(project.join("output").join(file).is_file(), "{file}");
+    }
+    assert!(
+        page.contains("/my-report/2026-spring/card.png\""),
+        "og:image"
+    );
+    assert!(
+        page.contains("charts/models_per_month/&quot;"),
+        "embed code"
+    );
+    assert!(project
+        .join("output/2026-spring/charts/models_per_month/index.html")
+        .is_file());
 
     // From a folder inside the project, build finds it as git finds a repository.
     std::fs::remove_dir_all(project.join("output")).unwrap();

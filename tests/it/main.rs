@@ -16,6 +16,7 @@ mod init;
 mod links;
 mod mock_hub;
 mod serve;
+mod share;
 mod tiny;
 
 use std::path::{Path, PathBuf};
