@@ -89,7 +89,9 @@ pub fn png(svg: &str, canvas: Canvas, fonts: &Fonts) -> Result<Vec<u8>> {
 }
 
 /// An opaque pixmap as an RGB PNG: a quarter fewer bytes to compress than RGBA, and
-/// no alpha to undo.
+/// no alpha to undo. Deflate level 1, each row filtered as suits it best: on the demo's
+/// charts and cards, files half as large again as the default level's (48 kB a chart)
+/// in a third of the time, which is most of the time a build spends on images.
 fn encode(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError> {
     let rgb: Vec<u8> = (pixmap.data().chunks_exact(4))
         .flat_map(|rgba| [rgba[0], rgba[1], rgba[2]])
@@ -98,6 +100,8 @@ fn encode(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError> {
     let mut encoder = png::Encoder::new(&mut bytes, pixmap.width(), pixmap.height());
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_deflate_compression(png::DeflateCompression::Level(1));
+    encoder.set_filter(png::Filter::Adaptive);
     encoder.write_header()?.write_image_data(&rgb)?;
     Ok(bytes)
 }
