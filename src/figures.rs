@@ -60,7 +60,7 @@ pub enum Cell {
 }
 
 /// Where a figure comes from: enough for a reader to check or reproduce it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Provenance {
     /// The metric definition in words ("sum of downloads over all models").
     pub definition: String,

@@ -153,11 +153,16 @@ fn stage(path: &Path, bytes: &[u8], sync: bool) -> Result<PathBuf> {
 
 /// The temporary file beside `path` that replaces it.
 fn temporary(path: &Path) -> PathBuf {
+    hidden_beside(path, "stateof-tmp")
+}
+
+/// A hidden file beside `path`, named after it, this process and `suffix`.
+fn hidden_beside(path: &Path, suffix: &str) -> PathBuf {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
-    path.with_file_name(format!(".{name}.{}.stateof-tmp", std::process::id()))
+    path.with_file_name(format!(".{name}.{}.{suffix}", std::process::id()))
 }
 
 /// Brings a previous build in `dir` up to date with `output`, in two steps: every new
@@ -253,11 +258,7 @@ fn commit(staged: &[(PathBuf, PathBuf)]) -> Result<()> {
 
 /// Where `commit` keeps the file that `path`'s new version replaces.
 fn set_aside(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
-    path.with_file_name(format!(".{name}.{}.stateof-old", std::process::id()))
+    hidden_beside(path, "stateof-old")
 }
 
 /// Removes the files of `dir` that `output` no longer has, and folders left empty.

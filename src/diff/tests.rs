@@ -12,11 +12,7 @@ fn figure(format: Format, value: Value) -> Figure {
         provenance: Provenance {
             definition: String::new(),
             edition: "e".to_owned(),
-            snapshot_date: None,
-            rows: None,
-            source: None,
-            source_url: None,
-            excluded: Vec::new(),
+            ..Provenance::default()
         },
         groups: Vec::new(),
     }

@@ -17,9 +17,7 @@ fn figure(label: &str, format: Format, value: Value, edition: &str) -> Figure {
             edition: edition.to_owned(),
             snapshot_date: Some("2026-03-01".to_owned()),
             rows: Some(1_234_567),
-            source: None,
-            source_url: None,
-            excluded: Vec::new(),
+            ..Provenance::default()
         },
         groups: Vec::new(),
     }

@@ -240,11 +240,7 @@ mod tests {
             provenance: Provenance {
                 definition: String::new(),
                 edition: "e".to_owned(),
-                snapshot_date: None,
-                rows: None,
-                source: None,
-                source_url: None,
-                excluded: Vec::new(),
+                ..Provenance::default()
             },
             groups: Vec::new(),
         }

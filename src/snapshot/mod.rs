@@ -109,9 +109,11 @@ impl Arena {
         let before = self.last();
         let shift = self.end();
         self.text.push_str(&other.text);
+        // Called for its check, before any offset is shifted: the text fits in 32 bits.
         self.end();
         self.ends
             .extend(other.ends[1..].iter().map(|end| end + shift));
+        // And the count of strings still leaves the pushed-symbol bit free.
         self.last();
         before
     }

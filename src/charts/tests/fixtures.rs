@@ -19,11 +19,7 @@ pub(super) fn figure(points: &[(&str, f64)], format: Format) -> Figure {
         provenance: Provenance {
             definition: "test data".to_owned(),
             edition: "2026-spring".to_owned(),
-            snapshot_date: None,
-            rows: None,
-            source: None,
-            source_url: None,
-            excluded: Vec::new(),
+            ..Provenance::default()
         },
         groups: Vec::new(),
     }
