@@ -3,48 +3,45 @@
 //! `assets/fonts/` with their licence), so a PNG comes out the same on every machine
 //! whatever fonts it has installed.
 //!
-//! Every font family an SVG asks for (the charts' system stack, `sans-serif`, a name
-//! no machine has) resolves to the bundled face: there is no other. This module owns
-//! only the drawing; which SVGs become which files is the site's business.
+//! Text becomes outlines before resvg reads the document ([`glyphs`]): every font
+//! family an SVG asks for (the charts' system stack, `sans-serif`, a name no machine
+//! has) is set in the bundled face, as there is no other. This module owns only the
+//! drawing; which SVGs become which files is the site's business.
 
-use std::sync::Arc;
+mod glyphs;
 
 use anyhow::{anyhow, Context, Result};
 use resvg::{tiny_skia, usvg};
+use ttf_parser::Face;
 
 /// The one family every text is set in.
 pub const FAMILY: &str = "DejaVu Sans";
 
-const REGULAR: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
-const BOLD: &[u8] = include_bytes!("../assets/fonts/DejaVuSans-Bold.ttf");
+const REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+const BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
 
-/// The bundled fonts, read in place from the binary and shared by every drawing
-/// (cheap to clone).
+/// The bundled fonts, read in place from the binary (cheap to clone).
 #[derive(Clone)]
 pub struct Fonts {
-    db: Arc<usvg::fontdb::Database>,
+    faces: glyphs::Faces,
 }
 
 impl std::fmt::Debug for Fonts {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Fonts({} faces)", self.db.len())
+        write!(f, "Fonts({FAMILY}, regular and bold)")
     }
 }
 
 impl Fonts {
-    /// The bundled faces, with every generic family (`sans-serif`, `serif`, …) mapped
-    /// to them.
+    /// The bundled regular and bold faces.
     pub fn bundled() -> Fonts {
-        let mut db = usvg::fontdb::Database::new();
-        for face in [REGULAR, BOLD] {
-            db.load_font_source(usvg::fontdb::Source::Binary(Arc::new(face)));
+        let face = |bytes| Face::parse(bytes, 0).expect("the bundled fonts parse");
+        Fonts {
+            faces: glyphs::Faces {
+                regular: face(REGULAR),
+                bold: face(BOLD),
+            },
         }
-        db.set_sans_serif_family(FAMILY);
-        db.set_serif_family(FAMILY);
-        db.set_monospace_family(FAMILY);
-        db.set_cursive_family(FAMILY);
-        db.set_fantasy_family(FAMILY);
-        Fonts { db: Arc::new(db) }
     }
 }
 
@@ -61,12 +58,9 @@ pub struct Canvas {
 /// and `height`, or its `viewBox` when they are relative). The error says why the SVG
 /// could not be read.
 pub fn png(svg: &str, canvas: Canvas, fonts: &Fonts) -> Result<Vec<u8>> {
-    let options = usvg::Options {
-        font_family: FAMILY.to_owned(),
-        fontdb: Arc::clone(&fonts.db),
-        ..usvg::Options::default()
-    };
-    let tree = usvg::Tree::from_str(svg, &options).context("failed to read the SVG to draw")?;
+    let outlined = glyphs::outline_text(svg, &fonts.faces)?;
+    let tree = usvg::Tree::from_str(&outlined, &usvg::Options::default())
+        .context("failed to read the SVG to draw")?;
     let size = tree
         .size()
         .to_int_size()
