@@ -174,7 +174,7 @@ mod tests {
             "{e}"
         );
         let e = err("+++\ntitle = \"T\"\n\ndate = [\n+++\n");
-        assert_eq!(e, "content/x/index.md:5:1: invalid array, expected `]`");
+        assert_eq!(e, "content/x/index.md:4:9: unclosed array, expected `]`");
         let e = err("+++\ntitle = \"T\"\ndate = \"2026-03-21\"\nsummary = \"unclosed\n+++\n");
         assert!(e.starts_with("content/x/index.md:4:"), "{e}");
     }
