@@ -19,6 +19,7 @@ use anyhow::{anyhow, Context, Result};
 use roxmltree::Node;
 use ttf_parser::{Face, GlyphId, OutlineBuilder};
 
+use super::Fonts;
 use crate::escape;
 
 /// usvg's default font size, for text with none set.
@@ -52,16 +53,9 @@ const LAID_OUT: &[&str] = &[
     "unicode-bidi",
 ];
 
-/// The regular and bold faces text is set in.
-#[derive(Clone)]
-pub struct Faces {
-    pub regular: Face<'static>,
-    pub bold: Face<'static>,
-}
-
 /// `svg` with each `<text>` element replaced by the outline of its glyphs; all else
 /// is left byte for byte. The error says which text could not be laid out.
-pub fn outline_text(svg: &str, faces: &Faces) -> Result<String> {
+pub fn outline_text(svg: &str, fonts: &Fonts) -> Result<String> {
     let doc = roxmltree::Document::parse(svg).context("failed to read the SVG to draw")?;
     let mut out = String::with_capacity(svg.len());
     let mut copied = 0;
@@ -71,8 +65,9 @@ pub fn outline_text(svg: &str, faces: &Faces) -> Result<String> {
             continue; // inside a text already replaced
         }
         out.push_str(&svg[copied..range.start]);
-        let line = doc.text_pos_at(range.start);
-        out.push_str(&path(text, faces).with_context(|| format!("the text at {line}"))?);
+        let at = doc.text_pos_at(range.start);
+        let path = path(text, fonts).with_context(|| format!("the drawn SVG's text at {at}"))?;
+        out.push_str(&path);
         copied = range.end;
     }
     out.push_str(&svg[copied..]);
@@ -82,15 +77,15 @@ pub fn outline_text(svg: &str, faces: &Faces) -> Result<String> {
 const SVG_TEXT: (&str, &str) = ("http://www.w3.org/2000/svg", "text");
 
 /// The `<path>` that draws `text`, or nothing for text with no characters.
-fn path(text: Node, faces: &Faces) -> Result<String> {
+fn path(text: Node, fonts: &Fonts) -> Result<String> {
     let content = collapsed(text);
     if content.is_empty() {
         return Ok(String::new());
     }
     let size = font_size(text)?;
     let face = match inherited(text, "font-weight") {
-        Some("bold" | "bolder" | "600" | "700" | "800" | "900") => &faces.bold,
-        _ => &faces.regular,
+        Some("bold" | "bolder" | "600" | "700" | "800" | "900") => &fonts.bold,
+        _ => &fonts.regular,
     };
     let glyphs = layout(face, &content);
     let scale = size / f32::from(face.units_per_em());
@@ -112,7 +107,7 @@ fn path(text: Node, faces: &Faces) -> Result<String> {
         pen.x = start + glyph.at as f32 * scale;
         face.outline_glyph(glyph.id, &mut pen);
     }
-    let mut element = format!("<path d=\"{}\"", pen.d.trim_start());
+    let mut element = format!("<path d=\"{}\"", pen.d);
     for attribute in text.attributes() {
         if attribute.namespace().is_none() && !LAID_OUT.contains(&attribute.name()) {
             let value = escape::markup(attribute.value());
@@ -267,10 +262,9 @@ fn first_number(value: Option<&str>) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::raster::Fonts;
 
-    fn faces() -> Faces {
-        Fonts::bundled().faces
+    fn faces() -> Fonts {
+        Fonts::bundled()
     }
 
     fn svg(body: &str) -> String {
@@ -402,7 +396,7 @@ mod tests {
     fn a_length_it_cannot_draw_names_the_text() {
         let err = outline_text(&svg("\n<text font-size=\"large\">x</text>"), &faces()).unwrap_err();
         let message = format!("{err:#}");
-        assert!(message.contains("the text at 2:1"), "{message}");
+        assert!(message.contains("the drawn SVG's text at 2:1"), "{message}");
         assert!(message.contains("font-size \"large\""), "{message}");
         assert_eq!(length("12px", 10.0), Some(12.0));
         assert_eq!(length("1.5em", 10.0), Some(15.0));

@@ -20,10 +20,11 @@ pub const FAMILY: &str = "DejaVu Sans";
 const REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 const BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
 
-/// The bundled fonts, read in place from the binary (cheap to clone).
+/// The bundled regular and bold faces, read in place from the binary (cheap to clone).
 #[derive(Clone)]
 pub struct Fonts {
-    faces: glyphs::Faces,
+    regular: Face<'static>,
+    bold: Face<'static>,
 }
 
 impl std::fmt::Debug for Fonts {
@@ -37,10 +38,8 @@ impl Fonts {
     pub fn bundled() -> Fonts {
         let face = |bytes| Face::parse(bytes, 0).expect("the bundled fonts parse");
         Fonts {
-            faces: glyphs::Faces {
-                regular: face(REGULAR),
-                bold: face(BOLD),
-            },
+            regular: face(REGULAR),
+            bold: face(BOLD),
         }
     }
 }
@@ -58,7 +57,7 @@ pub struct Canvas {
 /// and `height`, or its `viewBox` when they are relative). The error says why the SVG
 /// could not be read.
 pub fn png(svg: &str, canvas: Canvas, fonts: &Fonts) -> Result<Vec<u8>> {
-    let outlined = glyphs::outline_text(svg, &fonts.faces)?;
+    let outlined = glyphs::outline_text(svg, fonts)?;
     let tree = usvg::Tree::from_str(&outlined, &usvg::Options::default())
         .context("failed to read the SVG to draw")?;
     let size = tree
