@@ -146,13 +146,13 @@ fn leave_out_drafts(editions: Vec<Edition>) -> Result<Vec<Edition>> {
         };
         if editions
             .iter()
-            .any(|e| &e.slug == other && e.index.front.draft)
+            .any(|e| e.slug == other.value && e.index.front.draft)
         {
             bail!(
                 "{}:{}: `compare-to` names `{other}`, a draft (`draft = true`) that this build \
                  leaves out; publish it, compare to another edition, or build with --drafts",
                 doc.path.display(),
-                line_of_key(&doc.path, "compare-to")
+                other.line
             );
         }
     }
@@ -220,15 +220,16 @@ fn load_edition(folder: &Path, warnings: &mut Warnings) -> Result<Edition> {
             let chapter = file_stem(&path)?;
             check_slug(&chapter, &path)?;
             let doc = read_document(&path)?;
-            for (key, set) in [
-                ("snapshot", doc.front.snapshot.is_some()),
-                ("compare-to", doc.front.compare_to.is_some()),
+            for (key, value, shares) in [
+                ("snapshot", &doc.front.snapshot, "data"),
+                ("compare-to", &doc.front.compare_to, "data"),
+                ("card-figure", &doc.front.card_figure, "social card"),
             ] {
-                if set {
+                if let Some(value) = value {
                     bail!(
-                        "{}:{}: `{key}` belongs in the edition's index.md; a chapter shares its edition's data",
+                        "{}:{}: `{key}` belongs in the edition's index.md; a chapter shares its edition's {shares}",
                         path.display(),
-                        line_of_key(&path, key)
+                        value.line
                     );
                 }
             }
@@ -278,14 +279,8 @@ fn check_compare_to(editions: &[Edition]) -> Result<()> {
             continue;
         };
         let doc = &edition.index;
-        let at = || {
-            format!(
-                "{}:{}",
-                doc.path.display(),
-                line_of_key(&doc.path, "compare-to")
-            )
-        };
-        let Some(earlier) = editions.iter().find(|e| &e.slug == other) else {
+        let at = || format!("{}:{}", doc.path.display(), other.line);
+        let Some(earlier) = editions.iter().find(|e| e.slug == other.value) else {
             bail!(
                 "{}: `compare-to` names unknown edition `{other}`{}",
                 at(),
@@ -303,11 +298,4 @@ fn check_compare_to(editions: &[Edition]) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// The 1-based line of `key = …` in the file at `path` (for error messages about a
-/// front matter value); line 1 when it cannot be found.
-pub fn line_of_key(path: &Path, key: &str) -> usize {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    markdown::key_index(&text, key).map_or(1, |i| i + 1)
 }

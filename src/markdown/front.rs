@@ -7,9 +7,36 @@ use std::path::Path;
 
 use anyhow::{anyhow, Result};
 use serde::{Deserialize, Deserializer};
+use toml::Spanned;
 
-use super::{Document, FrontMatter, Guard};
+use super::{Document, FrontMatter, Guard, Lined};
 use crate::dates::Date;
+
+/// The front matter as TOML gives it: the values errors point back to keep their
+/// place in the block, until `checked` turns places into lines of the file.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct Raw {
+    title: String,
+    #[serde(deserialize_with = "date")]
+    date: Date,
+    #[serde(default)]
+    summary: Option<Spanned<String>>,
+    #[serde(default)]
+    summary_if: Option<Spanned<String>>,
+    #[serde(default)]
+    snapshot: Option<Spanned<String>>,
+    #[serde(default)]
+    compare_to: Option<Spanned<String>>,
+    #[serde(default)]
+    weight: Option<i64>,
+    #[serde(default)]
+    image: Option<String>,
+    #[serde(default)]
+    card_figure: Option<Spanned<String>>,
+    #[serde(default)]
+    draft: bool,
+}
 
 /// The line that opens and closes the front matter.
 const FENCE: &str = "+++";
@@ -19,20 +46,16 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Document> {
     let shown = path.display();
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let (toml_text, body, body_line) = split(text).map_err(|e| anyhow!("{shown}:1: {e}"))?;
-    let mut front: FrontMatter = toml::from_str(toml_text).map_err(|e| match e.span() {
+    let raw: Raw = toml::from_str(toml_text).map_err(|e| match e.span() {
         Some(span) => {
             let (line, col) = line_col(toml_text, span.start);
             anyhow!("{shown}:{line}:{col}: {}", one_line(e.message()))
         }
         None => anyhow!("{shown}:1: {}", one_line(e.message())),
     })?;
-    if let Some(guard) = &mut front.summary_if {
-        // The TOML block starts on line 2, after the opening fence.
-        guard.line = key_index(toml_text, "summary-if").map_or(1, |i| i + 2);
-    }
     Ok(Document {
         path: path.to_owned(),
-        front,
+        front: checked(raw, toml_text),
         body: body.to_owned(),
         body_line,
     })
@@ -81,24 +104,36 @@ fn line_col(toml_text: &str, offset: usize) -> (usize, usize) {
     (line, before[line_start..].chars().count() + 1)
 }
 
-/// The 0-based index of the first line of `text` that assigns `key` (`key = …`).
-pub fn key_index(text: &str, key: &str) -> Option<usize> {
-    text.lines().position(|line| {
-        line.trim_start()
-            .strip_prefix(key)
-            .is_some_and(|rest| rest.trim_start().starts_with('='))
-    })
-}
-
-/// A condition given as a string; its line is filled in once the whole block is read.
-pub(super) fn guard<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Guard>, D::Error> {
-    let condition = String::deserialize(deserializer)?;
-    Ok(Some(Guard { condition, line: 1 }))
+/// The front matter with each place in `toml_text` made a line of the file.
+fn checked(raw: Raw, toml_text: &str) -> FrontMatter {
+    let lined = |value: Spanned<String>| Lined {
+        line: line_col(toml_text, value.span().start).0,
+        value: value.into_inner(),
+    };
+    let summary_if = raw.summary_if.map(lined).map(|guard| Guard {
+        condition: guard.value,
+        line: guard.line,
+    });
+    FrontMatter {
+        title: raw.title,
+        date: raw.date,
+        summary: raw.summary.map(lined).unwrap_or(Lined {
+            value: String::new(),
+            line: 1,
+        }),
+        summary_if,
+        snapshot: raw.snapshot.map(lined),
+        compare_to: raw.compare_to.map(lined),
+        weight: raw.weight,
+        image: raw.image,
+        card_figure: raw.card_figure.map(lined),
+        draft: raw.draft,
+    }
 }
 
 /// Accepts `date = "2026-03-21"` and the bare TOML date `date = 2026-03-21` alike, as
 /// a checked calendar date.
-pub(super) fn date<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Date, D::Error> {
+fn date<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Date, D::Error> {
     let text = match toml::Value::deserialize(deserializer)? {
         toml::Value::String(text) => text,
         toml::Value::Datetime(date) => date.to_string(),
@@ -129,8 +164,18 @@ mod tests {
                     compare-to = \"2025-spring\"\nweight = 2\n+++\n# Hello\n";
         let doc = parse(Path::new("a.md"), text).unwrap();
         assert_eq!(doc.front.title, "Spring");
-        assert_eq!(doc.front.summary, "");
-        assert_eq!(doc.front.compare_to.as_deref(), Some("2025-spring"));
+        assert_eq!(
+            (doc.front.summary.as_str(), doc.front.summary.line),
+            ("", 1)
+        );
+        let lined = |value: &str, line| {
+            Some(Lined {
+                value: value.to_owned(),
+                line,
+            })
+        };
+        assert_eq!(doc.front.snapshot, lined("snapshots/a", 4));
+        assert_eq!(doc.front.compare_to, lined("2025-spring", 5));
         assert_eq!(doc.front.weight, Some(2));
         assert_eq!(doc.body, "# Hello\n");
         assert_eq!(doc.body_line, 8);

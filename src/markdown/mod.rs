@@ -44,7 +44,6 @@ pub use claim::Claim;
 mod embed;
 pub use embed::{figure_id, for_feeds, Shortcode};
 mod front;
-pub use front::key_index;
 mod html;
 mod shortcodes;
 mod typed;
@@ -54,7 +53,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, Result};
-use serde::Deserialize;
 
 use crate::dates::Date;
 use crate::figures::Figures;
@@ -70,41 +68,55 @@ pub struct Document {
     pub body_line: usize,
 }
 
-/// The TOML between the `+++` lines.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+/// The TOML between the `+++` lines, checked, each value that an error may point
+/// back to with its line in the file (see `front` for how it is read).
+#[derive(Debug, Clone, PartialEq)]
 pub struct FrontMatter {
     pub title: String,
     /// `YYYY-MM-DD` (a quoted string or a bare TOML date), checked to be a real date.
-    #[serde(deserialize_with = "front::date")]
     pub date: Date,
-    #[serde(default)]
-    pub summary: String,
+    /// Empty, at line 1, when there is none.
+    pub summary: Lined<String>,
     /// The condition under which the summary is true (`summary-if = "cn_share >
     /// us_share"`), evaluated like a claim's.
-    #[serde(default, deserialize_with = "front::guard")]
     pub summary_if: Option<Guard>,
     /// The edition's snapshot, relative to the project root.
-    #[serde(default)]
-    pub snapshot: Option<String>,
+    pub snapshot: Option<Lined<String>>,
     /// The slug of an earlier edition to compare with.
-    #[serde(default)]
-    pub compare_to: Option<String>,
+    pub compare_to: Option<Lined<String>>,
     /// Order among chapters (lower first).
-    #[serde(default)]
     pub weight: Option<i64>,
     /// A social preview image (a site path or an absolute URL), in place of the
     /// generated card.
-    #[serde(default)]
     pub image: Option<String>,
     /// The figure an edition's social card shows (`card-figure = "cn_share"`); by
     /// default the first single-number figure its narrative shows.
-    #[serde(default)]
-    pub card_figure: Option<String>,
+    pub card_figure: Option<Lined<String>>,
     /// A draft: left out of `stateof build` unless drafts are asked for (`--drafts`,
     /// and the preview server), and then marked as a draft on its page.
-    #[serde(default)]
     pub draft: bool,
+}
+
+/// A front matter value and the 1-based line of the file it was written on, for the
+/// messages that name it after the file is read. Reads as the value it holds.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Lined<T> {
+    pub value: T,
+    pub line: usize,
+}
+
+impl<T: std::fmt::Display> std::fmt::Display for Lined<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.value.fmt(f)
+    }
+}
+
+impl<T> std::ops::Deref for Lined<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.value
+    }
 }
 
 /// A condition on figures written in front matter, with its line in the file.
@@ -198,7 +210,7 @@ pub fn render(doc: &Document, ctx: &Context) -> Result<Rendered> {
             line: guard.line,
             edition: ctx.edition.to_owned(),
             condition: guard.condition.clone(),
-            text: doc.front.summary.clone(),
+            text: doc.front.summary.value.clone(),
             holds,
             values,
         });

@@ -54,13 +54,12 @@ impl TypedNumber {
 
 /// The numbers typed in `doc`'s prose that equal the shown value of a scalar figure in
 /// `figures` (the page's edition). A body whose shortcodes do not parse yields none:
-/// rendering reports that error. The summary is read too, at `summary_line` (its line
-/// in the file: the front matter is parsed without positions).
-pub fn typed_numbers(doc: &Document, figures: &Figures, summary_line: usize) -> Vec<TypedNumber> {
+/// rendering reports that error. The summary is read too, at its line in the file.
+pub fn typed_numbers(doc: &Document, figures: &Figures) -> Vec<TypedNumber> {
     let shown = shown(figures);
     let mut found: Vec<TypedNumber> = (typed_in(&doc.front.summary, &shown).into_iter())
         .map(|(_, typed)| TypedNumber {
-            line: summary_line,
+            line: doc.front.summary.line,
             ..typed
         })
         .collect();
@@ -263,7 +262,7 @@ mod tests {
     }
 
     fn found(body: &str) -> Vec<(usize, String, Vec<String>)> {
-        (typed_numbers(&doc(body), &figures(), 2).into_iter())
+        (typed_numbers(&doc(body), &figures()).into_iter())
             .map(|t| {
                 (
                     t.line,
@@ -301,17 +300,17 @@ mod tests {
 
     #[test]
     fn the_summary_is_read_at_its_line() {
-        let text = "+++\ntitle = \"t\"\nsummary = \"Growth of 83% and 1,234 more.\"\n\
-                    date = \"2026-01-01\"\n+++\nBody.\n";
+        let text = "+++\ntitle = \"t\"\ndate = \"2026-01-01\"\n\n\
+                    summary = \"Growth of 83% and 1,234 more.\"\n+++\nBody.\n";
         let doc = super::super::parse_document(Path::new("a.md"), text).unwrap();
-        let typed = typed_numbers(&doc, &figures(), 3);
+        let typed = typed_numbers(&doc, &figures());
         assert_eq!(typed.len(), 1);
-        assert_eq!((typed[0].line, typed[0].typed.as_str()), (3, "83%"));
+        assert_eq!((typed[0].line, typed[0].typed.as_str()), (5, "83%"));
     }
 
     #[test]
     fn messages_name_the_file_line_and_shortcode() {
-        let typed = typed_numbers(&doc("It is 37%.\n"), &figures(), 2);
+        let typed = typed_numbers(&doc("It is 37%.\n"), &figures());
         let message = typed[0].message(Path::new("content/e/index.md"));
         assert_eq!(
             message,

@@ -20,6 +20,7 @@ use crate::charts::layout::{fit, text_width};
 use crate::content::Edition;
 use crate::figures::{Figure, Figures};
 use crate::format;
+use crate::markdown::Lined;
 
 /// The card's size in pixels, as Open Graph and Twitter recommend (the size of
 /// stateof's own template; a project's may differ).
@@ -107,7 +108,7 @@ pub fn render_all(inputs: &Inputs) -> Result<Cards> {
             eyebrow: inputs.title.to_owned(),
             heading: edition.index.front.title.clone(),
             headline: headline.clone(),
-            summary: edition.index.front.summary.clone(),
+            summary: edition.index.front.summary.value.clone(),
             alt: format!("{}, {}", inputs.title, edition.index.front.title),
         };
         let card = card(
@@ -127,7 +128,7 @@ pub fn render_all(inputs: &Inputs) -> Result<Cards> {
         eyebrow: format!("Latest edition: {}", latest.index.front.title),
         heading: inputs.title.to_owned(),
         headline: headlines.remove(latest.slug.as_str()).flatten(),
-        summary: latest.index.front.summary.clone(),
+        summary: latest.index.front.summary.value.clone(),
         alt: format!(
             "{}, latest edition {}",
             inputs.title, latest.index.front.title
@@ -166,7 +167,7 @@ fn headline(inputs: &Inputs, edition: &Edition) -> Result<Option<Headline>> {
     let name = match &edition.index.front.card_figure {
         Some(name) => {
             check_card_figure(edition, name, figures)?;
-            name.clone()
+            name.value.clone()
         }
         None => {
             let docs = &inputs.narrative[&edition.slug];
@@ -184,7 +185,7 @@ fn headline(inputs: &Inputs, edition: &Edition) -> Result<Option<Headline>> {
     };
     let figure = &figures[&name];
     let x = figure.number().expect("checked to be a single number");
-    let compare = (edition.index.front.compare_to.as_ref()).and_then(|slug| {
+    let compare = (edition.index.front.compare_to.as_deref()).and_then(|slug| {
         let earlier = inputs.editions.iter().find(|e| &e.slug == slug)?;
         let before = inputs.data.get(slug)?.figures.get(&name)?.number()?;
         Some(format!(
@@ -205,14 +206,9 @@ fn is_scalar(figure: &Figure) -> bool {
 }
 
 /// `card-figure` must name a single-number figure of the edition.
-fn check_card_figure(edition: &Edition, name: &str, figures: &Figures) -> Result<()> {
-    let path = &edition.index.path;
-    let at = format!(
-        "{}:{}",
-        path.display(),
-        crate::content::line_of_key(path, "card-figure")
-    );
-    match figures.get(name) {
+fn check_card_figure(edition: &Edition, name: &Lined<String>, figures: &Figures) -> Result<()> {
+    let at = format!("{}:{}", edition.index.path.display(), name.line);
+    match figures.get(name.as_str()) {
         Some(figure) if is_scalar(figure) => Ok(()),
         Some(_) => bail!(
             "{at}: `card-figure` names `{name}`, which is not a single number (a series or a \

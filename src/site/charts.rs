@@ -63,7 +63,7 @@ pub fn render_all(
     let mut all = Charts::new();
     for edition in editions {
         let this = &data[&edition.slug];
-        let compared = edition.index.front.compare_to.as_ref().and_then(|slug| {
+        let compared = edition.index.front.compare_to.as_deref().and_then(|slug| {
             let title = editions
                 .iter()
                 .find(|e| &e.slug == slug)?

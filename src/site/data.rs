@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::cache::{self, Cache};
 use crate::config::{self, Config, FigureDef, Format, Key, Metric, Weight};
-use crate::content::{line_of_key, Edition};
+use crate::content::Edition;
 use crate::figures::{Figures, Left};
 use crate::metrics::Unmatched;
 use crate::registry::{Registry, UNATTRIBUTED};
@@ -166,7 +166,10 @@ pub fn snapshot_paths(
     }
     let mut paths = BTreeMap::new();
     for edition in editions {
-        let path = match (overrides.get(&edition.slug), &edition.index.front.snapshot) {
+        let path = match (
+            overrides.get(&edition.slug),
+            edition.index.front.snapshot.as_deref(),
+        ) {
             (Some(path), _) => path.clone(),
             (None, Some(file)) => root.join(file),
             (None, None) => bail!(
@@ -217,7 +220,7 @@ pub fn compute(
             .index
             .front
             .compare_to
-            .as_ref()
+            .as_deref()
             .map(|slug| (slug.as_str(), data[slug].figures.clone()));
         let this = data.get_mut(&edition.slug).expect("computed above");
         let previous = previous.as_ref().map(|(slug, figures)| (*slug, figures));
@@ -376,13 +379,13 @@ fn read(
 
 /// Reads the snapshot of `edition`; an error names the front matter line that gave it.
 fn load(inputs: &Inputs, edition: &Edition, path: &Path) -> Result<snapshot::Snapshot> {
-    let from_front_matter = (edition.index.front.snapshot.as_ref()).map(|f| inputs.root.join(f));
+    let from_front_matter = (edition.index.front.snapshot.as_deref()).map(|f| inputs.root.join(f));
     snapshot::load(path).with_context(|| {
         if from_front_matter.as_deref() == Some(path) {
             format!(
                 "{}:{}: cannot read the snapshot of edition `{}`",
                 edition.index.path.display(),
-                line_of_key(&edition.index.path, "snapshot"),
+                (edition.index.front.snapshot.as_ref()).map_or(1, |s| s.line),
                 edition.slug
             )
         } else {

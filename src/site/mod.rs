@@ -94,7 +94,7 @@ pub fn data_files(options: &BuildOptions) -> DataFiles {
     let editions = content::load(root, options.drafts).map_or_else(|_| Vec::new(), |c| c.editions);
     let mut snapshots: Vec<PathBuf> = (editions.iter())
         .filter(|e| !options.snapshots.contains_key(&e.slug))
-        .filter_map(|e| e.index.front.snapshot.as_ref().map(|s| root.join(s)))
+        .filter_map(|e| e.index.front.snapshot.as_deref().map(|s| root.join(s)))
         .collect();
     snapshots.extend(options.snapshots.values().cloned());
     // Each snapshot's datasets and spaces files too: an edit to one changes figures.

@@ -135,8 +135,7 @@ pub fn typed_numbers(editions: &[Edition], figures: &BTreeMap<String, Figures>) 
         };
         let docs = std::iter::once(&edition.index).chain(edition.chapters.iter().map(|c| &c.doc));
         for doc in docs {
-            let summary_line = crate::content::line_of_key(&doc.path, "summary");
-            let typed = markdown::typed_numbers(doc, figures, summary_line);
+            let typed = markdown::typed_numbers(doc, figures);
             messages.extend(typed.iter().map(|t| t.message(&doc.path)));
         }
     }

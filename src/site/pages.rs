@@ -430,7 +430,7 @@ fn edition_view<'a>(ctx: &Context<'a>, edition: &'a Edition, latest: bool) -> Ed
             downloads: format::number(data.coverage.downloads, Format::Percent),
             models: format::number(data.coverage.models, Format::Percent),
         },
-        compare_to: front.compare_to.as_deref(),
+        compare_to: front.compare_to.as_deref().map(String::as_str),
         pages,
         draft: front.draft,
     }
