@@ -13,6 +13,7 @@
 //! page inlines both and shows one by a media query, so the narrow render's ids differ.
 
 mod bar;
+mod frame;
 mod histogram;
 pub(crate) mod layout;
 mod lorenz;
@@ -21,6 +22,7 @@ mod theme;
 mod time;
 
 pub use bar::{merge, Row};
+pub use frame::framed;
 
 #[cfg(test)]
 mod tests;

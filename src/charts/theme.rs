@@ -98,6 +98,11 @@ pub const ROLES: [Role; 11] = [
 ];
 
 impl Role {
+    /// The light scheme's colour, `#rrggbb`.
+    pub fn light(self) -> &'static str {
+        paint(self).light
+    }
+
     /// The property the role paints: `fill` or `stroke`.
     pub fn property(self) -> &'static str {
         paint(self).property

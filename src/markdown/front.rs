@@ -13,7 +13,7 @@ use super::{Document, FrontMatter, Guard, Lined};
 use crate::dates::Date;
 
 /// The front matter as TOML gives it: the values errors point back to keep their
-/// place in the block, until `checked` turns places into lines of the file.
+/// place in the block, until `with_lines` turns places into lines of the file.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct Raw {
@@ -55,7 +55,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Document> {
     })?;
     Ok(Document {
         path: path.to_owned(),
-        front: checked(raw, toml_text),
+        front: with_lines(raw, toml_text),
         body: body.to_owned(),
         body_line,
     })
@@ -105,7 +105,7 @@ fn line_col(toml_text: &str, offset: usize) -> (usize, usize) {
 }
 
 /// The front matter with each place in `toml_text` made a line of the file.
-fn checked(raw: Raw, toml_text: &str) -> FrontMatter {
+fn with_lines(raw: Raw, toml_text: &str) -> FrontMatter {
     let lined = |value: Spanned<String>| Lined {
         line: line_col(toml_text, value.span().start).0,
         value: value.into_inner(),

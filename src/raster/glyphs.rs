@@ -15,7 +15,7 @@
 
 use std::fmt::Write;
 
-use anyhow::{anyhow, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use roxmltree::Node;
 use ttf_parser::{Face, GlyphId, OutlineBuilder};
 
@@ -56,16 +56,26 @@ const LAID_OUT: &[&str] = &[
 /// `svg` with each `<text>` element replaced by the outline of its glyphs; all else
 /// is left byte for byte. The error says which text could not be laid out.
 pub fn outline_text(svg: &str, fonts: &Fonts) -> Result<String> {
-    let doc = roxmltree::Document::parse(svg).context("failed to read the SVG to draw")?;
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true, // as usvg: editors write SVG 1.1's DOCTYPE
+        ..roxmltree::ParsingOptions::default()
+    };
+    let doc = roxmltree::Document::parse_with_options(svg, options)
+        .context("failed to read the SVG to draw")?;
+    unread_styles(&doc)?;
+    let body = doc.root_element().range();
     let mut out = String::with_capacity(svg.len());
     let mut copied = 0;
     for text in doc.descendants().filter(|n| n.has_tag_name(SVG_TEXT)) {
         let range = text.range();
+        let at = doc.text_pos_at(range.start);
+        if range.start < body.start || range.end > body.end {
+            bail!("the drawn SVG's text at {at} comes from its DOCTYPE, which stateof cannot draw");
+        }
         if range.start < copied {
             continue; // inside a text already replaced
         }
         out.push_str(&svg[copied..range.start]);
-        let at = doc.text_pos_at(range.start);
         let path = path(text, fonts).with_context(|| format!("the drawn SVG's text at {at}"))?;
         out.push_str(&path);
         copied = range.end;
@@ -82,6 +92,7 @@ fn path(text: Node, fonts: &Fonts) -> Result<String> {
     if content.is_empty() {
         return Ok(String::new());
     }
+    placed_spans(text)?;
     let size = font_size(text)?;
     let face = match inherited(text, "font-weight") {
         Some("bold" | "bolder" | "600" | "700" | "800" | "900") => &fonts.bold,
@@ -90,13 +101,13 @@ fn path(text: Node, fonts: &Fonts) -> Result<String> {
     let glyphs = layout(face, &content);
     let scale = size / f32::from(face.units_per_em());
     let width = glyphs.last().map_or(0.0, |g| g.end as f32) * scale;
-    let x = first_number(text.attribute("x")) + offset(text.attribute("dx"), size)?;
+    let x = position(text, "x", size)? + position(text, "dx", size)?;
     let start = match inherited(text, "text-anchor") {
         Some("middle") => x - width / 2.0,
         Some("end") => x - width,
         _ => x,
     };
-    let baseline = first_number(text.attribute("y")) + offset(text.attribute("dy"), size)?;
+    let baseline = position(text, "y", size)? + position(text, "dy", size)?;
     let mut pen = Pen {
         d: String::new(),
         x: start,
@@ -118,14 +129,65 @@ fn path(text: Node, fonts: &Fonts) -> Result<String> {
     Ok(element)
 }
 
-/// The characters `text` shows: its text and its spans', with runs of whitespace
-/// made one space and none at either end (SVG's default `xml:space`).
+/// The characters `text` shows: its text and its spans', with runs of spaces, tabs
+/// and line breaks made one space and none at either end (SVG's default
+/// `xml:space`; other spaces, such as no-break ones, are kept).
 fn collapsed(text: Node) -> String {
     let all: String = (text.descendants())
         .filter(|n| n.is_text())
         .filter_map(|n| n.text())
         .collect();
-    all.split_whitespace().collect::<Vec<_>>().join(" ")
+    let words: Vec<&str> = (all.split([' ', '\t', '\n', '\r']))
+        .filter(|word| !word.is_empty())
+        .collect();
+    words.join(" ")
+}
+
+/// Whether a property changes where or how large glyphs are drawn (the family does
+/// not: there is one face).
+fn lays_out(property: &str) -> bool {
+    property != "font-family" && LAID_OUT.contains(&property)
+}
+
+/// An error for a span inside `text` that places or styles its own characters: they
+/// are drawn in one run, as the `<text>` element sets them.
+fn placed_spans(text: Node) -> Result<()> {
+    for span in text.descendants().skip(1).filter(Node::is_element) {
+        let own = (span.attributes()).find(|a| lays_out(a.name()) || a.name() == "style");
+        if let Some(attribute) = own {
+            bail!(
+                "a <{}> inside it sets `{}`; stateof draws a text's characters in one run, \
+                 placed and sized by the <text> element and its ancestors",
+                span.tag_name().name(),
+                attribute.name()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// An error for CSS (a `<style>` element or a `style` attribute) that sets how text
+/// is laid out, which `path` would not see: stateof reads presentation attributes.
+fn unread_styles(doc: &roxmltree::Document) -> Result<()> {
+    for node in doc.descendants().filter(Node::is_element) {
+        let css = match node.tag_name().name() {
+            "style" => node.text(),
+            _ => node.attribute("style"),
+        };
+        let declarations = css.unwrap_or("").split(['{', '}', ';']);
+        let property = declarations
+            .filter_map(|d| d.split_once(':'))
+            .map(|(name, _)| name.trim())
+            .find(|name| lays_out(name));
+        if let Some(property) = property {
+            bail!(
+                "the drawn SVG sets `{property}` in CSS at {}; stateof lays text out from \
+                 attributes (`{property}=\"…\"`) only",
+                doc.text_pos_at(node.range().start)
+            );
+        }
+    }
+    Ok(())
 }
 
 /// A glyph and where its pen position and advance end, in font units from the start.
@@ -211,52 +273,48 @@ fn inherited<'a>(node: Node<'a, '_>, name: &str) -> Option<&'a str> {
     node.ancestors().find_map(|n| n.attribute(name))
 }
 
-/// The font size of `node` in user units: its own, relative to its parent's where it
-/// is in `em` or `%`, or inherited.
+/// The font size of `node` in user units: the outermost `font-size` set on it or an
+/// ancestor, each inner one relative to it where it is in `em` or `%`.
 fn font_size(node: Node) -> Result<f32> {
-    let parent = match node.parent_element() {
-        Some(parent) => font_size(parent)?,
-        None => DEFAULT_SIZE,
-    };
-    match node.attribute("font-size") {
-        Some(value) => length(value, parent)
-            .ok_or_else(|| anyhow!("font-size \"{value}\" is not a length stateof can draw")),
-        None => Ok(parent),
-    }
+    let sizes: Vec<&str> = (node.ancestors())
+        .filter_map(|n| n.attribute("font-size"))
+        .collect();
+    sizes.iter().rev().try_fold(DEFAULT_SIZE, |parent, value| {
+        length(value, parent, true)
+            .filter(|size| *size > 0.0)
+            .ok_or_else(|| anyhow!("font-size \"{value}\" is not a size stateof can draw"))
+    })
 }
 
-/// A `dx` or `dy` (0 when absent).
-fn offset(value: Option<&str>, size: f32) -> Result<f32> {
-    let Some(value) = value else { return Ok(0.0) };
-    let first = value
-        .split([' ', ','])
+/// The first length of `text`'s `x`, `y`, `dx` or `dy` list, in user units (0 when
+/// it has none).
+fn position(text: Node, name: &str, em: f32) -> Result<f32> {
+    let Some(value) = text.attribute(name) else {
+        return Ok(0.0);
+    };
+    let first = (value.split([' ', ',']))
         .find(|v| !v.is_empty())
         .unwrap_or("0");
-    length(first, size).ok_or_else(|| anyhow!("\"{value}\" is not a length stateof can draw"))
+    length(first, em, false).ok_or_else(|| {
+        anyhow!("{name}=\"{value}\" is not a position stateof can draw (a number, px or em)")
+    })
 }
 
-/// A length in user units: a number, or one in `px`, `em` or `%` of `em`.
-fn length(value: &str, em: f32) -> Option<f32> {
+/// A length in user units: a number, or one in `px` or `em` (of `em`), and for a font
+/// size `%` (of `em`); none for other units and for what is not a finite number.
+fn length(value: &str, em: f32, percent: bool) -> Option<f32> {
     let value = value.trim();
-    let (number, unit) = match value.find(|c: char| c.is_ascii_alphabetic() || c == '%') {
-        Some(at) => value.split_at(at),
-        None => (value, ""),
+    let (number, unit) = if let Some(number) = value.strip_suffix("px") {
+        (number, 1.0)
+    } else if let Some(number) = value.strip_suffix("em") {
+        (number, em)
+    } else if let Some(number) = value.strip_suffix('%').filter(|_| percent) {
+        (number, em / 100.0)
+    } else {
+        (value, 1.0)
     };
     let number: f32 = number.trim().parse().ok()?;
-    match unit {
-        "" | "px" => Some(number),
-        "em" => Some(number * em),
-        "%" => Some(number / 100.0 * em),
-        _ => None,
-    }
-}
-
-/// The first number of an `x` or `y` list (0 when absent or unreadable, as usvg).
-fn first_number(value: Option<&str>) -> f32 {
-    (value.unwrap_or("0").split([' ', ',']))
-        .find(|v| !v.is_empty())
-        .and_then(|v| v.trim_end_matches("px").parse().ok())
-        .unwrap_or(0.0)
+    Some(number * unit).filter(|length| length.is_finite())
 }
 
 #[cfg(test)]
@@ -398,9 +456,49 @@ mod tests {
         let message = format!("{err:#}");
         assert!(message.contains("the drawn SVG's text at 2:1"), "{message}");
         assert!(message.contains("font-size \"large\""), "{message}");
-        assert_eq!(length("12px", 10.0), Some(12.0));
-        assert_eq!(length("1.5em", 10.0), Some(15.0));
-        assert_eq!(length("50%", 10.0), Some(5.0));
-        assert_eq!(length("3pt", 10.0), None);
+        assert_eq!(length("12px", 10.0, false), Some(12.0));
+        assert_eq!(length("1.5em", 10.0, false), Some(15.0));
+        assert_eq!(length("1e1", 10.0, false), Some(10.0));
+        assert_eq!(length("50%", 10.0, true), Some(5.0));
+        assert_eq!(length("50%", 10.0, false), None);
+        assert_eq!(length("3pt", 10.0, true), None);
+        assert_eq!(length("inf", 10.0, true), None);
+        let error = |body: &str| format!("{:#}", outline_text(&svg(body), &faces()).unwrap_err());
+        assert!(error(r#"<text x="50%">x</text>"#).contains(r#"x="50%" is not a position"#));
+        assert!(error(r#"<text font-size="-3">x</text>"#).contains("font-size \"-3\""));
+    }
+
+    #[test]
+    fn what_it_would_draw_wrongly_is_an_error() {
+        let error = |body: &str| format!("{:#}", outline_text(&svg(body), &faces()).unwrap_err());
+        let spans = error(r#"<text x="5" y="20">a<tspan x="5" dy="1.2em">b</tspan></text>"#);
+        assert!(spans.contains("a <tspan> inside it sets `x`"), "{spans}");
+        let css = error(r#"<style>text { font-size: 30px }</style><text>a</text>"#);
+        assert!(css.contains("sets `font-size` in CSS at 1:"), "{css}");
+        let inline = error(r#"<g style="fill:red;text-anchor:end"><text>a</text></g>"#);
+        assert!(inline.contains("`text-anchor`"), "{inline}");
+        // Colours and families in CSS are fine: the path takes the class and fill.
+        let fine = r#"<style>.a{fill:#123;font-family:serif}</style><text class="a">a</text>"#;
+        assert!(outline_text(&svg(fine), &faces()).is_ok());
+    }
+
+    #[test]
+    fn a_doctype_is_read_and_deep_nesting_is_no_crash() {
+        let doctype = "<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" \
+            \"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd\">\n";
+        let out = outline_text(&format!("{doctype}{}", svg("<text>a</text>")), &faces()).unwrap();
+        assert!(
+            out.starts_with(doctype) && out.contains("<path d=\"M"),
+            "{out}"
+        );
+        let deep = format!(
+            "{}<text font-size=\"2em\">a</text>{}",
+            "<g font-size=\"101%\">".repeat(5000),
+            "</g>".repeat(5000)
+        );
+        // roxmltree refuses nesting this deep; either way, an error and no overflow.
+        let _ = outline_text(&svg(&deep), &faces());
+        let spaced = d("<text>\u{a0}a\u{a0}</text>");
+        assert_ne!(spaced, d("<text>a</text>"), "no-break spaces are kept");
     }
 }

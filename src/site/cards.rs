@@ -16,7 +16,7 @@ use serde::Serialize;
 use super::data::EditionData;
 use super::narrative::Narrative;
 use super::Urls;
-use crate::charts::layout::{fit, text_width};
+use crate::charts::layout::{fit, text_width, wrap};
 use crate::content::Edition;
 use crate::figures::{Figure, Figures};
 use crate::format;
@@ -387,84 +387,9 @@ fn line(text: &str, x: f64, y: f64, size: f64) -> Line {
     }
 }
 
-/// `text` broken between words into at most `lines` lines of at most `max` px at
-/// `size`; text left over is cut after the last word that fits with "…", and a word
-/// too long for a line is cut where it must be.
-fn wrap(text: &str, size: f64, max: f64, lines: usize) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut current = String::new();
-    for word in text.split_whitespace() {
-        let candidate = match current.is_empty() {
-            true => word.to_owned(),
-            false => format!("{current} {word}"),
-        };
-        if current.is_empty() || text_width(&candidate, size) <= max {
-            current = candidate;
-            continue;
-        }
-        if out.len() + 1 == lines {
-            // The last line, and more words to come: it ends in "…".
-            out.push(ellipsis(&current, size, max));
-            return out.iter().map(|l| fit(l, size, max)).collect();
-        }
-        out.push(std::mem::replace(&mut current, word.to_owned()));
-    }
-    if !current.is_empty() {
-        out.push(current);
-    }
-    out.iter().map(|l| fit(l, size, max)).collect()
-}
-
-/// `line` followed by "…" (for the punctuation it ends in), words dropped from its
-/// end until that fits in `max` px.
-fn ellipsis(line: &str, size: f64, max: f64) -> String {
-    let cut = |words: &[&str]| {
-        let text = words.join(" ");
-        format!("{}\u{2026}", text.trim_end_matches([',', ';', ':', '.']))
-    };
-    let mut words: Vec<&str> = line.split(' ').collect();
-    while words.len() > 1 && text_width(&cut(&words), size) > max {
-        words.pop();
-    }
-    cut(&words)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn wrap_breaks_between_words_within_the_width() {
-        let text = "Share of downloads going to models by organisations based in China";
-        let lines = wrap(text, 32.0, 500.0, 3);
-        assert!(lines.len() >= 2, "{lines:?}");
-        for l in &lines {
-            assert!(text_width(l, 32.0) <= 500.0, "{l}");
-        }
-        assert_eq!(lines.join(" "), text);
-    }
-
-    #[test]
-    fn wrap_cuts_what_does_not_fit_in_the_lines() {
-        let text = "word ".repeat(100);
-        let lines = wrap(&text, 32.0, 300.0, 2);
-        assert_eq!(lines.len(), 2);
-        assert!(lines[1].ends_with('\u{2026}'), "{lines:?}");
-        let long = "x".repeat(200);
-        let lines = wrap(&long, 32.0, 300.0, 2);
-        assert_eq!(lines.len(), 1);
-        assert!(text_width(&lines[0], 32.0) <= 300.0);
-        assert!(wrap("", 32.0, 300.0, 2).is_empty());
-    }
-
-    #[test]
-    fn a_cut_line_ends_after_a_whole_word() {
-        let lines = wrap("alpha beta gamma delta epsilon zeta", 32.0, 300.0, 1);
-        assert_eq!(lines.len(), 1);
-        assert!(lines[0].ends_with("a\u{2026}"), "{lines:?}");
-        assert!(text_width(&lines[0], 32.0) <= 300.0, "{lines:?}");
-        assert_eq!(ellipsis("one, two,", 32.0, 1000.0), "one, two\u{2026}");
-    }
 
     /// The card's SVG from stateof's own template, for `text`.
     fn svg(text: &Text) -> String {

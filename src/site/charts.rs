@@ -24,8 +24,12 @@ pub struct Chart {
     pub svg: String,
     /// The narrow layout, for phones.
     pub svg_narrow: String,
+    /// The chart's title, as its definition gives it.
+    pub title: String,
     /// "Source: Hub snapshot of 2026-03-15, 45,000 models." (`source_line`).
     pub source: String,
+    /// The report and edition it belongs to (`embeds::back_text`).
+    pub credit: String,
     /// The `<figure>` block for the page.
     pub html: String,
     /// The chart's data as CSV, with unrounded values.
@@ -137,7 +141,9 @@ pub fn render_all(
             let chart = Chart {
                 svg,
                 svg_narrow,
+                title: def.title.clone(),
                 source,
+                credit: back,
                 html,
                 csv,
             };

@@ -1,5 +1,6 @@
 //! The site's PNG files: the social cards, and every chart as a PNG download at twice
-//! its size on a light background, drawn without a browser (`raster`) on every core.
+//! its size on a light background, framed by its title, source and report
+//! (`charts::framed`), drawn without a browser (`raster`) on every core.
 //! A rebuild in the same process (the preview server's) draws again only the images
 //! whose SVG changed (`Drawn`).
 
@@ -27,17 +28,18 @@ pub struct Drawn {
     pngs: HashMap<u64, Vec<u8>>,
 }
 
-/// One image to draw: its path in the site, its SVG, the canvas to draw it on, and
-/// the hash of both (`Drawn`'s key).
+/// One image to draw: its path in the site, what its SVG was made from (for errors),
+/// the SVG, the canvas to draw it on, and the hash of both (`Drawn`'s key).
 struct Job {
     path: String,
+    from: &'static str,
     svg: String,
     canvas: Canvas,
     key: u64,
 }
 
 impl Job {
-    fn new(path: String, svg: String, canvas: Canvas) -> Job {
+    fn new(path: String, from: &'static str, svg: String, canvas: Canvas) -> Job {
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         svg.hash(&mut hasher);
         canvas.scale.to_bits().hash(&mut hasher);
@@ -45,6 +47,7 @@ impl Job {
         let key = hasher.finish();
         Job {
             path,
+            from,
             svg,
             canvas,
             key,
@@ -71,7 +74,7 @@ pub fn add_all(
             (run.iter())
                 .map(|job| {
                     raster::png(&job.svg, job.canvas, &fonts)
-                        .with_context(|| format!("failed to draw `{}`", job.path))
+                        .with_context(|| format!("failed to draw `{}` from {}", job.path, job.from))
                 })
                 .collect()
         });
@@ -87,7 +90,8 @@ pub fn add_all(
 }
 
 /// The cards (drawn at their size) and the charts' wide layouts (at `CHART_SCALE`, in
-/// the light scheme's literal colours, as resvg reads no CSS variables).
+/// the light scheme's literal colours, as resvg reads no CSS variables), each with its
+/// title above and its source and report below.
 fn jobs(cards: &Cards, charts: &Charts) -> Vec<Job> {
     let card = Canvas {
         scale: 1.0,
@@ -98,12 +102,15 @@ fn jobs(cards: &Cards, charts: &Charts) -> Vec<Job> {
         background: WHITE,
     };
     let mut jobs: Vec<Job> = (std::iter::once(&cards.home).chain(cards.editions.values()))
-        .map(|c| Job::new(c.path.clone(), c.svg.clone(), card))
+        .map(|c| Job::new(c.path.clone(), "templates/card.svg", c.svg.clone(), card))
         .collect();
     for (slug, charts) in charts {
         jobs.extend(charts.iter().map(|(name, c)| {
             let path = format!("{slug}/charts/{name}.png");
-            Job::new(path, crate::charts::literal(&c.svg), chart)
+            let svg = crate::charts::literal(&c.svg);
+            let notes = [c.source.as_str(), c.credit.as_str()];
+            let svg = crate::charts::framed(&svg, &c.title, &notes).unwrap_or(svg);
+            Job::new(path, "its chart", svg, chart)
         }));
     }
     jobs

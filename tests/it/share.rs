@@ -116,13 +116,25 @@ fn every_chart_has_a_png_an_embed_page_and_a_permalink() {
         let svg = read(path);
         let (w, h) = stateof::charts::view_box(&svg).expect("a chart has a viewBox");
         let png = std::fs::read(path.with_extension("png")).expect("a PNG beside the SVG");
-        let size = png_size(&png).expect("a PNG header");
-        assert_eq!(
-            size,
-            ((2.0 * w).ceil() as u32, (2.0 * h).ceil() as u32),
-            "{path:?}"
+        let (png_w, png_h) = png_size(&png).expect("a PNG header");
+        // Twice the chart's size, and room around it for its title, source and report.
+        assert!(f64::from(png_w) > 2.0 * w, "{path:?}: {png_w} px wide");
+        assert!(
+            f64::from(png_h) > 2.0 * h + 100.0,
+            "{path:?}: {png_h} px high"
         );
         let pixmap = decode(&path.with_extension("png"));
+        let ink = |rows: std::ops::Range<u32>| {
+            (rows.flat_map(|y| (0..png_w).map(move |x| (x, y))))
+                .filter_map(|(x, y)| pixmap.pixel(x, y))
+                .filter(|p| (p.red(), p.green(), p.blue()) == (0x1f, 0x23, 0x28))
+                .count()
+        };
+        assert!(ink(0..60) > 100, "{path:?}: no title above the chart");
+        let muted = (pixmap.pixels()[(png_w * (png_h - 100)) as usize..].iter())
+            .filter(|p| (p.red(), p.green(), p.blue()) == (0x5c, 0x65, 0x70))
+            .count();
+        assert!(muted > 100, "{path:?}: no source line below the chart");
         let corner = pixmap.pixel(0, 0).unwrap();
         assert_eq!(
             corner.alpha(),
