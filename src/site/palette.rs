@@ -95,26 +95,22 @@ fn edition_value(
     data: &BTreeMap<String, EditionData>,
 ) -> EditionValue {
     let figure = data[&edition.slug].figures.get(name);
-    let compared = edition
-        .index
-        .front
-        .compare_to
-        .as_deref()
-        .and_then(|earlier| {
-            let now = figure?.number()?;
-            let before = data.get(earlier)?.figures.get(name)?.number()?;
-            let format = figure?.format;
-            let earlier_edition = editions.iter().find(|e| &e.slug == earlier)?;
-            Some(Compared {
-                title: earlier_edition.index.front.title.clone(),
-                text: format!(
-                    "{}\u{a0}\u{2192} {}",
-                    format::number(before, format),
-                    format::number(now, format)
-                ),
-                shortcode: Shortcode::Fig.call(name, Some(earlier)),
-            })
-        });
+    let earlier = edition.index.front.compare_to.as_deref();
+    let compared = earlier.and_then(|earlier| {
+        let now = figure?.number()?;
+        let before = data.get(earlier)?.figures.get(name)?.number()?;
+        let format = figure?.format;
+        let earlier_edition = editions.iter().find(|e| &e.slug == earlier)?;
+        Some(Compared {
+            title: earlier_edition.index.front.title.clone(),
+            text: format!(
+                "{}\u{a0}\u{2192} {}",
+                format::number(before, format),
+                format::number(now, format)
+            ),
+            shortcode: Shortcode::Fig.call(name, Some(earlier)),
+        })
+    });
     EditionValue {
         edition: edition.slug.clone(),
         title: edition.index.front.title.clone(),
