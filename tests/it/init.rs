@@ -134,3 +134,80 @@ fn sample_replaces_a_snapshot_only_with_force() {
     assert!(forced.status.success(), "{}", stderr(&forced));
     assert_ne!(read(tmp.path().join("s/manifest.json")), manifest);
 }
+
+/// The install step of a new project's `.github/actions/stateof/action.yml`: the
+/// block under its `run: |`.
+fn install_script(action: &str) -> String {
+    let start = action.find("run: |\n").expect("an install step") + "run: |\n".len();
+    let block: Vec<&str> = (action[start..].lines())
+        .take_while(|line| line.starts_with("        ") || line.trim().is_empty())
+        .map(|line| line.get(8..).unwrap_or(""))
+        .collect();
+    block.join("\n")
+}
+
+fn git(dir: &std::path::Path, args: &[&str]) {
+    let out = std::process::Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.org"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {}", stderr(&out));
+}
+
+#[test]
+fn the_workflows_install_only_a_released_stateof() {
+    let tmp = tempfile::tempdir().unwrap();
+    assert!(stateof(tmp.path(), &["init", "r"]).status.success());
+    let action = read(tmp.path().join("r/.github/actions/stateof/action.yml"));
+    let script = install_script(&action);
+    // A repository to install from, and a `cargo` that only says how it was called.
+    let upstream = tmp.path().join("upstream");
+    std::fs::create_dir(&upstream).unwrap();
+    git(&upstream, &["init", "-q"]);
+    git(
+        &upstream,
+        &["commit", "-q", "--allow-empty", "-m", "stateof"],
+    );
+    let bin = tmp.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let cargo = bin.join("cargo");
+    std::fs::write(&cargo, "#!/bin/sh\necho \"cargo $*\"\n").unwrap();
+    let mut permissions = std::fs::metadata(&cargo).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
+    std::fs::set_permissions(&cargo, permissions).unwrap();
+    let run = || {
+        let path = format!(
+            "{}:{}",
+            bin.display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        std::process::Command::new("bash")
+            .args(["-c", &script])
+            .env("PATH", path)
+            .env("REPOSITORY", &upstream)
+            .env("VERSION", "0.1.0")
+            .output()
+            .expect("bash runs")
+    };
+    let missing = run();
+    let said = String::from_utf8_lossy(&missing.stdout);
+    assert_eq!(missing.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("::error title=stateof 0.1.0 is not released::"),
+        "{said}"
+    );
+    assert!(said.contains("has no tag v0.1.0"), "{said}");
+    assert!(!said.contains("cargo install"), "{said}");
+
+    git(&upstream, &["tag", "v0.1.0"]);
+    let released = run();
+    let said = String::from_utf8_lossy(&released.stdout);
+    assert!(released.status.success(), "{said}");
+    let expected = format!(
+        "cargo install --locked --git {} --tag v0.1.0 stateof",
+        upstream.display()
+    );
+    assert_eq!(said.trim(), expected);
+}
