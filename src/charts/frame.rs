@@ -3,7 +3,7 @@
 //! gave it that context (as Our World in Data's downloads carry theirs). The text is
 //! laid out here (widths from `layout`) and escaped once, as the chart's is.
 
-use super::layout::wrap;
+use super::layout::{wrap, BOLD};
 use super::theme::Role;
 use crate::escape;
 
@@ -13,8 +13,6 @@ const TITLE_SIZE: f64 = 20.0;
 const TITLE_LEADING: f64 = 26.0;
 const NOTE_SIZE: f64 = 12.0;
 const NOTE_LEADING: f64 = 16.0;
-/// Bold text runs this much wider than `layout` estimates for the regular face.
-const BOLD: f64 = 1.1;
 
 /// `svg`, a chart as `render` (then `literal`) writes it, inside a document of its own
 /// on a white ground: `title` above it in at most two lines, and each of `notes`

@@ -6,6 +6,10 @@
 
 use crate::config::Format;
 
+/// How much wider DejaVu Sans Bold runs than the regular face `text_width` measures:
+/// the factor to multiply a bold size by.
+pub const BOLD: f64 = 1.1;
+
 /// The estimated advance width of `text` at `size` px.
 pub fn text_width(text: &str, size: f64) -> f64 {
     text.chars().map(char_em).sum::<f64>() * size

@@ -16,7 +16,7 @@ use serde::Serialize;
 use super::data::EditionData;
 use super::narrative::Narrative;
 use super::Urls;
-use crate::charts::layout::{fit, text_width, wrap};
+use crate::charts::layout::{fit, text_width, wrap, BOLD};
 use crate::content::Edition;
 use crate::figures::{Figure, Figures};
 use crate::format;
@@ -304,8 +304,6 @@ struct View {
 
 const LEFT: f64 = 80.0;
 const RIGHT: f64 = WIDTH as f64 - 80.0;
-/// DejaVu Sans Bold runs wider than the regular face `text_width` measures.
-const BOLD: f64 = 1.1;
 /// A digit's height above the baseline, in ems (DejaVu Sans: 0.73).
 const CAP: f64 = 0.73;
 
