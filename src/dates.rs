@@ -143,9 +143,56 @@ macro_rules! text_serde {
 text_serde!(Month);
 text_serde!(Date);
 
+/// Days from 1970-01-01 to `date` (negative before it): the inverse of `civil`.
+pub fn days(date: Date) -> i64 {
+    let (month, day) = (i64::from(date.month), i64::from(date.day));
+    let year = i64::from(date.year) - i64::from(month <= 2);
+    let era = year.div_euclid(400);
+    let yoe = year.rem_euclid(400);
+    let doy = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The calendar date `days` days after 1970-01-01 (before it when negative), as
+/// (year, month, day): the proleptic Gregorian calendar, by Howard Hinnant's
+/// `civil_from_days`.
+pub fn civil(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_and_civil_dates_are_inverses() {
+        assert_eq!(civil(0), (1970, 1, 1));
+        assert_eq!(civil(-1), (1969, 12, 31));
+        assert_eq!(civil(19_782), (2024, 2, 29));
+        assert_eq!(days("2022-03-02".parse().unwrap()), 19_053);
+        // Every day of 1999-2101 (leap days and century years included) both ways,
+        // one day after another.
+        let mut day = days("1999-01-01".parse().unwrap());
+        let mut previous: Option<Date> = None;
+        while day < days("2101-01-01".parse().unwrap()) {
+            let (y, m, d) = civil(day);
+            let date: Date = format!("{y:04}-{m:02}-{d:02}").parse().unwrap();
+            assert_eq!(days(date), day);
+            assert!(previous.is_none_or(|p| p < date));
+            previous = Some(date);
+            day += 1;
+        }
+    }
 
     #[test]
     fn months_parse_display_and_count() {

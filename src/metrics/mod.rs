@@ -37,7 +37,7 @@ use crate::config::{Field, FigureDef, Filter, Metric};
 use crate::dates::{Date, Month};
 use crate::figures::{Figure, Figures, Provenance, Value};
 use crate::registry::Registry;
-use crate::snapshot::{Flags, Repos, Snapshot};
+use crate::snapshot::{self, Flags, Repos, Snapshot};
 
 pub use crate::countries::country_name;
 pub use describe::{describe, describe_growth};
@@ -105,6 +105,9 @@ pub fn compute_over(
 /// One figure computed from the rows of its kind, with its provenance.
 fn computed(def: &FigureDef, rows: &Rows, snapshot: &Snapshot, edition: &str) -> Result<Figure> {
     let repos = rows.repos;
+    if let Some(field) = def.metric.field() {
+        nobody_has(field, repos, snapshot.table(repos.kind))?;
+    }
     let mut provenance = Provenance {
         definition: describe(&def.metric, def.of),
         edition: edition.to_owned(),
@@ -345,6 +348,42 @@ fn gaps(metric: &Metric, repos: &Repos) -> String {
 }
 
 /// The snapshot's name for `field`.
+/// Fails when no row has `field`: a figure over it would be made of nothing (a
+/// quantile of no values, a share of a total of 0). Says which file lacks it, how many
+/// rows, and where to get it.
+fn nobody_has(field: Field, repos: &Repos, table: Option<&snapshot::Table>) -> Result<()> {
+    let rows = repos.len();
+    if rows == 0 || lacking(repos, field) < rows {
+        return Ok(());
+    }
+    let name = snapshot_name(field);
+    let file = table.map_or_else(
+        || "the snapshot".to_owned(),
+        |t| format!("`{}`", t.path.display()),
+    );
+    let dump = "the Hub's Parquet dump (`stateof fetch --dump`) has `downloadsAllTime` for \
+                models and datasets from 2025-02-26 on";
+    let source = if table.is_some_and(|t| t.absent.contains(&name)) {
+        format!("{file} has no column `{name}`")
+    } else {
+        format!(
+            "none of the {} in {file} has `{name}`",
+            repos.kind.count(rows as u64)
+        )
+    };
+    let how = match field {
+        Field::DownloadsAllTime => format!(
+            "the Hub API gives it only when asked (`expand[]=downloadsAllTime`, which \
+             `stateof fetch` asks for), and {dump}"
+        ),
+        _ => format!(
+            "the Hub API gives it only when asked (`expand[]={name}`, which `stateof \
+             fetch` asks for)"
+        ),
+    };
+    bail!("the figure reads `{name}`, but {source}: {how}")
+}
+
 fn snapshot_name(field: Field) -> &'static str {
     match field {
         Field::Downloads => "downloads",

@@ -421,3 +421,28 @@ fn free_text_libraries_group_regardless_of_case() {
     let rows = Rows::new(&snap.main().repos, &registry);
     assert!(unmatched(&defs("[figures.t]\nlabel = \"t\"\nmetric = \"count\"\nfilter = { key = \"library_name\", is = [\"pytorch\"] }\n"), &rows).is_empty());
 }
+
+#[test]
+fn a_figure_over_a_field_no_row_has_says_which_file_lacks_it_and_where_to_get_it() {
+    let mut snap = snapshot_of(&[Row::new("a/x", 5), Row::new("b/y", 1)]);
+    let defs = defs(
+        "[figures.median]\nlabel = \"m\"\nmetric = \"quantile\"\nfield = \"downloads_all_time\"\nq = 0.5\n",
+    );
+    let err = format!("{:#}", compute(&defs, &snap, &registry(), "e").unwrap_err());
+    assert!(err.contains("figure `median`"), "{err}");
+    assert!(
+        err.contains("none of the 2 models in `models.jsonl` has `downloadsAllTime`"),
+        "{err}"
+    );
+    assert!(err.contains("expand[]=downloadsAllTime") && err.contains("stateof fetch --dump"));
+    // A Parquet file without the column says so.
+    snap.tables[0].absent = vec!["downloadsAllTime"];
+    let err = format!("{:#}", compute(&defs, &snap, &registry(), "e").unwrap_err());
+    assert!(
+        err.contains("`models.jsonl` has no column `downloadsAllTime`"),
+        "{err}"
+    );
+    // One row with the field is enough: the others are left out, as the definition says.
+    let snap = snapshot_of(&[Row::new("a/x", 5).all_time(3), Row::new("b/y", 1)]);
+    assert!(compute(&defs, &snap, &registry(), "e").is_ok());
+}

@@ -27,7 +27,7 @@ use anyhow::{bail, Context, Result};
 
 use crate::registry::{OrgKind, Registry};
 use crate::snapshot::{
-    sha256_hex, Compression, Derivative, Kind, Manifest, ManifestFile, MANIFEST,
+    sha256_hex, Compression, Derivative, Format, Kind, Manifest, ManifestFile, MANIFEST,
 };
 
 use names::{Role, Task};
@@ -79,7 +79,7 @@ pub enum Step {
 /// manifest files beside it, those that exist.
 pub fn existing(out: &Path) -> Vec<std::path::PathBuf> {
     let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    let extension = &name[name.find(".jsonl").unwrap_or(name.len())..];
+    let extension = &name[extension_at(name)..];
     let kinds = [Kind::Datasets, Kind::Spaces].map(|k| format!("{}{extension}", k.name()));
     let names = [crate::authors::FILE, MANIFEST].map(str::to_owned);
     let beside = (kinds.iter().chain(&names)).map(|name| out.with_file_name(name));
@@ -88,9 +88,9 @@ pub fn existing(out: &Path) -> Vec<std::path::PathBuf> {
         .collect()
 }
 
-/// Writes a synthetic snapshot to `out` (compressed as its extension says: `.jsonl`,
-/// `.jsonl.gz`, `.jsonl.zst`), its datasets and spaces beside it (`datasets.jsonl.zst`,
-/// … with the same extension), its authors' account types and a `manifest.json`, each
+/// Writes a synthetic snapshot to `out` (stored as its extension says: `.jsonl`,
+/// `.jsonl.gz`, `.jsonl.zst`, or `.parquet` in the Hub dump's shape), its datasets and
+/// spaces beside it (`datasets.jsonl.zst`, … with the same extension), its authors' account types and a `manifest.json`, each
 /// through a temporary file renamed into place. Returns the manifest.
 pub fn write(options: &Options, registry: &Registry, out: &Path) -> Result<Manifest> {
     write_reporting(options, registry, out, &mut |_| {})
@@ -103,12 +103,12 @@ pub fn write_reporting(
     out: &Path,
     step: &mut dyn FnMut(Step),
 ) -> Result<Manifest> {
-    let compression = Compression::of(out)?;
+    let format = Format::of(out)?;
     let name = out
         .file_name()
         .and_then(|n| n.to_str())
         .with_context(|| format!("`{}` has no file name", out.display()))?;
-    let extension = &name[name.find(".jsonl").unwrap_or(name.len())..];
+    let extension = &name[extension_at(name)..];
     step(Step::Generate);
     let models = generate(options, registry)?;
     let (datasets, spaces) = generate_hub(options, registry)?;
@@ -117,17 +117,16 @@ pub fn write_reporting(
         registry,
     );
     step(Step::Compress);
-    let mut files = vec![(
-        name.to_owned(),
-        compress(&models, compression)?,
-        count(&models),
-    )];
+    let mut files = vec![(name.to_owned(), stored(&models, Kind::Models, format)?)];
     for (kind, text) in [(Kind::Datasets, &datasets), (Kind::Spaces, &spaces)] {
         if !text.is_empty() {
             let file = format!("{}{extension}", kind.name());
-            files.push((file, compress(text, compression)?, count(text)));
+            files.push((file, stored(text, kind, format)?));
         }
     }
+    let mut files: Vec<(String, Vec<u8>, u64)> = (files.into_iter())
+        .map(|(file, (bytes, rows))| (file, bytes, rows))
+        .collect();
     files.push((
         crate::authors::FILE.to_owned(),
         zstd_all(authors.as_bytes())?,
@@ -170,6 +169,25 @@ pub fn write_reporting(
 
 fn count(text: &str) -> u64 {
     text.lines().count() as u64
+}
+
+/// Where the extension of a snapshot file's name starts: `.jsonl…` or `.parquet`.
+fn extension_at(name: &str) -> usize {
+    (name.find(".jsonl").or_else(|| name.find(".parquet"))).unwrap_or(name.len())
+}
+
+/// The entries in `text` (rows of `kind`) stored as `format` says, and their number:
+/// JSON Lines compressed or not, or Parquet in the Hub dump's shape.
+fn stored(text: &str, kind: Kind, format: Format) -> Result<(Vec<u8>, u64)> {
+    match format {
+        Format::Jsonl(compression) => Ok((compress(text, compression)?, count(text))),
+        Format::Parquet => {
+            let mut bytes = Vec::with_capacity(text.len() / 8);
+            let shape = crate::snapshot::parquet_write::Shape::default();
+            let rows = crate::snapshot::parquet_write::write(text, kind, &shape, &mut bytes)?;
+            Ok((bytes, rows))
+        }
+    }
 }
 
 /// `text` as `compression` stores it.

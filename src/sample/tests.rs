@@ -329,3 +329,57 @@ fn existing_lists_the_files_a_write_would_replace() {
     let beside = ["authors.jsonl.zst", MANIFEST].map(|name| dir.path().join(name));
     assert_eq!(existing(&out), beside);
 }
+
+#[test]
+fn parquet_output_reads_back_to_the_rows_json_lines_reads_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let registry = registry();
+    let options = Options {
+        datasets: 200,
+        spaces: 300,
+        ..options(400, "2026-03-15", 5)
+    };
+    let at = |name: &str| {
+        let path = dir.path().join(name.replace('.', "-")).join(name);
+        let manifest = write(&options, &registry, &path).unwrap();
+        (load(&path).unwrap(), manifest)
+    };
+    let (json, _) = at("models.jsonl.zst");
+    let (parquet, manifest) = at("models.parquet");
+    // The manifest names the Parquet files, with their rows, and checks out on load.
+    let names: Vec<&str> = manifest.files.keys().map(String::as_str).collect();
+    assert_eq!(
+        names,
+        [
+            "authors.jsonl.zst",
+            "datasets.parquet",
+            "models.parquet",
+            "spaces.parquet"
+        ]
+    );
+    assert_eq!(manifest.files["datasets.parquet"].rows, 200);
+    assert_eq!(json.tables.len(), 3);
+    for (a, b) in json.tables.iter().zip(&parquet.tables) {
+        assert!(b.path.to_string_lossy().ends_with(".parquet"));
+        assert_eq!(a.kind(), b.kind());
+        assert_eq!(a.quality, b.quality);
+        let (a, b) = (&a.repos, &b.repos);
+        assert_eq!(a.len(), b.len());
+        assert_eq!(
+            (&a.downloads, &a.downloads_all_time),
+            (&b.downloads, &b.downloads_all_time)
+        );
+        assert_eq!(
+            (&a.likes, &a.created_month, &a.flags),
+            (&b.likes, &b.created_month, &b.flags)
+        );
+        assert_eq!(
+            (&a.author, &a.license, &a.derivative),
+            (&b.author, &b.license, &b.derivative)
+        );
+        assert_eq!(
+            (&a.sdk, &a.language, &a.base_model),
+            (&b.sdk, &b.language, &b.base_model)
+        );
+    }
+}

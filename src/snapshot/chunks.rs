@@ -45,6 +45,8 @@ pub(crate) struct Plan {
     /// The longest line read, in bytes: a longer one is an error, found once this
     /// much of it is in memory. At least `chunk_bytes`.
     pub max_line: usize,
+    /// Parquet rows decoded per batch (see `columnar`).
+    pub batch_rows: usize,
 }
 
 /// The longest snapshot line: a Hub entry is a few kilobytes (a model with hundreds
@@ -65,6 +67,7 @@ impl Default for Plan {
             workers,
             slots: 2 * workers + 2,
             max_line: MAX_LINE,
+            batch_rows: 16 * 1024,
         }
     }
 }
@@ -397,7 +400,7 @@ const REPEATS_NAMED: usize = 5;
 /// Ids are all but always unique, so the search goes by the ids' hashes: cut into
 /// 256 parts by their top bits and each part sorted (on every core), which stays in
 /// cache, where one table of every hash would not. Only rows whose hash repeats have their ids compared.
-fn dedup(models: &mut Repos, hashes: &[u64]) -> Vec<String> {
+pub(super) fn dedup(models: &mut Repos, hashes: &[u64]) -> Vec<String> {
     // Room for a part a little larger than the average, so that few grow.
     let room = hashes.len() / 256 + hashes.len() / 2048 + 16;
     let mut parts: Vec<Vec<u64>> = (0..256).map(|_| Vec::with_capacity(room)).collect();
@@ -454,7 +457,7 @@ fn dedup(models: &mut Repos, hashes: &[u64]) -> Vec<String> {
 /// their symbols in `part`, which is the order `row::push` first met them, so symbols
 /// are numbered as if every row had been pushed to `models` directly. `to` is scratch
 /// space: `part`'s symbols → `models`'.
-fn append(models: &mut Repos, part: &Repos, to: &mut Vec<Sym>) {
+pub(super) fn append(models: &mut Repos, part: &Repos, to: &mut Vec<Sym>) {
     let (into, from) = (&mut models.strings, &part.strings);
     to.clear();
     to.extend((0..from.len()).map(|i| into.intern(from.get(Sym(i as u32)))));

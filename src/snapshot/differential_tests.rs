@@ -343,6 +343,7 @@ fn plan() -> impl Strategy<Value = Plan> {
         workers,
         slots,
         max_line: chunks::MAX_LINE,
+        batch_rows: 16 * 1024,
     })
 }
 
@@ -427,6 +428,7 @@ fn the_line_limit_is_exact() {
             workers: 2,
             slots: 3,
             max_line: 100,
+            batch_rows: 16 * 1024,
         };
         let line = |len: usize| {
             let pad = len - "{\"id\":\"a/b\",\"x\":\"\"}".len();

@@ -676,6 +676,10 @@ pub struct Table {
     pub repos: Repos,
     /// What reading found about the data (duplicates, missing fields).
     pub quality: Quality,
+    /// The fields the file has no column for (a Parquet file without
+    /// `downloadsAllTime`, say): every row lacks them. Empty for JSON Lines, where
+    /// each row says what it has.
+    pub absent: Vec<&'static str>,
 }
 
 impl Table {
@@ -711,6 +715,7 @@ impl Snapshot {
                 path: path.clone(),
                 sha256: String::new(),
                 quality: Quality::default(),
+                absent: Vec::new(),
                 repos,
             }],
             path,
@@ -720,12 +725,15 @@ impl Snapshot {
 }
 
 mod chunks;
+mod columnar;
 mod exclude;
 mod read;
 mod row;
 mod scan;
+pub use columnar::rows as parquet_rows;
+pub use columnar::write as parquet_write;
 pub use exclude::{exclude, Excluded};
-pub use read::{files, load, sha256_hex, siblings, Compression, MANIFEST};
+pub use read::{files, load, sha256_hex, siblings, Compression, Format, MANIFEST};
 
 #[cfg(test)]
 mod differential_tests;

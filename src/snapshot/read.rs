@@ -13,12 +13,47 @@ use anyhow::{bail, Context, Result};
 use sha2::{Digest, Sha256};
 
 use super::chunks::{self, Plan};
+use super::columnar;
 use super::{Kind, Manifest, Quality, Snapshot, Table};
 
 /// The manifest's file name, in the snapshot's folder.
 pub const MANIFEST: &str = "manifest.json";
 
-/// How a snapshot file is compressed, from its name.
+/// How a snapshot file is stored, from its name: JSON Lines (compressed or not) or
+/// Parquet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Jsonl(Compression),
+    Parquet,
+}
+
+/// The file name endings of snapshot files, in the order siblings are looked for.
+pub const EXTENSIONS: [&str; 4] = ["jsonl", "jsonl.gz", "jsonl.zst", "parquet"];
+
+impl Format {
+    /// `.jsonl`, `.jsonl.gz`, `.jsonl.zst` or `.parquet`; anything else is an error
+    /// naming the file.
+    pub fn of(path: &Path) -> Result<Format> {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.ends_with(".jsonl") {
+            Ok(Format::Jsonl(Compression::None))
+        } else if name.ends_with(".jsonl.gz") {
+            Ok(Format::Jsonl(Compression::Gzip))
+        } else if name.ends_with(".jsonl.zst") {
+            Ok(Format::Jsonl(Compression::Zstd))
+        } else if name.ends_with(".parquet") {
+            Ok(Format::Parquet)
+        } else {
+            bail!(
+                "`{}` is not a snapshot file: expected a name ending in .jsonl, .jsonl.gz, \
+                 .jsonl.zst or .parquet",
+                path.display()
+            )
+        }
+    }
+}
+
+/// How a JSON Lines snapshot file is compressed, from its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Compression {
     None,
@@ -27,25 +62,21 @@ pub enum Compression {
 }
 
 impl Compression {
-    /// `.jsonl`, `.jsonl.gz` or `.jsonl.zst`; anything else is an error naming the file.
+    /// `.jsonl`, `.jsonl.gz` or `.jsonl.zst`; anything else (Parquet included) is an
+    /// error naming the file.
     pub fn of(path: &Path) -> Result<Compression> {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if name.ends_with(".jsonl") {
-            Ok(Compression::None)
-        } else if name.ends_with(".jsonl.gz") {
-            Ok(Compression::Gzip)
-        } else if name.ends_with(".jsonl.zst") {
-            Ok(Compression::Zstd)
-        } else {
-            bail!(
-                "`{}` is not a snapshot file: expected a name ending in .jsonl, .jsonl.gz or .jsonl.zst",
+        match Format::of(path) {
+            Ok(Format::Jsonl(compression)) => Ok(compression),
+            _ => bail!(
+                "`{}` is not a JSON Lines file: expected a name ending in .jsonl, .jsonl.gz \
+                 or .jsonl.zst",
                 path.display()
-            )
+            ),
         }
     }
 }
 
-/// Reads the snapshot at `path` (`.jsonl`, `.jsonl.gz`, `.jsonl.zst`), the
+/// Reads the snapshot at `path` (`.jsonl`, `.jsonl.gz`, `.jsonl.zst`, `.parquet`), the
 /// `manifest.json` beside it, if any, and the files of other kinds it lists
 /// (`datasets.jsonl.zst`, …).
 pub fn load(path: &Path) -> Result<Snapshot> {
@@ -58,9 +89,13 @@ pub(crate) fn load_with(path: &Path, plan: &Plan) -> Result<Snapshot> {
     let kind = Kind::of_file(path);
     let table = read_table(path, kind, manifest.as_ref(), plan)?;
     if table.quality.entries == 0 {
+        let holds = match Format::of(path)? {
+            Format::Parquet => "one repository per row",
+            Format::Jsonl(_) => "one JSON object per line",
+        };
         bail!(
-            "`{}` holds no entries: a snapshot lists one JSON object per line (was the \
-             fetch cut short, or the file emptied?)",
+            "`{}` holds no entries: a snapshot lists {holds} (was the fetch cut short, or \
+             the file emptied?)",
             path.display()
         );
     }
@@ -100,12 +135,12 @@ pub fn files(path: &Path) -> Vec<PathBuf> {
 }
 
 /// The files of each kind that `manifest` lists in `path`'s folder, in `Kind` order:
-/// `datasets.jsonl`, `.jsonl.gz` or `.jsonl.zst` for datasets, and so on.
+/// `datasets.jsonl`, `.jsonl.gz`, `.jsonl.zst` or `.parquet` for datasets, and so on.
 pub fn siblings(path: &Path, manifest: &Manifest) -> Vec<(Kind, PathBuf)> {
     Kind::ALL
         .into_iter()
         .filter_map(|kind| {
-            let name = ["jsonl", "jsonl.gz", "jsonl.zst"]
+            let name = EXTENSIONS
                 .iter()
                 .map(|ext| format!("{}.{ext}", kind.name()))
                 .find(|name| manifest.files.contains_key(name))?;
@@ -121,7 +156,16 @@ fn read_table(
     manifest: Option<&(PathBuf, Manifest)>,
     plan: &Plan,
 ) -> Result<Table> {
-    let compression = Compression::of(path)?;
+    let compression = match Format::of(path)? {
+        Format::Jsonl(compression) => compression,
+        Format::Parquet => {
+            let read = columnar::read(path, kind, plan)?;
+            let rows = (read.repos, read.entries, read.repeated);
+            let mut table = table(path, rows, read.sha256, manifest)?;
+            table.absent = read.absent;
+            return Ok(table);
+        }
+    };
     let file = File::open(path)
         .with_context(|| format!("failed to open the snapshot `{}`", path.display()))?;
     let mut hashing = HashingReader {
@@ -144,6 +188,16 @@ fn read_table(
     io::copy(&mut hashing, &mut io::sink())
         .with_context(|| format!("failed to read `{}`", path.display()))?;
     let sha256 = hex(&hashing.hasher.finalize());
+    table(path, (repos, entries, repeated), sha256, manifest)
+}
+
+/// The table of a file read, checked against the manifest when it lists the file.
+fn table(
+    path: &Path,
+    (repos, entries, repeated): (super::Repos, u64, Vec<String>),
+    sha256: String,
+    manifest: Option<&(PathBuf, Manifest)>,
+) -> Result<Table> {
     if let Some((manifest_path, manifest)) = manifest {
         check(path, manifest_path, manifest, entries, &sha256)?;
     }
@@ -153,6 +207,7 @@ fn read_table(
         sha256,
         repos,
         quality,
+        absent: Vec::new(),
     })
 }
 
@@ -239,7 +294,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// Lower-case hex of `bytes`.
-fn hex(bytes: &[u8]) -> String {
+pub(super) fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
     for b in bytes {

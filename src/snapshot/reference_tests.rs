@@ -379,18 +379,21 @@ fn small_plans() -> [Plan; 3] {
             workers: 3,
             slots: 2,
             max_line: super::chunks::MAX_LINE,
+            batch_rows: 16 * 1024,
         },
         Plan {
             chunk_bytes: 4096,
             workers: 2,
             slots: 5,
             max_line: super::chunks::MAX_LINE,
+            batch_rows: 16 * 1024,
         },
         Plan {
             chunk_bytes: 100_000,
             workers: 1,
             slots: 3,
             max_line: super::chunks::MAX_LINE,
+            batch_rows: 16 * 1024,
         },
     ]
 }

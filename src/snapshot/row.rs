@@ -191,7 +191,7 @@ pub(super) fn parse(line: &[u8]) -> Result<Entry<'_>, String> {
 }
 
 /// Appends one entry's row to `repos`, reading the fields its kind has.
-fn add(repos: &mut Repos, entry: Entry) -> Result<(), String> {
+pub(super) fn add(repos: &mut Repos, entry: Entry) -> Result<(), String> {
     let kind = repos.kind;
     let id = match (entry.id, entry.model_id) {
         (Some(Str(id)), _) => id,

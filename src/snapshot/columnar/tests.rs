@@ -1,0 +1,599 @@
+//! Tests of the Parquet reader: property tests that hold it to the JSON Lines reader
+//! (the same rows, written both ways, read to identical columns, whatever the shape of
+//! the Parquet file and however its work is cut up), every storage variant real
+//! writers use, and damaged files. Every Parquet file here is written by the test
+//! itself (`write`), so `cargo test` needs no Python.
+
+use std::path::{Path, PathBuf};
+
+use proptest::prelude::*;
+use serde_json::{json, Map, Value};
+
+use super::write::{self, Codec, Counts, Shape, TagsAs, Times};
+use crate::snapshot::chunks::Plan;
+use crate::snapshot::read::load_with;
+use crate::snapshot::reference_tests::assert_same_rows;
+use crate::snapshot::{Derivative, Flags, Kind, Repos};
+
+/// Text worth storing: plain, JSON-special, control, non-ASCII, beyond the BMP, a
+/// byte order mark, a bidi override, markup.
+fn text() -> impl Strategy<Value = String> {
+    let c = prop_oneof![
+        6 => prop::char::range('a', 'z'),
+        2 => prop::sample::select(vec!['/', ':', '-', '.', ' ', '<', '&', '\'']),
+        1 => prop::sample::select(vec!['"', '\\', '\n', '\t', '\u{1}', '\u{7f}']),
+        1 => prop::sample::select(vec!['é', '中', '😀', '\u{feff}', '\u{202e}', '\u{2028}']),
+    ];
+    prop::collection::vec(c, 1..10).prop_map(|chars| chars.into_iter().collect())
+}
+
+/// A tag, often one the reader reduces (licence, base model, dataset facets).
+fn tag() -> impl Strategy<Value = String> {
+    let prefix = prop::sample::select(vec![
+        "",
+        "license:",
+        "base_model:",
+        "base_model:finetune:",
+        "base_model:adapter:",
+        "base_model:quantized:",
+        "base_model:merge:",
+        "task_categories:",
+        "size_categories:",
+        "language:",
+        "region:",
+    ]);
+    (
+        prefix,
+        prop::sample::select(vec!["a/b", "c/d", "mit", "en", "fr", "x"]),
+        text(),
+    )
+        .prop_map(|(prefix, common, odd)| {
+            let odd = odd.len() % 3 == 0;
+            format!("{prefix}{}", if odd { "ünïcode/😀" } else { common })
+        })
+}
+
+/// A time the API could have written, the Hub's placeholder now and then.
+fn time() -> impl Strategy<Value = String> {
+    prop_oneof![
+        1 => Just("2022-03-02T23:29:04.000Z".to_owned()),
+        6 => (1_420_070_400_000i64..1_830_297_600_000).prop_map(|ms| {
+            let mut out = [0u8; 24];
+            super::decode::iso(ms.div_euclid(1000), ms.rem_euclid(1000), &mut out).to_owned()
+        }),
+    ]
+}
+
+/// One entry of `kind`, as JSON, with `limit` the largest count the shape can hold.
+fn entry(kind: Kind, limit: u64) -> impl Strategy<Value = Value> {
+    let count = prop::option::weighted(0.8, 0..=limit);
+    let tags = prop::option::weighted(0.8, prop::collection::vec(tag(), 0..6));
+    let strings = || prop::option::weighted(0.7, text());
+    (
+        (text(), prop::option::of(text()), any::<bool>()),
+        (count.clone(), count.clone(), count),
+        (prop::option::weighted(0.9, time()), tags),
+        (strings(), strings(), strings()),
+    )
+        .prop_map(
+            move |((name, author, old), (d, dat, likes), (created, tags), (a, b, c))| {
+                let mut row = Map::new();
+                let id = match &author {
+                    Some(author) => format!("{author}/{name}"),
+                    None => name,
+                };
+                // Old listings name a model by `modelId` alone.
+                let key = if kind == Kind::Models && old {
+                    "modelId"
+                } else {
+                    "id"
+                };
+                row.insert(key.into(), json!(id));
+                let mut put = |key: &str, value: Option<Value>| {
+                    if let Some(value) = value {
+                        row.insert(key.into(), value);
+                    }
+                };
+                put("author", author.map(Value::from));
+                put("downloads", d.map(Value::from));
+                put("downloadsAllTime", dat.map(Value::from));
+                put("likes", likes.map(Value::from));
+                put("createdAt", created.map(Value::from));
+                put("tags", tags.map(Value::from));
+                match kind {
+                    Kind::Models => {
+                        put("pipeline_tag", a.map(Value::from));
+                        put("library_name", b.map(Value::from));
+                    }
+                    Kind::Datasets => {}
+                    Kind::Spaces => put("sdk", c.map(Value::from)),
+                }
+                Value::Object(row)
+            },
+        )
+}
+
+fn shape() -> impl Strategy<Value = Shape> {
+    let times = prop::sample::select(vec![
+        Times::Millis { utc: true },
+        Times::Micros { utc: true },
+        Times::Micros { utc: false },
+        Times::Nanos { utc: true },
+        Times::Nanos { utc: false },
+        Times::Int96,
+        Times::Text,
+    ]);
+    let counts = prop::sample::select(vec![Counts::Int64, Counts::Int32, Counts::Double]);
+    let tags = prop::sample::select(vec![
+        TagsAs::List { item: false },
+        TagsAs::List { item: true },
+        TagsAs::TwoLevel,
+        TagsAs::Json,
+    ]);
+    let codec = prop::sample::select(vec![Codec::None, Codec::Snappy, Codec::Zstd]);
+    let omit = prop::sample::subsequence(
+        vec![
+            "author",
+            "downloadsAllTime",
+            "likes",
+            "pipeline_tag",
+            "createdAt",
+        ],
+        0..3,
+    );
+    (
+        (times, counts, tags),
+        (
+            1usize..40,
+            codec,
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+        ),
+        omit,
+    )
+        .prop_map(
+            |((times, counts, tags), (rows, compression, dictionary, pages_v2, extra), omit)| {
+                Shape {
+                    times,
+                    counts,
+                    tags,
+                    row_group_rows: rows,
+                    compression,
+                    dictionary,
+                    pages_v2,
+                    extra_columns: extra,
+                    omit: omit.into_iter().map(str::to_owned).collect(),
+                }
+            },
+        )
+}
+
+/// The largest count a shape stores exactly.
+fn limit(counts: Counts) -> u64 {
+    match counts {
+        Counts::Int64 => i64::MAX as u64,
+        Counts::Int32 => i32::MAX as u64,
+        Counts::Double => 1 << 53,
+    }
+}
+
+fn kind() -> impl Strategy<Value = Kind> {
+    prop::sample::select(Kind::ALL.to_vec())
+}
+
+/// A snapshot of `kind` in `shape`, with its entries: the shape first, since it bounds
+/// the counts.
+fn case() -> impl Strategy<Value = (Kind, Shape, Vec<Value>)> {
+    (kind(), shape()).prop_flat_map(|(kind, shape)| {
+        let rows = prop::collection::vec(entry(kind, limit(shape.counts)), 1..60);
+        (Just(kind), Just(shape), rows)
+    })
+}
+
+fn plan() -> impl Strategy<Value = Plan> {
+    (1usize..4, 1usize..25).prop_map(|(workers, batch_rows)| Plan {
+        workers,
+        batch_rows,
+        ..Plan::default()
+    })
+}
+
+/// `rows` as JSON lines, without the columns the shape leaves out (a file without a
+/// column is a listing without the field).
+fn jsonl(rows: &[Value], omit: &[String]) -> String {
+    let mut text = String::new();
+    for row in rows {
+        let mut row = row.clone();
+        for key in omit {
+            row.as_object_mut().unwrap().remove(key);
+        }
+        text.push_str(&row.to_string());
+        text.push('\n');
+    }
+    text
+}
+
+/// Writes `rows` both ways in `dir` (a folder per format, no manifest), returns the
+/// paths of the JSON Lines and the Parquet file.
+fn both(dir: &Path, kind: Kind, shape: &Shape, rows: &[Value]) -> (PathBuf, PathBuf) {
+    let text = jsonl(rows, &shape.omit);
+    for sub in ["jsonl", "parquet"] {
+        std::fs::create_dir_all(dir.join(sub)).unwrap();
+    }
+    let json = dir.join("jsonl").join(format!("{kind}.jsonl"));
+    std::fs::write(&json, &text).unwrap();
+    let parquet = dir.join("parquet").join(format!("{kind}.parquet"));
+    write::write_file(&text, kind, shape, &parquet).unwrap();
+    (json, parquet)
+}
+
+/// Asserts that two readings are the same columns, symbol for symbol.
+fn assert_identical(parquet: &Repos, json: &Repos) {
+    assert_same_rows(parquet, json);
+    assert_eq!(parquet.id.len(), json.id.len());
+    for (a, b) in [
+        (&parquet.author, &json.author),
+        (&parquet.license, &json.license),
+        (&parquet.pipeline_tag, &json.pipeline_tag),
+        (&parquet.library_name, &json.library_name),
+        (&parquet.base_model, &json.base_model),
+        (&parquet.language, &json.language),
+        (&parquet.sdk, &json.sdk),
+    ] {
+        assert_eq!(a, b, "symbols");
+    }
+    assert_eq!(parquet.more_bases, json.more_bases);
+    assert_eq!(parquet.more_languages, json.more_languages);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    #[test]
+    fn parquet_reads_to_the_columns_json_lines_reads_to(
+        (kind, shape, rows) in case(),
+        plan in plan(),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let (json, parquet) = both(dir.path(), kind, &shape, &rows);
+        let from_json = load_with(&json, &Plan::default()).unwrap();
+        let from_parquet = load_with(&parquet, &plan).unwrap();
+        assert_identical(&from_parquet.main().repos, &from_json.main().repos);
+        prop_assert_eq!(&from_parquet.main().quality, &from_json.main().quality);
+    }
+}
+
+/// A few models covering each reduced tag, written in `shape`.
+fn models() -> Vec<Value> {
+    vec![
+        json!({"id": "Qwen/Qwen2.5-7B", "author": "Qwen", "downloads": 5_000_000_000u64,
+               "downloadsAllTime": 9_000_000_000u64, "likes": 12,
+               "createdAt": "2024-09-18T10:00:00.000Z", "pipeline_tag": "text-generation",
+               "library_name": "transformers", "tags": ["license:apache-2.0", "region:us"]}),
+        json!({"id": "someone/q-GGUF", "createdAt": "2022-03-02T23:29:04.000Z",
+               "tags": ["base_model:quantized:Qwen/Qwen2.5-7B"], "downloads": 3}),
+        json!({"modelId": "gpt2", "tags": [], "likes": 0}),
+        json!({"id": "Qwen/Qwen2.5-7B", "downloads": 1}),
+    ]
+}
+
+fn read_parquet(shape: &Shape, rows: &[Value]) -> Repos {
+    let dir = tempfile::tempdir().unwrap();
+    let (json, parquet) = both(dir.path(), Kind::Models, shape, rows);
+    let from_json = load_with(&json, &Plan::default()).unwrap();
+    let snapshot = load_with(&parquet, &Plan::default()).unwrap();
+    assert_identical(&snapshot.main().repos, &from_json.main().repos);
+    snapshot.tables.into_iter().next().unwrap().repos
+}
+
+#[test]
+fn every_storage_variant_reads_the_same_rows() {
+    let shapes = [
+        Shape::default(),
+        Shape {
+            times: Times::Millis { utc: false },
+            ..Shape::default()
+        },
+        Shape {
+            times: Times::Nanos { utc: true },
+            counts: Counts::Double,
+            ..Shape::default()
+        },
+        Shape {
+            times: Times::Int96,
+            tags: TagsAs::Json,
+            ..Shape::default()
+        },
+        Shape {
+            times: Times::Text,
+            tags: TagsAs::TwoLevel,
+            pages_v2: true,
+            ..Shape::default()
+        },
+        Shape {
+            tags: TagsAs::List { item: true },
+            compression: Codec::Zstd,
+            dictionary: false,
+            ..Shape::default()
+        },
+        Shape {
+            row_group_rows: 1,
+            extra_columns: false,
+            ..Shape::default()
+        },
+    ];
+    for shape in shapes {
+        let repos = read_parquet(&shape, &models());
+        // The repeated id is kept once, the first.
+        assert_eq!(repos.len(), 3, "{shape:?}");
+        let s = &repos.strings;
+        assert_eq!(repos.downloads[0], 5_000_000_000, "{shape:?}");
+        assert_eq!(s.get(repos.license[0]), "apache-2.0");
+        assert_eq!(repos.derivative[1], Derivative::Quantized);
+        assert!(repos.flags[1].has(Flags::PLACEHOLDER_DATE), "{shape:?}");
+        assert_eq!(repos.created_month[0], 2024 * 12 + 8, "{shape:?}");
+        assert_eq!(s.get(repos.id[2]), "gpt2");
+        assert!(repos.flags[2].has(Flags::NO_AUTHOR | Flags::NO_DOWNLOADS | Flags::NO_CREATED_AT));
+    }
+}
+
+#[test]
+fn a_missing_column_is_a_field_every_row_lacks() {
+    let shape = Shape {
+        omit: vec!["downloadsAllTime".into(), "author".into()],
+        ..Shape::default()
+    };
+    let repos = read_parquet(&shape, &models());
+    assert!(repos
+        .flags
+        .iter()
+        .all(|f| f.has(Flags::NO_DOWNLOADS_ALL_TIME)));
+    // The author comes from the id's namespace, as for a listing without `author`.
+    assert_eq!(repos.strings.get(repos.author[1]), "someone");
+}
+
+/// The message of loading `path` with its parts joined.
+fn error_of(path: &Path) -> String {
+    format!("{:#}", load_with(path, &Plan::default()).unwrap_err())
+}
+
+fn parquet_of(dir: &Path, rows: &[Value], shape: &Shape) -> (PathBuf, Vec<u8>) {
+    let path = dir.join("models.parquet");
+    write::write_file(&jsonl(rows, &[]), Kind::Models, shape, &path).unwrap();
+    let bytes = std::fs::read(&path).unwrap();
+    (path, bytes)
+}
+
+#[test]
+fn a_truncated_file_or_another_format_is_an_error_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, bytes) = parquet_of(dir.path(), &models(), &Shape::default());
+    for len in [0, 4, bytes.len() / 2, bytes.len() - 9, bytes.len() - 1] {
+        std::fs::write(&path, &bytes[..len]).unwrap();
+        let err = error_of(&path);
+        assert!(
+            err.contains("models.parquet") && err.contains("not a readable Parquet file"),
+            "{len}: {err}"
+        );
+    }
+    let mut wrong_magic = bytes.clone();
+    let end = wrong_magic.len();
+    wrong_magic[end - 4..].copy_from_slice(b"PAR2");
+    std::fs::write(&path, &wrong_magic).unwrap();
+    assert!(error_of(&path).contains("not a readable Parquet file"));
+    std::fs::write(&path, jsonl(&models(), &[])).unwrap();
+    assert!(error_of(&path).contains("not a readable Parquet file"));
+}
+
+#[test]
+fn a_footer_that_lies_is_an_error_naming_the_row_group() {
+    let dir = tempfile::tempdir().unwrap();
+    let many: Vec<Value> = (0..200)
+        .map(|i| json!({"id": format!("a/m{i}"), "downloads": i}))
+        .collect();
+    let few: Vec<Value> = many[..20].to_vec();
+    let shape = Shape {
+        row_group_rows: 50,
+        ..Shape::default()
+    };
+    let (_, big) = parquet_of(dir.path(), &many, &shape);
+    let (path, small) = parquet_of(dir.path(), &few, &shape);
+    // The small file's data under the large file's footer: offsets and row counts
+    // that describe other bytes.
+    let footer = |bytes: &[u8]| {
+        let n = bytes.len();
+        let len = u32::from_le_bytes(bytes[n - 8..n - 4].try_into().unwrap()) as usize;
+        n - 8 - len
+    };
+    let mut lying = small[..footer(&small)].to_vec();
+    lying.extend_from_slice(&big[footer(&big)..]);
+    std::fs::write(&path, &lying).unwrap();
+    let err = error_of(&path);
+    assert!(err.contains("models.parquet"), "{err}");
+    assert!(
+        err.contains("row group") || err.contains("not a readable Parquet file"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_row_group_that_does_not_decode_is_an_error_naming_it_and_its_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows: Vec<Value> = (0..90)
+        .map(|i| json!({"id": format!("a/m{i}"), "downloads": i}))
+        .collect();
+    let shape = Shape {
+        row_group_rows: 30,
+        compression: Codec::Snappy,
+        dictionary: false,
+        extra_columns: false,
+        ..Shape::default()
+    };
+    let (path, mut bytes) = parquet_of(dir.path(), &rows, &shape);
+    let reader = parquet::file::serialized_reader::SerializedFileReader::new(
+        std::fs::File::open(&path).unwrap(),
+    )
+    .unwrap();
+    use parquet::file::reader::FileReader;
+    let group = reader.metadata().row_group(1);
+    let leaf = (0..group.num_columns())
+        .find(|&i| group.column(i).column_path().string() == "downloads")
+        .unwrap();
+    let (start, len) = group.column(leaf).byte_range();
+    // Garbage over the chunk's pages, its header first.
+    for byte in &mut bytes[start as usize..(start + len) as usize] {
+        *byte = 0xA5;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    let err = error_of(&path);
+    assert!(
+        err.contains("models.parquet") && err.contains("row group 2 of 3"),
+        "{err}"
+    );
+    assert!(err.contains("column `downloads`"), "{err}");
+}
+
+#[test]
+fn unread_columns_are_never_decoded() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut bytes) = parquet_of(dir.path(), &models(), &Shape::default());
+    let reader = parquet::file::serialized_reader::SerializedFileReader::new(
+        std::fs::File::open(&path).unwrap(),
+    )
+    .unwrap();
+    use parquet::file::reader::FileReader;
+    let group = reader.metadata().row_group(0);
+    let mut spoiled = 0;
+    for i in 0..group.num_columns() {
+        let name = group.column(i).column_path().parts()[0].clone();
+        if [
+            "cardData",
+            "siblings",
+            "safetensors",
+            "config",
+            "trendingScore",
+            "_id",
+        ]
+        .contains(&name.as_str())
+        {
+            let (start, len) = group.column(i).byte_range();
+            bytes[start as usize..(start + len) as usize].fill(0xA5);
+            spoiled += 1;
+        }
+    }
+    assert_eq!(spoiled, 6);
+    std::fs::write(&path, &bytes).unwrap();
+    let snapshot = load_with(&path, &Plan::default()).unwrap();
+    assert_eq!(snapshot.main().repos.len(), 3);
+}
+
+#[test]
+fn wrong_types_and_values_are_errors_naming_the_column() {
+    let dir = tempfile::tempdir().unwrap();
+    // Counts as text: refused by the schema, before any row is read.
+    let path = dir.path().join("models.parquet");
+    let text_counts = r#"{"id":"a/b","downloads":"many"}"#;
+    let err = write::write_file(text_counts, Kind::Models, &Shape::default(), &path).unwrap_err();
+    assert!(format!("{err:#}").contains("not a count"), "{err:#}");
+    write_raw(
+        &path,
+        "message m { required binary id (STRING); optional binary downloads (STRING); }",
+    );
+    let err = error_of(&path);
+    assert!(err.contains("column `downloads` holds BYTE_ARRAY"), "{err}");
+    assert!(err.contains("whole numbers"), "{err}");
+    write_raw(
+        &path,
+        "message m { required binary id (STRING); optional group likes { optional int64 n; } }",
+    );
+    assert!(error_of(&path).contains("column `likes` holds a group holding INT64"));
+    write_raw(&path, "message m { optional binary author (STRING); }");
+    assert!(error_of(&path).contains("no column `id` (nor `modelId`)"));
+    // A negative count, and a double that is not a whole number.
+    for (declared, value) in [("int64", "-5"), ("double", "2.5")] {
+        let message =
+            format!("message m {{ required binary id (STRING); optional {declared} likes; }}");
+        write_row(&path, &message, value);
+        let err = error_of(&path);
+        assert!(
+            err.contains("row group 1 of 1: column `likes`") && err.contains("not a count"),
+            "{err}"
+        );
+    }
+    // A null element in a list of tags, which a JSON listing cannot hold either.
+    let rows = [json!({"id": "a/b", "tags": ["x", null]})];
+    write::write_file(&jsonl(&rows, &[]), Kind::Models, &Shape::default(), &path).unwrap();
+    assert!(error_of(&path).contains("column `tags`: a null element"));
+}
+
+/// Writes an empty file with the schema `message`.
+fn write_raw(path: &Path, message: &str) {
+    let schema = std::sync::Arc::new(parquet::schema::parser::parse_message_type(message).unwrap());
+    let file = std::fs::File::create(path).unwrap();
+    let mut writer =
+        parquet::file::writer::SerializedFileWriter::new(file, schema, Default::default()).unwrap();
+    let mut group = writer.next_row_group().unwrap();
+    while let Some(column) = group.next_column().unwrap() {
+        column.close().unwrap();
+    }
+    group.close().unwrap();
+    writer.close().unwrap();
+}
+
+/// Writes one row: id `a/b` and `likes` = `value` in the type `message` declares.
+fn write_row(path: &Path, message: &str, value: &str) {
+    use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, Int64Type};
+    let schema = std::sync::Arc::new(parquet::schema::parser::parse_message_type(message).unwrap());
+    let file = std::fs::File::create(path).unwrap();
+    let mut writer =
+        parquet::file::writer::SerializedFileWriter::new(file, schema, Default::default()).unwrap();
+    let mut group = writer.next_row_group().unwrap();
+    let mut column = group.next_column().unwrap().unwrap();
+    column
+        .typed::<ByteArrayType>()
+        .write_batch(&[ByteArray::from("a/b")], None, None)
+        .unwrap();
+    column.close().unwrap();
+    let mut column = group.next_column().unwrap().unwrap();
+    if message.contains("double") {
+        column
+            .typed::<DoubleType>()
+            .write_batch(&[value.parse().unwrap()], Some(&[1]), None)
+            .unwrap();
+    } else {
+        column
+            .typed::<Int64Type>()
+            .write_batch(&[value.parse().unwrap()], Some(&[1]), None)
+            .unwrap();
+    }
+    column.close().unwrap();
+    group.close().unwrap();
+    writer.close().unwrap();
+}
+
+#[test]
+fn no_damage_to_the_bytes_panics() {
+    let dir = tempfile::tempdir().unwrap();
+    let shape = Shape {
+        row_group_rows: 2,
+        ..Shape::default()
+    };
+    let (path, bytes) = parquet_of(dir.path(), &models(), &shape);
+    // Every cut, and a spoiled byte at every 7th offset: an error or a reading, never
+    // a panic out of `load`.
+    let mut errors = 0;
+    for len in 0..bytes.len() {
+        std::fs::write(&path, &bytes[..len]).unwrap();
+        errors += usize::from(load_with(&path, &Plan::default()).is_err());
+    }
+    assert_eq!(errors, bytes.len());
+    for at in (0..bytes.len()).step_by(7) {
+        let mut spoiled = bytes.clone();
+        spoiled[at] ^= 0x5A;
+        std::fs::write(&path, &spoiled).unwrap();
+        if let Err(err) = load_with(&path, &Plan::default()) {
+            assert!(format!("{err:#}").contains("models.parquet"), "{err:#}");
+        }
+    }
+}
