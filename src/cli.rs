@@ -1,7 +1,10 @@
 //! Command-line interface: parses arguments into options and runs one command.
 //!
 //! `main` only calls `run` and prints the error chain; each command here turns its
-//! arguments into the options struct of the stage it runs.
+//! arguments into the options struct of the stage it runs. The commands that go online
+//! are in `online`.
+
+mod online;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -10,7 +13,8 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
 
-use crate::{check, diff, fetch, format, init, output, registry, sample, serve, site};
+use crate::{check, diff, format, init, output, registry, sample, serve, site};
+use online::{FetchArgs, RefreshArgs};
 
 #[derive(Parser)]
 #[command(
@@ -32,8 +36,13 @@ enum Command {
     Serve(ServeArgs),
     /// Generate a synthetic, deterministic Hub snapshot (for demos and benchmarks).
     Sample(SampleArgs),
-    /// Fetch a snapshot of the Hub: models, datasets and spaces as the API lists them.
+    /// Fetch a snapshot of the Hub: models, datasets and spaces as the API lists them,
+    /// or with --dump as the Hub's daily Parquet dump holds them at one commit.
     Fetch(FetchArgs),
+    /// Move the edition in progress (the newest without `published`) to the newest
+    /// commit of the Hub's daily dump, by reference: only a manifest is written into the
+    /// project, the data goes to the data cache.
+    Refresh(RefreshArgs),
     /// Show which figures changed between two figures.json files, two built sites, or
     /// two snapshot files of one project (then also the claims the new data makes
     /// false, and what the build found wrong in the data).
@@ -60,6 +69,11 @@ struct ProjectArgs {
     /// warning about it instead of failing.
     #[arg(long)]
     allow_false_claims: bool,
+    /// The Hub that snapshots by reference (a folder holding only manifest.json) are
+    /// fetched from, into the data cache, on first use [default: $HF_ENDPOINT, else
+    /// https://huggingface.co].
+    #[arg(long)]
+    endpoint: Option<String>,
 }
 
 impl ProjectArgs {
@@ -84,6 +98,7 @@ impl ProjectArgs {
             cache: true,
             allow_false_claims: self.allow_false_claims,
             drafts: false,
+            fetched: BTreeMap::new(),
         }
     }
 }
@@ -155,33 +170,6 @@ struct SampleArgs {
 }
 
 #[derive(Args)]
-struct FetchArgs {
-    /// The snapshot folder to create (it must not exist); work in progress goes to OUT.partial.
-    #[arg(long)]
-    out: PathBuf,
-    /// What to list, comma-separated.
-    #[arg(long, value_delimiter = ',', default_value = "models,datasets,spaces")]
-    kinds: Vec<fetch::Kind>,
-    /// At most this many entries of each kind.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
-    limit: Option<u64>,
-    /// The Hub to list [default: $HF_ENDPOINT, else https://huggingface.co]. HF_TOKEN, if
-    /// set, is sent to it as a Bearer token.
-    #[arg(long)]
-    endpoint: Option<String>,
-    /// Look up whether each of the N most-downloaded authors is a user or an
-    /// organisation (two requests at most per author), into authors.jsonl.zst; 0 skips it.
-    #[arg(long, default_value_t = 2000)]
-    authors: usize,
-    /// Continue an interrupted fetch from OUT.partial (same options as the first run).
-    #[arg(long)]
-    resume: bool,
-    /// The first retry delay in milliseconds (it doubles, up to 60 s); tests shorten it.
-    #[arg(long, hide = true, default_value_t = 1000)]
-    retry_base_ms: u64,
-}
-
-#[derive(Args)]
 struct DiffArgs {
     /// The old side: a figures.json, a built site's folder, or a snapshot file.
     old: PathBuf,
@@ -229,7 +217,8 @@ pub fn run() -> Result<()> {
         Command::Build(args) => build(args),
         Command::Serve(args) => serve(args),
         Command::Sample(args) => sample(args),
-        Command::Fetch(args) => fetch(args),
+        Command::Fetch(args) => online::fetch(args),
+        Command::Refresh(args) => online::refresh(args),
         Command::Diff(args) => diff(args),
         Command::Check(args) => check(args),
         Command::Init(args) => init(args),
@@ -286,14 +275,16 @@ fn check(args: CheckArgs) -> Result<()> {
 
 fn build(args: BuildArgs) -> Result<()> {
     let start = Instant::now();
+    let endpoint = args.project.endpoint.clone();
     let defaults = args.project.options();
-    let options = site::BuildOptions {
+    let mut options = site::BuildOptions {
         output: args.output.unwrap_or(defaults.output.clone()),
         base_url: args.base_url,
         cache: !args.no_cache,
         drafts: args.drafts,
         ..defaults
     };
+    online::fetch_references(&mut options, endpoint)?;
     let site::Built {
         output: site,
         summary,
@@ -321,13 +312,17 @@ fn build(args: BuildArgs) -> Result<()> {
     Ok(())
 }
 
-/// Serves drafts too, marked as drafts.
+/// Serves drafts too, marked as drafts. The data of snapshots by reference is fetched
+/// once, before serving.
 fn serve(args: ServeArgs) -> Result<()> {
+    let endpoint = args.project.endpoint.clone();
+    let mut build = site::BuildOptions {
+        drafts: true,
+        ..args.project.options()
+    };
+    online::fetch_references(&mut build, endpoint)?;
     serve::run(serve::Options {
-        build: site::BuildOptions {
-            drafts: true,
-            ..args.project.options()
-        },
+        build,
         interface: args.interface,
         port: args.port,
         open: args.open,
@@ -418,48 +413,6 @@ fn parse_snapshot(text: &str) -> Result<(String, PathBuf)> {
     }
 }
 
-/// `HF_ENDPOINT` and the token (`HF_TOKEN`, else the file `huggingface-cli login`
-/// saves) are found here, as the Hub's own clients find them; blank values count as
-/// unset.
-fn fetch(args: FetchArgs) -> Result<()> {
-    let start = Instant::now();
-    let endpoint = args
-        .endpoint
-        .or_else(|| {
-            std::env::var("HF_ENDPOINT")
-                .ok()
-                .filter(|e| !e.trim().is_empty())
-        })
-        .unwrap_or_else(|| fetch::DEFAULT_ENDPOINT.to_owned());
-    let token = fetch::Token::find(|name| std::env::var(name).ok());
-    let retry = fetch::RetryPolicy {
-        base: std::time::Duration::from_millis(args.retry_base_ms),
-        ..fetch::RetryPolicy::default()
-    };
-    let hub = fetch::Hub::new(&endpoint, token, retry)?;
-    let options = fetch::Options {
-        out: args.out,
-        kinds: args.kinds,
-        limit: args.limit,
-        resume: args.resume,
-        bar: std::io::IsTerminal::is_terminal(&std::io::stderr()),
-        authors: args.authors,
-    };
-    fetch::hint_resume_on_interrupt(&options.out)?;
-    let summary = fetch::run(&hub, &options)?;
-    let rows: Vec<String> = (summary.rows.iter())
-        .map(|&(kind, rows)| format!("{} {}", format::thousands(rows as f64), kind.name()))
-        .collect();
-    eprintln!(
-        "fetched {} from {} into `{}` ({:.1} s)",
-        rows.join(", "),
-        summary.manifest.endpoint,
-        summary.out.display(),
-        start.elapsed().as_secs_f64()
-    );
-    Ok(())
-}
-
 const INIT_HELP: &str = "Create a new report project that builds at once.
 
 DIR must not exist, or be empty (a `.git` folder alone is fine). stateof init writes:
@@ -476,7 +429,8 @@ DIR must not exist, or be empty (a `.git` folder alone is fine). stateof init wr
   .gitignore                        output/ and .stateof-cache/
   .github/workflows/pages.yml       build and deploy to GitHub Pages on every push to main
   .github/workflows/ci.yml          build and `stateof check` every push and pull request
-  .github/workflows/refresh.yml     weekly: fetch a new snapshot, rebuild, and open a pull
+  .github/workflows/refresh.yml     weekly: move the edition in progress to the newest
+                                    daily dump of the Hub, rebuild, and open a pull
                                     request listing every figure that changed
   .github/actions/stateof/          installs stateof in the workflows, compiled once and cached
 

@@ -221,15 +221,19 @@ fn load_edition(folder: &Path, warnings: &mut Warnings) -> Result<Edition> {
             check_slug(&chapter, &path)?;
             let doc = read_document(&path)?;
             for (key, value, shares) in [
-                ("snapshot", &doc.front.snapshot, "data"),
-                ("compare-to", &doc.front.compare_to, "data"),
-                ("card-figure", &doc.front.card_figure, "social card"),
+                ("snapshot", line_of(&doc.front.snapshot), "data"),
+                ("compare-to", line_of(&doc.front.compare_to), "data"),
+                (
+                    "card-figure",
+                    line_of(&doc.front.card_figure),
+                    "social card",
+                ),
+                ("published", line_of(&doc.front.published), "publication"),
             ] {
-                if let Some(value) = value {
+                if let Some(line) = value {
                     bail!(
-                        "{}:{}: `{key}` belongs in the edition's index.md; a chapter shares its edition's {shares}",
+                        "{}:{line}: `{key}` belongs in the edition's index.md; a chapter shares its edition's {shares}",
                         path.display(),
-                        value.line
                     );
                 }
             }
@@ -298,4 +302,9 @@ fn check_compare_to(editions: &[Edition]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The line a front matter value was written on, if it was.
+fn line_of<T>(value: &Option<markdown::Lined<T>>) -> Option<usize> {
+    value.as_ref().map(|v| v.line)
 }

@@ -23,6 +23,7 @@ pub mod markdown;
 pub mod metrics;
 pub mod output;
 pub mod raster;
+pub mod refresh;
 pub mod registry;
 pub mod sample;
 pub mod serve;

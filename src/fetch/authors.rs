@@ -176,6 +176,7 @@ pub fn finish(dir: &Path, target: &Path) -> Result<Option<ManifestFile>> {
     Ok(Some(ManifestFile {
         rows,
         sha256: sha256_hex(&compressed),
+        size: None,
     }))
 }
 

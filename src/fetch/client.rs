@@ -8,6 +8,10 @@
 //! next-page link elsewhere is followed without it, and reqwest drops the header on a
 //! redirect to another host or port. It never appears in a message: errors name URLs,
 //! and the token is never part of one.
+//!
+//! `retrying` and `send_with` serve the dump's downloads too (`download`), which add
+//! headers (`Range`) and count a broken body that brought bytes as progress
+//! (`Failure::Resume`) rather than as a failed attempt.
 
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -193,7 +197,7 @@ pub struct Page {
 }
 
 /// Why an attempt failed, and whether to try again.
-enum Failure {
+pub(super) enum Failure {
     /// Not worth retrying (refused, not found, a bad request).
     Fatal(anyhow::Error),
     /// Try again, after `wait` if the server said how long.
@@ -201,6 +205,9 @@ enum Failure {
         reason: String,
         wait: Option<Duration>,
     },
+    /// Try again, counting attempts afresh: this one made progress (a download that
+    /// broke off after writing some bytes resumes from them).
+    Resume { reason: String },
 }
 
 /// Fetches the page at `url`, retrying as `hub`'s policy says; `on_retry` hears about
@@ -239,12 +246,12 @@ pub fn exists(
 }
 
 /// Runs `attempt` until it succeeds, fails for good, or the policy's attempts run out.
-fn retrying<T>(
+pub(super) fn retrying<T>(
     hub: &Hub,
     url: &Url,
     jitter: &mut Jitter,
     on_retry: &mut dyn FnMut(&str),
-    attempt_once: impl Fn(&Hub, &Url) -> Result<T, Failure>,
+    mut attempt_once: impl FnMut(&Hub, &Url) -> Result<T, Failure>,
 ) -> Result<T> {
     let attempts = hub.retry.attempts.max(1);
     let mut attempt = 1;
@@ -253,6 +260,10 @@ fn retrying<T>(
             Ok(value) => return Ok(value),
             Err(Failure::Fatal(err)) => return Err(err),
             Err(Failure::Retry { reason, wait }) => (reason, wait),
+            Err(Failure::Resume { reason }) => {
+                attempt = 1;
+                (reason, None)
+            }
         };
         if attempt >= attempts {
             bail!("gave up on {url} after {attempt} attempts: {reason}");
@@ -275,7 +286,17 @@ fn send(
     url: &Url,
     not_found_is_none: bool,
 ) -> Result<Option<reqwest::blocking::Response>, Failure> {
-    let mut request = hub.client.get(url.clone());
+    send_with(hub, url, HeaderMap::new(), not_found_is_none)
+}
+
+/// `send`, with `headers` added to the request.
+pub(super) fn send_with(
+    hub: &Hub,
+    url: &Url,
+    headers: HeaderMap,
+    not_found_is_none: bool,
+) -> Result<Option<reqwest::blocking::Response>, Failure> {
+    let mut request = hub.client.get(url.clone()).headers(headers);
     if let Some(Token(token)) = hub.token.as_ref().filter(|_| hub.same_origin(url)) {
         request = request.bearer_auth(token);
     }
@@ -367,7 +388,7 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 
 /// An error and its causes, `outer: inner: …` (reqwest's own message names only the
 /// outermost one).
-fn chain(err: &dyn std::error::Error) -> String {
+pub(super) fn chain(err: &dyn std::error::Error) -> String {
     let mut text = err.to_string();
     let mut source = err.source();
     while let Some(cause) = source {

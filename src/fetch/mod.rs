@@ -15,12 +15,19 @@
 //! of one response, `store` the files, `progress` the terminal output. This module only
 //! plans the requests and runs the steps in order. It does not read snapshots back
 //! (that is `snapshot`).
+//!
+//! The Hub's daily Parquet dump is fetched by `dump` (`stateof fetch --dump`), one
+//! verified, resumable download at a time (`download`); `reference` fetches the files
+//! a snapshot names by reference into the data cache, for the build.
 
 mod authors;
 mod client;
+mod download;
+pub mod dump;
 mod guard;
 mod page;
 mod progress;
+pub mod reference;
 mod store;
 
 use std::path::{Path, PathBuf};
@@ -37,6 +44,13 @@ pub use store::{partial_dir, FetchManifest};
 
 /// The public Hub, used when neither `--endpoint` nor `HF_ENDPOINT` names another.
 pub const DEFAULT_ENDPOINT: &str = "https://huggingface.co";
+
+/// The Hub a command goes online to: `--endpoint` (`flag`), else `HF_ENDPOINT` (read
+/// by `var`, as the Hub's own clients read it), else the public Hub.
+pub fn endpoint(flag: Option<String>, var: impl Fn(&str) -> Option<String>) -> String {
+    flag.or_else(|| var("HF_ENDPOINT").filter(|e| !e.trim().is_empty()))
+        .unwrap_or_else(|| DEFAULT_ENDPOINT.to_owned())
+}
 
 /// The largest page the Hub serves.
 pub const PAGE_SIZE: u64 = 1000;
@@ -199,14 +213,7 @@ pub fn hint_resume_on_interrupt(out: &Path) -> Result<()> {
 
 /// The state a new fetch starts from: each kind's first page.
 fn plan(hub: &Hub, options: &Options) -> Result<store::State> {
-    if options.kinds.is_empty() {
-        bail!("no kinds to fetch: name at least one of models, datasets, spaces");
-    }
-    for (i, kind) in options.kinds.iter().enumerate() {
-        if options.kinds[..i].contains(kind) {
-            bail!("{} is listed twice in the kinds to fetch", kind.name());
-        }
-    }
+    check_kinds(&options.kinds)?;
     if options.limit == Some(0) {
         bail!("--limit must be at least 1");
     }
@@ -232,6 +239,19 @@ fn plan(hub: &Hub, options: &Options) -> Result<store::State> {
         limit: options.limit,
         kinds,
     })
+}
+
+/// At least one kind, none twice.
+fn check_kinds(kinds: &[Kind]) -> Result<()> {
+    if kinds.is_empty() {
+        bail!("no kinds to fetch: name at least one of models, datasets, spaces");
+    }
+    for (i, kind) in kinds.iter().enumerate() {
+        if kinds[..i].contains(kind) {
+            bail!("{} is listed twice in the kinds to fetch", kind.name());
+        }
+    }
+    Ok(())
 }
 
 /// A resumed fetch must be the one that was started: same endpoint, kinds and limit.

@@ -165,7 +165,7 @@ pub fn resume(out: &Path) -> Result<Partial> {
     Ok(partial)
 }
 
-fn refuse_existing(out: &Path) -> Result<()> {
+pub(super) fn refuse_existing(out: &Path) -> Result<()> {
     if out.exists() {
         bail!(
             "`{}` already exists: fetch into a new folder (a snapshot is never overwritten)",
@@ -322,6 +322,7 @@ fn compress(part: &Path, kind: &KindState, target: &Path) -> Result<ManifestFile
     Ok(ManifestFile {
         rows,
         sha256: hex(&hashing.hasher.finalize()),
+        size: None,
     })
 }
 

@@ -36,6 +36,8 @@ struct Raw {
     card_figure: Option<Spanned<String>>,
     #[serde(default)]
     draft: bool,
+    #[serde(default, deserialize_with = "published")]
+    published: Option<Spanned<Date>>,
 }
 
 /// The line that opens and closes the front matter.
@@ -128,24 +130,41 @@ fn with_lines(raw: Raw, toml_text: &str) -> FrontMatter {
         image: raw.image,
         card_figure: raw.card_figure.map(lined),
         draft: raw.draft,
+        published: raw.published.map(|date| Lined {
+            line: line_col(toml_text, date.span().start).0,
+            value: date.into_inner(),
+        }),
     }
+}
+
+/// `published`: a date as `date` reads it, keeping its place for messages.
+fn published<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Spanned<Date>>, D::Error> {
+    let value = Spanned::<toml::Value>::deserialize(deserializer)?;
+    let span = value.span();
+    let date = date_of(value.into_inner())?;
+    Ok(Some(Spanned::new(span, date)))
 }
 
 /// Accepts `date = "2026-03-21"` and the bare TOML date `date = 2026-03-21` alike, as
 /// a checked calendar date.
 fn date<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Date, D::Error> {
-    let text = match toml::Value::deserialize(deserializer)? {
+    date_of(toml::Value::deserialize(deserializer)?)
+}
+
+fn date_of<E: serde::de::Error>(value: toml::Value) -> Result<Date, E> {
+    let text = match value {
         toml::Value::String(text) => text,
         toml::Value::Datetime(date) => date.to_string(),
         other => {
-            return Err(serde::de::Error::custom(format!(
+            return Err(E::custom(format!(
                 "expected a date like \"2026-03-21\", found a {}",
                 other.type_str()
             )))
         }
     };
-    text.parse()
-        .map_err(|e| serde::de::Error::custom(format!("{e:#}")))
+    text.parse().map_err(|e| E::custom(format!("{e:#}")))
 }
 
 #[cfg(test)]
@@ -222,6 +241,24 @@ mod tests {
         assert_eq!(e, "content/x/index.md:4:9: unclosed array, expected `]`");
         let e = err("+++\ntitle = \"T\"\ndate = \"2026-03-21\"\nsummary = \"unclosed\n+++\n");
         assert!(e.starts_with("content/x/index.md:4:"), "{e}");
+    }
+
+    #[test]
+    fn published_is_a_date_with_its_line() {
+        let text = "+++\ntitle = \"T\"\ndate = \"2026-03-21\"\n\npublished = 2026-06-01\n+++\n";
+        let doc = parse(Path::new("a.md"), text).unwrap();
+        let published = doc.front.published.unwrap();
+        assert_eq!(
+            (published.value.to_string(), published.line),
+            ("2026-06-01".into(), 5)
+        );
+        let e = err("+++\ntitle = \"T\"\ndate = \"2026-03-21\"\npublished = \"soon\"\n+++\n");
+        assert!(
+            e.starts_with("content/x/index.md:4:13: invalid date `soon`"),
+            "{e}"
+        );
+        let e = err("+++\ntitle = \"T\"\ndate = \"2026-03-21\"\npublished = true\n+++\n");
+        assert!(e.contains("expected a date"), "{e}");
     }
 
     #[test]

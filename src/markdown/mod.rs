@@ -95,6 +95,9 @@ pub struct FrontMatter {
     /// A draft: left out of `stateof build` unless drafts are asked for (`--drafts`,
     /// and the preview server), and then marked as a draft on its page.
     pub draft: bool,
+    /// When the edition was published (`published = 2026-06-01`): its data is final,
+    /// and `stateof refresh` moves the newest edition without one.
+    pub published: Option<Lined<Date>>,
 }
 
 /// A front matter value and the 1-based line of the file it was written on, for the

@@ -33,6 +33,7 @@ fn snapshot(with_manifest: bool) -> Snapshot {
         source: "test".to_owned(),
         date: "2026-03-01".to_owned(),
         synthetic: true,
+        dataset: None,
         files: BTreeMap::new(),
     };
     Snapshot::of(models(&rows), with_manifest.then_some(manifest))

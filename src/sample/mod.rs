@@ -139,6 +139,7 @@ pub fn write_reporting(
         ),
         date: options.date.clone(),
         synthetic: true,
+        dataset: None,
         files: (files.iter())
             .map(|(file, bytes, rows)| {
                 let sha256 = sha256_hex(bytes);
@@ -147,6 +148,7 @@ pub fn write_reporting(
                     ManifestFile {
                         rows: *rows,
                         sha256,
+                        size: None,
                     },
                 )
             })

@@ -150,11 +150,13 @@ pub struct Coverage {
     pub downloads: f64,
 }
 
-/// Each edition's snapshot file: the `--snapshot` override, else its front matter.
+/// Each edition's snapshot file: the `--snapshot` override, else the local copy of the
+/// data its front matter names by reference (`fetched`), else its front matter.
 pub fn snapshot_paths(
     root: &Path,
     editions: &[Edition],
     overrides: &BTreeMap<String, PathBuf>,
+    fetched: &BTreeMap<String, PathBuf>,
 ) -> Result<BTreeMap<String, PathBuf>> {
     for name in overrides.keys() {
         if !editions.iter().any(|e| &e.slug == name) {
@@ -166,10 +168,8 @@ pub fn snapshot_paths(
     }
     let mut paths = BTreeMap::new();
     for edition in editions {
-        let path = match (
-            overrides.get(&edition.slug),
-            edition.index.front.snapshot.as_deref(),
-        ) {
+        let named = overrides.get(&edition.slug).or(fetched.get(&edition.slug));
+        let path = match (named, edition.index.front.snapshot.as_deref()) {
             (Some(path), _) => path.clone(),
             (None, Some(file)) => root.join(file),
             (None, None) => bail!(
@@ -194,6 +194,8 @@ pub struct Inputs<'a> {
     pub config: &'a Config,
     pub registry: &'a Registry,
     pub paths: &'a BTreeMap<String, PathBuf>,
+    /// The editions whose data was fetched by reference (`BuildOptions::fetched`).
+    pub fetched: &'a BTreeMap<String, PathBuf>,
 }
 
 /// Each edition's data, from memory, the cache or its snapshot, then growth between
@@ -380,10 +382,16 @@ fn read(
 /// Reads the snapshot of `edition`; an error names the front matter line that gave it.
 fn load(inputs: &Inputs, edition: &Edition, path: &Path) -> Result<snapshot::Snapshot> {
     let from_front_matter = (edition.index.front.snapshot.as_deref()).map(|f| inputs.root.join(f));
+    let fetched = inputs.fetched.get(&edition.slug).is_some_and(|f| f == path);
     snapshot::load(path).with_context(|| {
-        if from_front_matter.as_deref() == Some(path) {
+        if from_front_matter.as_deref() == Some(path) || fetched {
+            let copy = if fetched {
+                format!(" (its data, fetched by reference, is `{}`)", path.display())
+            } else {
+                String::new()
+            };
             format!(
-                "{}:{}: cannot read the snapshot of edition `{}`",
+                "{}:{}: cannot read the snapshot of edition `{}`{copy}",
                 edition.index.path.display(),
                 (edition.index.front.snapshot.as_ref()).map_or(1, |s| s.line),
                 edition.slug

@@ -46,6 +46,10 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Edition slug → snapshot file, overriding the edition's front matter.
     pub snapshots: BTreeMap<String, PathBuf>,
+    /// Edition slug → where the data of the snapshot its front matter names by
+    /// reference is (the data cache): fetched before the build by the command layer
+    /// (`fetch::reference`), as a build itself never goes online.
+    pub fetched: BTreeMap<String, PathBuf>,
     /// Reuse and store computed figures in `ROOT/.stateof-cache` (see `cache`).
     pub cache: bool,
     /// A false guarded claim is a warning instead of an error
@@ -105,6 +109,18 @@ pub fn data_files(options: &BuildOptions) -> DataFiles {
         registry: root.join(registry),
         snapshots,
     }
+}
+
+/// Each edition's snapshot file as the project names it (`--snapshot`, else its front
+/// matter): what the command layer looks at for snapshots by reference before a build.
+pub fn snapshot_paths(options: &BuildOptions) -> Result<BTreeMap<String, PathBuf>> {
+    let editions = content::load(&options.root, options.drafts)?.editions;
+    data::snapshot_paths(
+        &options.root,
+        &editions,
+        &options.snapshots,
+        &BTreeMap::new(),
+    )
 }
 
 /// What a build keeps for the next one in the same process (a preview server's
@@ -168,12 +184,13 @@ pub fn build_again(options: &BuildOptions, reuse: &mut Reuse) -> Result<Built> {
     timer.step("read project");
 
     let urls = Urls::new(options.base_url.as_deref().unwrap_or(&config.base_url))?;
-    let paths = data::snapshot_paths(root, &editions, &options.snapshots)?;
+    let paths = data::snapshot_paths(root, &editions, &options.snapshots, &options.fetched)?;
     let inputs = data::Inputs {
         root,
         config: &config,
         registry: &registry,
         paths: &paths,
+        fetched: &options.fetched,
     };
     let (data, sources) = data::compute(&inputs, &editions, &mut reuse.cache, &mut reuse.memo)?;
     let mut data_warnings = checks::check_values(&config, &editions, &data)?;

@@ -641,6 +641,11 @@ pub struct Manifest {
     /// True for generated demo data; pages say so.
     #[serde(default)]
     pub synthetic: bool,
+    /// The Hub dataset and commit the files come from (`stateof fetch --dump`). A
+    /// snapshot folder holding only its manifest names its data by this reference;
+    /// `fetch::reference` fetches the files into a cache outside the project.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<DatasetRef>,
     /// File name (e.g. `models.jsonl.zst`) → what it holds.
     pub files: BTreeMap<String, ManifestFile>,
 }
@@ -650,6 +655,20 @@ pub struct ManifestFile {
     pub rows: u64,
     /// Hex SHA-256 of the file's bytes as stored (compressed or not).
     pub sha256: String,
+    /// The file's length in bytes, where recorded (files fetched from a dataset).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
+}
+
+/// A commit of a Hub dataset repository, as a manifest records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DatasetRef {
+    /// `owner/name`, e.g. `cfahlgren1/hub-stats`.
+    pub repo: String,
+    /// The revision as asked for (`main`, a tag, a commit).
+    pub revision: String,
+    /// The 40-hex commit it resolved to: the data itself.
+    pub commit: String,
 }
 
 /// A loaded snapshot: the file it was named by, and the files of the other kinds that

@@ -35,11 +35,13 @@ fn manifest_for(name: &str, rows: u64, sha256: &str) -> String {
         source: "test".into(),
         date: "2026-03-15".into(),
         synthetic: true,
+        dataset: None,
         files: BTreeMap::from([(
             name.to_owned(),
             ManifestFile {
                 rows,
                 sha256: sha256.into(),
+                size: None,
             },
         )]),
     };

@@ -55,6 +55,9 @@ impl Edit {
                 )
             }
         };
+        if let Some(folder) = path.parent() {
+            std::fs::create_dir_all(folder).map_err(|e| format!("{}: {e}", self.file))?;
+        }
         std::fs::write(&path, new).map_err(|e| format!("{}: {e}", self.file))
     }
 }

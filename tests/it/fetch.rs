@@ -53,10 +53,15 @@ fn fetch(hub: &MockHub, dir: &Path, args: &[&str], token: Option<&str>) -> Outpu
 /// `stateof fetch` in `dir` with short retry delays, no proxy, no HF_ENDPOINT, and
 /// `token` as HF_TOKEN.
 fn fetch_command(dir: &Path, token: Option<&str>) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_stateof"));
+    let mut command = online_command(dir, token);
+    command.args(["fetch", "--retry-base-ms", "1"]);
     command
-        .args(["fetch", "--retry-base-ms", "1"])
-        .current_dir(dir);
+}
+
+/// `stateof` in `dir` with no proxy, no HF_ENDPOINT, and `token` as HF_TOKEN.
+pub fn online_command(dir: &Path, token: Option<&str>) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_stateof"));
+    command.current_dir(dir);
     for var in [
         "HF_TOKEN",
         "HF_ENDPOINT",

@@ -116,16 +116,12 @@ impl MockHub {
         });
         let accept = {
             let shared = Arc::clone(&shared);
-            std::thread::spawn(move || {
-                for stream in listener.incoming() {
-                    if shared.stop.load(Ordering::SeqCst) {
-                        return;
-                    }
-                    let Ok(stream) = stream else { continue };
-                    let shared = Arc::clone(&shared);
-                    std::thread::spawn(move || serve(&shared, port, stream));
-                }
-            })
+            let stop = Arc::clone(&shared);
+            accept(
+                listener,
+                move || stop.stop.load(Ordering::SeqCst),
+                move |stream| serve(&shared, port, stream),
+            )
         };
         MockHub {
             port,
@@ -198,6 +194,26 @@ impl Drop for MockHub {
     }
 }
 
+/// Serves each connection `listener` accepts with `serve`, on a thread of its own,
+/// until `stop` says so (checked at each connection: a test's mock wakes it to stop).
+pub fn accept(
+    listener: TcpListener,
+    stop: impl Fn() -> bool + Send + 'static,
+    serve: impl Fn(TcpStream) + Send + Sync + 'static,
+) -> JoinHandle<()> {
+    let serve = Arc::new(serve);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            if stop() {
+                return;
+            }
+            let Ok(stream) = stream else { continue };
+            let serve = Arc::clone(&serve);
+            std::thread::spawn(move || serve(stream));
+        }
+    })
+}
+
 /// Reads one request from `stream` and answers it.
 fn serve(shared: &Shared, port: u16, mut stream: TcpStream) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
@@ -214,12 +230,23 @@ fn serve(shared: &Shared, port: u16, mut stream: TcpStream) {
 }
 
 fn read_request(stream: &TcpStream) -> Option<Request> {
+    let (target, headers) = read_head(stream)?;
+    let authorization = (headers.into_iter())
+        .find(|(name, _)| name == "authorization")
+        .map(|(_, value)| value);
+    Some(Request {
+        target,
+        authorization,
+    })
+}
+
+/// The target and the headers (names in lower case) of the request on `stream`.
+pub fn read_head(stream: &TcpStream) -> Option<(String, Vec<(String, String)>)> {
     let mut reader = BufReader::new(stream);
     let mut line = String::new();
     reader.read_line(&mut line).ok()?;
-    let mut parts = line.split_whitespace();
-    let (_method, target) = (parts.next()?, parts.next()?.to_owned());
-    let mut authorization = None;
+    let target = line.split_whitespace().nth(1)?.to_owned();
+    let mut headers = Vec::new();
     loop {
         line.clear();
         if reader.read_line(&mut line).ok()? == 0 {
@@ -227,18 +254,12 @@ fn read_request(stream: &TcpStream) -> Option<Request> {
         }
         let header = line.trim_end();
         if header.is_empty() {
-            break;
+            return Some((target, headers));
         }
         if let Some((name, value)) = header.split_once(':') {
-            if name.eq_ignore_ascii_case("authorization") {
-                authorization = Some(value.trim().to_owned());
-            }
+            headers.push((name.to_ascii_lowercase(), value.trim().to_owned()));
         }
     }
-    Some(Request {
-        target,
-        authorization,
-    })
 }
 
 /// The bytes to send before closing the connection (`None`: close at once).
@@ -360,9 +381,13 @@ fn decode_cursor(cursor: &str) -> Option<usize> {
     usize::from_str_radix(hex, 16).ok()
 }
 
-fn http(status: u16, headers: &[(&str, String)], body: &[u8]) -> Vec<u8> {
+/// An HTTP/1.1 response that closes the connection after `body`.
+pub fn http(status: u16, headers: &[(&str, String)], body: &[u8]) -> Vec<u8> {
     let reason = match status {
         200 => "OK",
+        206 => "Partial Content",
+        302 => "Found",
+        416 => "Range Not Satisfiable",
         400 => "Bad Request",
         401 => "Unauthorized",
         403 => "Forbidden",
