@@ -13,7 +13,7 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
 
-use crate::{check, diff, format, init, output, registry, sample, serve, site};
+use crate::{check, diff, format, init, output, registry, sample, serve, site, snapshot};
 use online::{FetchArgs, RefreshArgs};
 
 #[derive(Parser)]
@@ -158,15 +158,28 @@ struct SampleArgs {
     /// Seed of the random generator: the same options give the same bytes.
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// The snapshot file to write (.jsonl, .jsonl.gz or .jsonl.zst); manifest.json goes beside it.
+    /// The snapshot file to write (.jsonl, .jsonl.gz, .jsonl.zst, or .parquet in the Hub
+    /// dump's shape); manifest.json goes beside it.
     #[arg(long)]
     out: PathBuf,
+    /// The format to write: `jsonl` (as OUT's extension compresses it) or `parquet`
+    /// [default: from OUT's extension]. With `parquet`, OUT may be a folder: the files
+    /// go in it as models.parquet, datasets.parquet and spaces.parquet.
+    #[arg(long, value_enum)]
+    format: Option<SampleFormat>,
     /// The organisation registry whose organisations author the popular models.
     #[arg(long, default_value = "content/data/organizations.toml")]
     registry: PathBuf,
     /// Replace an existing snapshot (OUT, and the manifest.json and authors.jsonl.zst beside it).
     #[arg(long)]
     force: bool,
+}
+
+/// What `stateof sample` writes.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum SampleFormat {
+    Jsonl,
+    Parquet,
 }
 
 #[derive(Args)]
@@ -329,7 +342,8 @@ fn serve(args: ServeArgs) -> Result<()> {
     })
 }
 
-fn sample(args: SampleArgs) -> Result<()> {
+fn sample(mut args: SampleArgs) -> Result<()> {
+    args.out = sample_out(&args.out, args.format)?;
     let registry = registry::load(&args.registry)?;
     let options = sample::Options {
         models: args.models,
@@ -360,6 +374,23 @@ fn sample(args: SampleArgs) -> Result<()> {
         start.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// The file `stateof sample` writes: `out`, or `out/models.parquet` for Parquet into a
+/// folder. A format that `out`'s extension contradicts is an error.
+fn sample_out(out: &Path, format: Option<SampleFormat>) -> Result<PathBuf> {
+    let named = snapshot::Format::of(out).ok();
+    match (format, named) {
+        (Some(SampleFormat::Parquet), None) => Ok(out.join("models.parquet")),
+        (Some(SampleFormat::Parquet), Some(snapshot::Format::Jsonl(_)))
+        | (Some(SampleFormat::Jsonl), Some(snapshot::Format::Parquet)) => bail!(
+            "--format and --out disagree: `{}` names a {} file; name it models.parquet \
+             or models.jsonl.zst, or leave --format out",
+            out.display(),
+            if named == Some(snapshot::Format::Parquet) { "Parquet" } else { "JSON Lines" }
+        ),
+        _ => Ok(out.to_path_buf()),
+    }
 }
 
 /// Refuses to replace a snapshot unless `force`.
