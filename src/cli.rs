@@ -387,7 +387,11 @@ fn sample_out(out: &Path, format: Option<SampleFormat>) -> Result<PathBuf> {
             "--format and --out disagree: `{}` names a {} file; name it models.parquet \
              or models.jsonl.zst, or leave --format out",
             out.display(),
-            if named == Some(snapshot::Format::Parquet) { "Parquet" } else { "JSON Lines" }
+            if named == Some(snapshot::Format::Parquet) {
+                "Parquet"
+            } else {
+                "JSON Lines"
+            }
         ),
         _ => Ok(out.to_path_buf()),
     }

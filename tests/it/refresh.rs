@@ -180,6 +180,19 @@ fn the_refresh_workflow_moves_the_edition_in_progress_by_reference() {
         "only the kinds the figures count"
     );
 
+    // The rebuild reads the dump's Parquet from the cache, and the pull request's
+    // description lists what moved.
+    run_step(&mock, &project, "Rebuild and list what changed", &[]);
+    let figures: serde_json::Value =
+        serde_json::from_str(&read(project.join("output/2026-spring/figures.json"))).unwrap();
+    assert_eq!(figures["models_total"]["value"], 3_000.0, "{figures}");
+    let changes = read(runner.path().join("temp/changes.md"));
+    assert!(
+        changes.contains("models_total") || changes.contains("Models"),
+        "{changes}"
+    );
+    assert!(changes.contains("3,000"), "{changes}");
+
     // Run again on the same commit: nothing changes, nothing is downloaded.
     let downloads = mock.downloads().len();
     let again = run_step(
