@@ -28,7 +28,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{bail, Context, Result};
 use reqwest::Url;
 use serde::{Deserialize, Serialize};
 
@@ -225,21 +225,6 @@ pub fn resolve_url(hub: &Hub, dataset: &DatasetRef, name: &str) -> Result<Url> {
     ))
 }
 
-/// The rows of the Parquet file at `path`, from its footer.
-pub fn parquet_rows(path: &Path) -> Result<u64> {
-    use parquet::file::reader::{FileReader, SerializedFileReader};
-    let context = || {
-        format!(
-            "cannot read the row count of `{}` from its Parquet footer",
-            path.display()
-        )
-    };
-    let file = fs::File::open(path).with_context(context)?;
-    let reader = SerializedFileReader::new(file).with_context(context)?;
-    let rows = reader.metadata().file_metadata().num_rows();
-    u64::try_from(rows).map_err(|_| anyhow!("{}: the footer says {rows} rows", context()))
-}
-
 /// What to fetch and where.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Options {
@@ -309,7 +294,7 @@ pub fn fetch_resolved(hub: &Hub, revision: &Revision, options: &Options) -> Resu
             downloaded.push(name.clone());
         }
         let file = ManifestFile {
-            rows: parquet_rows(&data.join(&name))?,
+            rows: crate::snapshot::parquet_rows(&data.join(&name))?,
             sha256: expected.sha256.clone(),
             size: Some(expected.size),
         };

@@ -112,12 +112,14 @@ pub(super) fn read(path: &Path, kind: Kind, plan: &Plan) -> Result<Read> {
     })
 }
 
-/// The row counts a Parquet file's footer gives, in all: what a manifest records.
+/// The number of rows a Parquet file's footer gives: what a manifest records.
 pub fn rows(path: &Path) -> Result<u64> {
     let file = File::open(path).with_context(|| format!("failed to open `{}`", path.display()))?;
     let reader = guarded(|| SerializedFileReader::new(Positional::new(file)?))
         .map_err(|err| not_parquet(path, err))?;
-    Ok(reader.metadata().file_metadata().num_rows().max(0) as u64)
+    let rows = reader.metadata().file_metadata().num_rows();
+    u64::try_from(rows)
+        .map_err(|_| anyhow::anyhow!("`{}`: the footer says {rows} rows", path.display()))
 }
 
 fn not_parquet(path: &Path, err: String) -> anyhow::Error {
