@@ -381,4 +381,6 @@ impl io::Read for At {
 }
 
 #[cfg(test)]
+mod damage_tests;
+#[cfg(test)]
 mod tests;
