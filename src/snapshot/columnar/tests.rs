@@ -1,8 +1,8 @@
 //! Tests of the Parquet reader: property tests that hold it to the JSON Lines reader
 //! (the same rows, written both ways, read to identical columns, whatever the shape of
-//! the Parquet file and however its work is cut up), every storage variant real
-//! writers use, and damaged files. Every Parquet file here is written by the test
-//! itself (`write`), so `cargo test` needs no Python.
+//! the Parquet file and however its work is cut up) and every storage variant real
+//! writers use (damaged files are `damage_tests`'). Every Parquet file here is written
+//! by the test itself (`write`), so `cargo test` needs no Python.
 
 use std::path::{Path, PathBuf};
 
