@@ -48,11 +48,16 @@ enum Command {
     /// false, and what the build found wrong in the data).
     Diff(DiffArgs),
     /// Validate a built site: links and anchors, text alternatives, feeds, sitemap and
-    /// SVGs, no local paths, no number typed where a figure shows it. Fails naming the page.
+    /// SVGs, no local paths, no number typed where a figure shows it nor written in words
+    /// outside a guarded claim. Fails naming the page.
     Check(CheckArgs),
     /// Create a new report project that builds at once.
     #[command(long_about = INIT_HELP)]
     Init(InitArgs),
+    /// Start the next season: copy an edition's narrative into a new edition, dated
+    /// today and compared to it, with its figures and claims kept.
+    #[command(long_about = NEW_HELP)]
+    New(NewArgs),
 }
 
 /// What `build` and `serve` share: which project, which data, how strict.
@@ -76,20 +81,25 @@ struct ProjectArgs {
     endpoint: Option<String>,
 }
 
+/// The project `--root` names. Without it, the current folder or the nearest one above
+/// it with a `stateof.toml`, named relative to the current folder (left out of paths at
+/// the project's root, so messages say `content/x.md`, and `../content/x.md` one folder
+/// down).
+fn find_project(root: PathBuf) -> PathBuf {
+    if root == Path::new(".") {
+        std::env::current_dir()
+            .ok()
+            .and_then(|dir| crate::config::find_root(&dir))
+            .unwrap_or_default()
+    } else {
+        root
+    }
+}
+
 impl ProjectArgs {
-    /// The build options these arguments give. Without `--root`, the project is the
-    /// current folder or the nearest one above it with a `stateof.toml`, named relative
-    /// to the current folder (left out of paths at the project's root, so messages say
-    /// `content/x.md`, and `../content/x.md` one folder down).
+    /// The build options these arguments give, for the project `find_project` finds.
     fn options(self) -> site::BuildOptions {
-        let root = if self.root == Path::new(".") {
-            std::env::current_dir()
-                .ok()
-                .and_then(|dir| crate::config::find_root(&dir))
-                .unwrap_or_default()
-        } else {
-            self.root
-        };
+        let root = find_project(self.root);
         site::BuildOptions {
             output: root.join("output"),
             root,
@@ -235,6 +245,7 @@ pub fn run() -> Result<()> {
         Command::Diff(args) => diff(args),
         Command::Check(args) => check(args),
         Command::Init(args) => init(args),
+        Command::New(args) => new(args),
     }
 }
 
@@ -484,6 +495,94 @@ fn init(args: InitArgs) -> Result<()> {
         args.dir.display(),
         created.files.len(),
         args.dir.display(),
+    );
+    Ok(())
+}
+
+const NEW_HELP: &str =
+    "Start the next season of a report: copy an edition's narrative into a new edition.
+
+stateof new 2026-fall --from 2026-spring copies content/2026-spring/ (index.md and its
+chapters) to content/2026-fall/ and sets, in the copy's front matter:
+
+  date         today (UTC), or --date; it must be after the edition it starts from
+  compare-to   the edition it starts from
+  snapshot     --snapshot PATH (relative to the project); without it the previous
+               edition's is kept, with a warning
+  title        --title, if given
+  draft        true, with --draft (left out of `stateof build` until removed)
+  published    removed
+
+Figures and claims are kept. Comparisons the text made with the previous edition's own
+compare-to (vs=\"…\", name@… in claims and summary-if) now compare with the edition
+it starts from. It warns when the snapshot is dated after the new edition, and names
+the sourced figures the text shows that have no value for the new edition yet (add one
+to each figure's `values` in stateof.toml). An existing edition is never overwritten.";
+
+#[derive(Args)]
+struct NewArgs {
+    /// The new edition's name: its folder under content/, e.g. 2026-fall.
+    edition: String,
+    /// The edition to start from (its folder name), usually the latest.
+    #[arg(long)]
+    from: String,
+    /// The new edition's date, YYYY-MM-DD [default: today, UTC].
+    #[arg(long)]
+    date: Option<crate::dates::Date>,
+    /// The new edition's snapshot, relative to the project, as its front matter names
+    /// it [default: the previous edition's, with a warning].
+    #[arg(long)]
+    snapshot: Option<String>,
+    /// The new edition's title [default: the previous edition's].
+    #[arg(long)]
+    title: Option<String>,
+    /// Mark the new edition as a draft (`draft = true`).
+    #[arg(long)]
+    draft: bool,
+    /// The report project's folder [default: the current folder or the nearest one
+    /// above it that holds stateof.toml].
+    #[arg(long, default_value = ".", hide_default_value = true)]
+    root: PathBuf,
+}
+
+fn new(args: NewArgs) -> Result<()> {
+    let options = crate::new::Options {
+        root: find_project(args.root),
+        edition: args.edition,
+        from: args.from,
+        date: args.date.unwrap_or_else(crate::dates::today),
+        snapshot: args.snapshot,
+        title: args.title,
+        draft: args.draft,
+    };
+    let created = crate::new::create(&options)?;
+    let names: Vec<String> = (created.files.iter())
+        .filter_map(|f| Some(f.file_name()?.to_string_lossy().into_owned()))
+        .collect();
+    eprintln!(
+        "created edition `{}` in `{}` from `{}` ({}): dated {}, compared to {}",
+        options.edition,
+        created.folder.display(),
+        options.from,
+        names.join(", "),
+        options.date,
+        options.from
+    );
+    if let Some((old, moved)) = &created.moved {
+        eprintln!(
+            "{moved} comparison{} with {old} now compare{} with {} (vs= and @{old} in shortcodes \
+             and summary-if)",
+            if *moved == 1 { "" } else { "s" },
+            if *moved == 1 { "s" } else { "" },
+            options.from
+        );
+    }
+    for warning in &created.warnings {
+        eprintln!("warning: {warning}");
+    }
+    eprintln!(
+        "next: rewrite its title, summary and text for the new season, and preview it with \
+         `stateof serve`"
     );
     Ok(())
 }

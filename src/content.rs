@@ -12,10 +12,12 @@
 //! `.DS_Store`) are ignored. Editions and chapters marked `draft = true` are left out
 //! unless drafts are asked for.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
+use crate::dates::Date;
 use crate::diagnostics::Warnings;
 use crate::markdown::{self, Document};
 
@@ -32,6 +34,9 @@ const CONTENT_LIKE: [&str; 8] = [
 #[derive(Debug, Clone)]
 pub struct Content {
     pub editions: Vec<Edition>,
+    /// Every edition's date by slug, drafts included even when they are left out: an
+    /// edition's season (`metrics::Season`) does not depend on whether drafts are built.
+    pub dates: BTreeMap<String, Date>,
     pub warnings: Warnings,
 }
 
@@ -71,10 +76,17 @@ pub fn load(root: &Path, drafts: bool) -> Result<Content> {
         (b.index.front.date, b.slug.as_str()).cmp(&(a.index.front.date, a.slug.as_str()))
     });
     check_compare_to(&editions)?;
+    let dates = (editions.iter())
+        .map(|e| (e.slug.clone(), e.index.front.date))
+        .collect();
     if !drafts {
         editions = leave_out_drafts(editions)?;
     }
-    Ok(Content { editions, warnings })
+    Ok(Content {
+        editions,
+        dates,
+        warnings,
+    })
 }
 
 /// The edition folders under `content` (holding `index.md`), sorted; a warning for

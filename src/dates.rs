@@ -143,6 +143,18 @@ macro_rules! text_serde {
 text_serde!(Month);
 text_serde!(Date);
 
+/// Today's date in UTC, by the system clock.
+pub fn today() -> Date {
+    let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+    let days = since.map_or(0, |d| d.as_secs() / 86_400) as i64;
+    let (year, month, day) = civil(days);
+    Date {
+        year: year as u32,
+        month,
+        day,
+    }
+}
+
 /// Days from 1970-01-01 to `date` (negative before it): the inverse of `civil`.
 pub fn days(date: Date) -> i64 {
     let (month, day) = (i64::from(date.month), i64::from(date.day));

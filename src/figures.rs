@@ -77,6 +77,9 @@ pub struct Provenance {
     pub source: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_url: Option<String>,
+    /// For sourced figures stated for a day: that day (`YYYY-MM-DD`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_date: Option<String>,
     /// What the report's exclusions left out of the rows the figure counts.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub excluded: Vec<Left>,

@@ -21,6 +21,7 @@ pub mod format;
 pub mod init;
 pub mod markdown;
 pub mod metrics;
+pub mod new;
 pub mod output;
 pub mod raster;
 pub mod refresh;

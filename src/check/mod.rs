@@ -6,7 +6,8 @@
 //! and inline charts have text alternatives (`pages`), that feeds, the sitemap
 //! and SVG files are well-formed XML, that no file shows a local file-system path, and,
 //! when the project is at hand, that no number is typed in the narrative where a figure
-//! shows it (the figures are read from the site's own `figures.json`). It reads the
+//! shows it (the figures are read from the site's own `figures.json`) and none is
+//! written in words outside a guarded claim ("a third", "doubled"). It reads the
 //! site and writes nothing.
 
 mod html;
@@ -249,7 +250,8 @@ fn local_path_in(text: &str, dirs: &[String]) -> Vec<(usize, String)> {
 }
 
 /// One message per number typed in the project's narrative where a figure shows it,
-/// the figures read from the site's `EDITION/figures.json`.
+/// the figures read from the site's `EDITION/figures.json`, and per number written
+/// in words outside a guarded claim.
 fn typed_numbers(options: &Options, summary: &mut Summary) -> Result<Vec<String>> {
     let editions = content::load(&options.root, true)?.editions;
     let mut figures = BTreeMap::new();

@@ -76,8 +76,14 @@ pub(super) fn figure(
         Metric::Lorenz { points: 0, .. } => {
             return Err(at("points", "a Lorenz curve needs at least 1 point".into()))
         }
-        Metric::Sourced { value, .. } if !value.is_finite() => {
-            return Err(at("value", "value must be a number".into()))
+        Metric::Sourced { values } => {
+            let key = if span_of(table, "values").is_some() {
+                "values"
+            } else {
+                "value"
+            };
+            super::sourced::check(values).map_err(|m| at(key, m))?;
+            &None
         }
         _ => &None,
     };

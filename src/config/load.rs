@@ -183,10 +183,19 @@ fn figure(src: &Source, name: &Spanned<String>, table: &RawTable) -> Result<Figu
             }
         }
     }
-    let metric = Value::Table(rest).try_into::<Metric>().map_err(|err| {
-        let (span, message) = place(name, table, err.message());
-        errors.push(fail(span, message));
-    });
+    let metric = match super::sourced::normalise(&mut rest) {
+        Err((key, message)) => {
+            errors.push(fail(
+                check::span_of(table, &key).unwrap_or(name.span()),
+                message,
+            ));
+            Err(())
+        }
+        Ok(()) => Value::Table(rest).try_into::<Metric>().map_err(|err| {
+            let (span, message) = place(name, table, err.message());
+            errors.push(fail(span, message));
+        }),
+    };
     let misspelt = errors
         .iter()
         .any(|(_, e)| e.to_string().contains("unknown key"));

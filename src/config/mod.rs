@@ -10,13 +10,14 @@ mod check;
 pub mod exclude;
 mod load;
 pub mod names;
+mod sourced;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use crate::dates::Month;
+use crate::dates::{Date, Month};
 use crate::snapshot::Kind;
 
 pub use check::check_value;
@@ -179,13 +180,25 @@ pub enum Metric {
     /// Change of another scalar figure since the edition's `compare_to` edition,
     /// as a ratio (0.5 = +50%).
     Growth { figure: String },
-    /// A figure no snapshot can give, stated with its source.
-    Sourced {
-        value: f64,
-        source: String,
-        #[serde(default)]
-        url: Option<String>,
-    },
+    /// A figure no snapshot can give, stated by a source. Each value belongs to one
+    /// edition, by name or by date (see `metrics::sourced`); `sourced::normalise`
+    /// reads the one-value form into this list.
+    Sourced { values: Vec<Stated> },
+}
+
+/// One value of a sourced figure: the number, who states it, and the edition it
+/// belongs to, by name (`edition`) or by the day the source gives it for (`date`).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Stated {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edition: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<Date>,
+    pub value: f64,
+    pub source: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 fn default_top() -> usize {

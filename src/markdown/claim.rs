@@ -62,34 +62,44 @@ impl Claim {
     }
 }
 
-/// Pairs each `claim` call with its `end`: `(claim index, end index)` into `calls`.
-/// Claims do not nest; an unpaired one is an error at its line.
+/// Pairs each `claim` (and `not_data`) call with its `end`: `(opening index, end
+/// index)` into `calls`. Passages do not nest; an unpaired one is an error at its line.
 pub(super) fn spans(calls: &[Call]) -> Result<Vec<(usize, usize)>, BodyError> {
     let mut spans = Vec::new();
     let mut open: Option<usize> = None;
+    let what = |index: usize| match Shortcode::of(&calls[index]) {
+        Some(Shortcode::NotData) => "`not_data` passage",
+        _ => "claim",
+    };
     for (index, call) in calls.iter().enumerate() {
-        let at = |message: String| BodyError {
-            line: call.line,
-            message,
-        };
-        match (Shortcode::of(call), open) {
-            (Some(Shortcode::Claim), Some(first)) => {
+        let opens = matches!(
+            Shortcode::of(call),
+            Some(Shortcode::Claim | Shortcode::NotData)
+        );
+        match (opens, Shortcode::of(call), open) {
+            (true, _, Some(first)) => {
                 return Err(BodyError {
                     line: calls[first].line,
-                    message: "this claim has no `{{ end }}` before the next claim starts; \
-                              claims do not nest"
-                        .to_owned(),
+                    message: format!(
+                        "this {} has no `{{{{ end }}}}` before the next {} starts; claims and \
+                         `not_data` passages do not nest",
+                        what(first),
+                        what(index)
+                    ),
                 })
             }
-            (Some(Shortcode::Claim), None) => open = Some(index),
-            (Some(Shortcode::End), Some(first)) => {
+            (true, _, None) => open = Some(index),
+            (false, Some(Shortcode::End), Some(first)) => {
                 spans.push((first, index));
                 open = None;
             }
-            (Some(Shortcode::End), None) => {
-                return Err(at(
-                    "`{{ end }}` without a claim: it closes a `{{ claim(if=\"…\") }}`".to_owned(),
-                ))
+            (false, Some(Shortcode::End), None) => {
+                return Err(BodyError {
+                    line: call.line,
+                    message: "`{{ end }}` without a claim: it closes a \
+                              `{{ claim(if=\"…\") }}` or a `{{ not_data }}`"
+                        .to_owned(),
+                })
             }
             _ => {}
         }
@@ -97,8 +107,10 @@ pub(super) fn spans(calls: &[Call]) -> Result<Vec<(usize, usize)>, BodyError> {
     match open {
         Some(first) => Err(BodyError {
             line: calls[first].line,
-            message: "this claim has no `{{ end }}`: write `{{ end }}` where the guarded text ends"
-                .to_owned(),
+            message: format!(
+                "this {} has no `{{{{ end }}}}`: write `{{{{ end }}}}` where it ends",
+                what(first)
+            ),
         }),
         None => Ok(spans),
     }

@@ -21,15 +21,19 @@ pub enum Shortcode {
     Chart,
     Table,
     Claim,
+    /// Opens a passage that is not a data claim (`{{ not_data }}…{{ end }}`): the
+    /// checks on numbers in prose leave it alone (`typed`, `words`).
+    NotData,
     End,
 }
 
 impl Shortcode {
-    pub const ALL: [Shortcode; 5] = [
+    pub const ALL: [Shortcode; 6] = [
         Shortcode::Fig,
         Shortcode::Chart,
         Shortcode::Table,
         Shortcode::Claim,
+        Shortcode::NotData,
         Shortcode::End,
     ];
 
@@ -40,6 +44,7 @@ impl Shortcode {
             Shortcode::Chart => "chart",
             Shortcode::Table => "table",
             Shortcode::Claim => "claim",
+            Shortcode::NotData => "not_data",
             Shortcode::End => "end",
         }
     }
@@ -50,7 +55,7 @@ impl Shortcode {
             Shortcode::Fig => &["name", "vs", "format"],
             Shortcode::Chart | Shortcode::Table => &["name"],
             Shortcode::Claim => &["if"],
-            Shortcode::End => &[],
+            Shortcode::NotData | Shortcode::End => &[],
         }
     }
 
@@ -157,7 +162,10 @@ pub(super) fn expand(call: &Call, ctx: &Context, used: &mut Used) -> Result<Embe
         ));
     };
     let args = check_args(call, shortcode.args())?;
-    if matches!(shortcode, Shortcode::Claim | Shortcode::End) {
+    if matches!(
+        shortcode,
+        Shortcode::Claim | Shortcode::NotData | Shortcode::End
+    ) {
         return claim_mark(shortcode, &args);
     }
     let name = *args.get("name").ok_or_else(|| {
@@ -173,8 +181,8 @@ pub(super) fn expand(call: &Call, ctx: &Context, used: &mut Used) -> Result<Embe
     }
 }
 
-/// `claim` and `end` mark where a guarded passage starts and ends; they show nothing
-/// (`claim` evaluates them).
+/// `claim`, `not_data` and `end` mark where a guarded passage, or one that is not a
+/// data claim, starts and ends; they show nothing (`claim` evaluates claims).
 fn claim_mark(shortcode: Shortcode, args: &BTreeMap<&str, &str>) -> Result<Embed, String> {
     if shortcode == Shortcode::Claim && !args.contains_key("if") {
         return Err(
@@ -327,7 +335,8 @@ fn check_earlier(ctx: &Context, earlier: &str) -> Result<(), String> {
 }
 
 /// The figure `name` of `edition`, or an error telling unknown names apart from figures
-/// that this edition lacks (such as a growth figure with nothing to compare to).
+/// that this edition lacks (a growth figure with nothing to compare to, a sourced
+/// figure without a value for it).
 pub(super) fn lookup<'c>(
     ctx: &Context<'c>,
     edition: &str,
@@ -349,10 +358,19 @@ pub(super) fn lookup<'c>(
             did_you_mean(name, known)
         ));
     }
-    let hint = if edition == ctx.edition {
-        "; a growth figure needs an earlier edition to compare to (`compare-to`)"
-    } else {
-        ""
+    let sourced = (ctx.figures.values())
+        .find_map(|figures| figures.get(name))
+        .is_some_and(Figure::is_sourced);
+    let hint = match (sourced, edition == ctx.edition) {
+        (true, _) => format!(
+            "; it is a sourced figure, and stateof.toml states no value for this edition: \
+             add one to its `values` (`{{ edition = \"{edition}\", value = …, source = \"…\" }}`), \
+             or take the figure out of this edition's text"
+        ),
+        (false, true) => {
+            "; a growth figure needs an earlier edition to compare to (`compare-to`)".to_owned()
+        }
+        (false, false) => String::new(),
     };
     Err(format!(
         "figure `{name}` has no value for edition `{edition}` (only for {}){hint}",

@@ -74,7 +74,7 @@ fn one_line(message: &str) -> String {
 }
 
 /// `(front matter TOML, body, 1-based line of the body's first line)`.
-fn split(text: &str) -> Result<(&str, &str, usize), &'static str> {
+pub(super) fn split(text: &str) -> Result<(&str, &str, usize), &'static str> {
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
     if first.trim_end() != FENCE {

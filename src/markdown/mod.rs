@@ -32,8 +32,12 @@
 //! A shortcode fits on one line. Unknown names, arguments or editions are errors naming
 //! the file, the line and the nearest known name.
 //!
+//! - `{{ not_data }}…{{ end }}`: a passage that is not a data claim ("the second half
+//!   of the year"); the checks on numbers in prose leave it alone. It shows nothing.
+//!
 //! `typed_numbers` finds numbers typed in the prose that a figure shows (they should be
-//! `fig` calls); the site warns about them.
+//! `fig` calls), and `number_words` numbers written in words ("a third", "doubled")
+//! outside guarded claims; the site warns about both.
 //!
 //! Raw HTML in the narrative passes through (editors are trusted); everything taken
 //! from data is escaped here. This module reads no files and knows nothing of layouts.
@@ -45,9 +49,13 @@ mod embed;
 pub use embed::{figure_id, for_feeds, Shortcode};
 mod front;
 mod html;
+mod prose;
+pub mod rewrite;
 mod shortcodes;
 mod typed;
+mod words;
 pub use typed::{typed_numbers, TypedNumber};
+pub use words::{number_words, NumberWord};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -199,7 +207,10 @@ pub fn render(doc: &Document, ctx: &Context) -> Result<Rendered> {
         embeds.push(embed::expand(call, ctx, &mut used).map_err(|m| at(call.line, &m))?);
     }
     let mut claims = Vec::with_capacity(spans.len());
-    for &span in &spans {
+    let guarded = |&&(open, _): &&(usize, usize)| {
+        embed::Shortcode::of(&scanned.calls[open]) == Some(embed::Shortcode::Claim)
+    };
+    for &span in spans.iter().filter(guarded) {
         let line = scanned.calls[span.0].line;
         let (calls, source) = (&scanned.calls, &scanned.source);
         let claim = claim::evaluate(span, calls, source, &embeds, ctx, doc.body_line + line)

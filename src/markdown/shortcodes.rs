@@ -20,8 +20,8 @@ pub(super) const CLOSE: char = '\u{E001}';
 /// One shortcode call, as written.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Call {
-    /// `fig`, `chart`, `table`, `claim`, `end` (not checked here). `end` alone may be
-    /// written without parentheses: `{{ end }}`.
+    /// `fig`, `chart`, `table`, `claim`, `not_data`, `end` (not checked here). `end`
+    /// and `not_data` may be written without parentheses: `{{ end }}`.
     pub name: String,
     /// `key="value"` pairs in the order written.
     pub args: Vec<(String, String)>,
@@ -112,7 +112,7 @@ fn parse_call(inner: &str) -> Result<(String, Vec<(String, String)>), String> {
     let mut rest = inner.trim_start();
     let name = ident(&mut rest).ok_or("expected a name like `fig(…)`")?;
     rest = rest.trim_start();
-    if name == "end" && rest.is_empty() {
+    if matches!(name.as_str(), "end" | "not_data") && rest.is_empty() {
         return Ok((name, Vec::new()));
     }
     rest = rest

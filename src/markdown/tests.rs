@@ -553,6 +553,47 @@ fn claims_span_paragraphs_and_false_ones_are_reported_not_refused() {
 }
 
 #[test]
+fn a_sourced_figure_without_a_value_for_an_edition_says_what_to_write() {
+    let e = error("{{ fig(name=\"open_models\", vs=\"2025-spring\") }}");
+    assert!(
+        e.starts_with(
+            "content/2026-spring/index.md:5: figure `open_models` has no value for edition \
+             `2025-spring` (only for 2026-spring); it is a sourced figure, and stateof.toml \
+             states no value for this edition: add one to its `values` (`{ edition = \
+             \"2025-spring\", value = …, source = \"…\" }`)"
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn not_data_passages_show_their_text_and_nothing_else() {
+    let out =
+        render_body("It took {{ not_data }}half a year{{ end }}, {{not_data()}}a third{{end}}.\n")
+            .unwrap();
+    assert_eq!(out.html, "<p>It took half a year, a third.</p>\n");
+    assert!(
+        out.claims.is_empty(),
+        "a passage marked as not data is no claim"
+    );
+    let cases = [
+        (
+            "{{ not_data }}open\n",
+            ":5: this `not_data` passage has no `{{ end }}`",
+        ),
+        (
+            "{{ not_data }}a {{ claim(if=\"us_share > 1%\") }}b{{ end }}",
+            ":5: this `not_data` passage has no `{{ end }}` before the next claim starts",
+        ),
+        (
+            "{{ not_data(why=\"x\") }}a{{ end }}",
+            ":5: `not_data` has no argument `why`",
+        ),
+    ];
+    assert_located(&cases);
+}
+
+#[test]
 fn claim_mistakes_are_located_errors() {
     let cases = [
         (

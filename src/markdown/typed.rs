@@ -3,7 +3,8 @@
 //! data changes, so the site warns about it (and `stateof check` fails on it).
 //!
 //! Only the prose is read: the summary, and the body's text outside shortcodes, code,
-//! raw HTML and link targets.
+//! raw HTML, link targets and passages marked as not data claims
+//! (`{{ not_data }}…{{ end }}`).
 //! A number counts when it carries a sign of being a measured value: a percent sign
 //! (`37%`), a unit suffix (`2.1M`, `2.1 million`), a thousands separator (`1,234`) or a
 //! decimal point (`0.95`). Plain whole numbers (`200 models`, `2026`) are left alone:
@@ -12,9 +13,8 @@
 
 use std::path::Path;
 
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
-
-use super::shortcodes::{self, CLOSE, OPEN};
+use super::prose::Prose;
+use super::shortcodes::{CLOSE, OPEN};
 use super::Document;
 use crate::figures::Figures;
 use crate::format;
@@ -53,8 +53,9 @@ impl TypedNumber {
 }
 
 /// The numbers typed in `doc`'s prose that equal the shown value of a scalar figure in
-/// `figures` (the page's edition). A body whose shortcodes do not parse yields none:
-/// rendering reports that error. The summary is read too, at its line in the file.
+/// `figures` (the page's edition), outside passages marked as not data claims. A body
+/// whose shortcodes do not parse yields none: rendering reports that error. The
+/// summary is read too, at its line in the file.
 pub fn typed_numbers(doc: &Document, figures: &Figures) -> Vec<TypedNumber> {
     let shown = shown(figures);
     let mut found: Vec<TypedNumber> = (typed_in(&doc.front.summary, &shown).into_iter())
@@ -63,26 +64,18 @@ pub fn typed_numbers(doc: &Document, figures: &Figures) -> Vec<TypedNumber> {
             ..typed
         })
         .collect();
-    let Ok(scanned) = shortcodes::scan(&doc.body) else {
+    let Some(prose) = Prose::read(&doc.body) else {
         return found;
     };
-    let source = &scanned.source;
-    let mut in_code = false;
-    for (event, range) in Parser::new_ext(source, super::html::options()).into_offset_iter() {
-        match event {
-            Event::Start(Tag::CodeBlock(_)) => in_code = true,
-            Event::End(TagEnd::CodeBlock) => in_code = false,
-            _ => {}
-        }
-        // Code blocks hold their code as text events.
-        if in_code || !matches!(event, Event::Text(_)) {
-            continue;
-        }
-        for (at, typed) in typed_in(&source[range.clone()], &shown) {
-            found.push(TypedNumber {
-                line: doc.body_line + shortcodes::line_at(source, range.start + at),
-                ..typed
-            });
+    for range in &prose.texts {
+        for (at, typed) in typed_in(&prose.source[range.clone()], &shown) {
+            let at = range.start + at;
+            if !prose.not_data(at) {
+                found.push(TypedNumber {
+                    line: doc.body_line + prose.line(at),
+                    ..typed
+                });
+            }
         }
     }
     found
@@ -294,8 +287,15 @@ mod tests {
         let body = "{{ fig(name=\"us_share\") }} and {{ claim(if=\"us_share > 37%\") }}x{{ end }}\n\
                     `37%` in code, [a link](https://x.org/37%25) and <span title=\"37%\">y</span>\n\n\
                     ```\n2.1M\n```\n\n\
-                    The 200 models of 2026, version 0.95.1, 38%, 2.1MB, v0.95, 370%.\n";
+                    The 200 models of 2026, version 0.95.1, 38%, 2.1MB, v0.95, 370%.\n\n\
+                    {{ not_data }}A survey of ours found 37%{{ end }}, not a figure.\n";
         assert_eq!(found(body), []);
+        let body = "{{ claim(if=\"us_share > 1%\") }}Still 37%{{ end }}.\n";
+        assert_eq!(
+            found(body).len(),
+            1,
+            "a claim guards its words, not its typed numbers"
+        );
     }
 
     #[test]

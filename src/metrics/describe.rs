@@ -140,7 +140,11 @@ fn sentence(metric: &Metric, kind: Kind) -> String {
             "Change in figure `{figure}` since the edition compared to: this edition's \
              value divided by that edition's, minus 1"
         ),
-        Metric::Sourced { source, .. } => format!("As published by {source}"),
+        Metric::Sourced { .. } => {
+            "Stated by a source, not computed: each edition's value is the one the source \
+             named beside it gives for that edition"
+                .to_owned()
+        }
     }
 }
 

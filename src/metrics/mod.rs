@@ -3,7 +3,8 @@
 //! `compute` evaluates every figure the report config declares for one edition, each
 //! with its provenance (the definition in words from `describe`, the edition, the
 //! snapshot's date and row count); `resolve_growth` then fills growth figures from an
-//! earlier edition's figures. The numbers come from `stats` (plain functions over a
+//! earlier edition's figures, and `resolve_sourced` the values the config states for
+//! the edition (`sourced`). The numbers come from `stats` (plain functions over a
 //! column), `group` (keys and filters), `share` (shares of groups), `months` and `top`;
 //! `rows` resolves authors against the registry once for all of them. Nothing here
 //! reads files or formats numbers for people.
@@ -20,6 +21,7 @@ pub mod group;
 mod months;
 mod rows;
 pub mod share;
+mod sourced;
 pub mod stats;
 mod top;
 mod unmatched;
@@ -43,11 +45,13 @@ pub use crate::countries::country_name;
 pub use describe::{describe, describe_growth};
 pub use months::count_by_month;
 pub use rows::{tables, Rows};
+pub use sourced::{resolve_sourced, stated, Season};
 pub use top::top;
 pub use unmatched::{unmatched, Unmatched};
 
 /// Computes every figure in `defs` for one edition. Growth figures are left for
-/// `resolve_growth`, which needs the earlier edition.
+/// `resolve_growth`, which needs the earlier edition, and sourced figures for
+/// `resolve_sourced`, which needs the dates of the editions.
 pub fn compute(
     defs: &BTreeMap<String, FigureDef>,
     snapshot: &Snapshot,
@@ -78,22 +82,9 @@ pub fn compute_over(
             )),
         };
         let figure = match &def.metric {
-            Metric::Growth { .. } => continue,
-            Metric::Sourced { value, source, url } => Figure {
-                label: def.label.clone(),
-                format: def.format(),
-                value: Value::Number(*value),
-                provenance: Provenance {
-                    definition: describe(&def.metric, def.of),
-                    edition: edition.to_owned(),
-                    snapshot_date: None,
-                    rows: None,
-                    source: Some(source.clone()),
-                    source_url: url.clone(),
-                    excluded: Vec::new(),
-                },
-                groups: Vec::new(),
-            },
+            // Filled in later: growth from the earlier edition, sourced values from the
+            // editions' seasons (`resolve_growth`, `resolve_sourced`).
+            Metric::Growth { .. } | Metric::Sourced { .. } => continue,
             _ => computed(def, rows()?, snapshot, edition)
                 .with_context(|| format!("failed to compute figure `{name}`"))?,
         };
@@ -115,6 +106,7 @@ fn computed(def: &FigureDef, rows: &Rows, snapshot: &Snapshot, edition: &str) ->
         rows: Some(repos.len() as u64),
         source: None,
         source_url: None,
+        source_date: None,
         excluded: Vec::new(),
     };
     let (value, groups) = match &def.metric {
@@ -431,6 +423,7 @@ pub fn resolve_growth(
                 rows: None,
                 source: None,
                 source_url: None,
+                source_date: None,
                 excluded: Vec::new(),
             },
             groups: Vec::new(),

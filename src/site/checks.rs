@@ -1,16 +1,20 @@
 //! What the data step found wrong in the data itself, as located errors and
 //! warnings: values a figure asks for that no snapshot has (`check_values`), and
 //! snapshots that repeat ids or lack fields (`quality_warnings`), and figures a total
-//! of 0 leaves undefined (`undefined_warnings`). The counts come from
-//! the data step (`EditionData`); this module only words them.
+//! of 0 leaves undefined (`undefined_warnings`), snapshots taken after their edition's
+//! date (`snapshot_dates`), and sourced values for editions the report does not have
+//! (`sourced_editions`). The counts come from the data step (`EditionData`); this
+//! module only words them.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
-use anyhow::{bail, Result};
+use anyhow::{anyhow, bail, Result};
 
 use super::data::EditionData;
-use crate::config::{Config, Field};
+use crate::config::{Config, Field, Metric};
 use crate::content::Edition;
+use crate::dates::Date;
 use crate::diagnostics::{self, Warnings};
 use crate::figures::Value;
 use crate::metrics::Unmatched;
@@ -165,4 +169,105 @@ pub fn undefined_warnings(
         }
     }
     warnings
+}
+
+/// An error for each sourced value that names an edition the report does not have
+/// (`dates` holds every edition, drafts included), at its figure's line, with the
+/// nearest edition's name.
+pub fn sourced_editions(config: &Config, dates: &BTreeMap<String, Date>) -> Result<()> {
+    let errors = (config.figures.iter()).flat_map(|(name, def)| {
+        let values = match &def.metric {
+            Metric::Sourced { values } => values.as_slice(),
+            _ => &[],
+        };
+        (values.iter())
+            .filter_map(|v| v.edition.as_deref())
+            .filter(|edition| !dates.contains_key(*edition))
+            .map(move |edition| {
+                Err(anyhow!(
+                    "{}:{}: figure `{name}`: a value names edition `{edition}`, which the \
+                     report does not have (its editions are the folders of content/){}",
+                    config.path.display(),
+                    def.line,
+                    crate::suggest::did_you_mean(edition, dates.keys())
+                ))
+            })
+    });
+    diagnostics::all(errors.collect::<Vec<Result<()>>>())?;
+    Ok(())
+}
+
+/// One warning per edition whose snapshot (its manifest's date) was taken after the
+/// edition's own date.
+pub fn snapshot_dates(editions: &[Edition], data: &BTreeMap<String, EditionData>) -> Warnings {
+    let mut warnings = Warnings::default();
+    for edition in editions {
+        let snapshot = &data[&edition.slug].snapshot;
+        let Some(taken) = snapshot.date.as_deref().and_then(|d| d.parse().ok()) else {
+            continue;
+        };
+        let front = &edition.index.front;
+        let line = front.snapshot.as_ref().map_or(1, |s| s.line);
+        let at = (edition.index.path.as_path(), line);
+        if let Some(warning) = snapshot_after(at, &edition.slug, front.date, &snapshot.file, taken)
+        {
+            warnings.push(warning);
+        }
+    }
+    warnings
+}
+
+/// The warning for edition `slug` dated `date` (its `index.md` and the line of its
+/// `snapshot`, at `at`) whose snapshot `file` was taken on `taken`, if that is after it.
+pub fn snapshot_after(
+    at: (&Path, usize),
+    slug: &str,
+    date: Date,
+    file: &str,
+    taken: Date,
+) -> Option<String> {
+    (taken > date).then(|| {
+        format!(
+            "{}:{}: edition `{slug}` is dated {date}, but its snapshot `{file}` was taken on \
+             {taken}, after it: an edition cannot show data from after its own date; set its \
+             `date` to {taken} or later, or point `snapshot` at data from before {date}",
+            at.0.display(),
+            at.1
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_snapshot_taken_after_its_edition_is_named_with_both_dates() {
+        let date = |text: &str| text.parse::<Date>().unwrap();
+        let at = (Path::new("content/2026-fall/index.md"), 5);
+        let file = "snapshots/2026-10-01/models.parquet";
+        let same = snapshot_after(
+            at,
+            "2026-fall",
+            date("2026-10-01"),
+            file,
+            date("2026-10-01"),
+        );
+        assert_eq!(same, None);
+        let message = snapshot_after(
+            at,
+            "2026-fall",
+            date("2026-09-20"),
+            file,
+            date("2026-10-01"),
+        )
+        .unwrap();
+        assert_eq!(
+            message,
+            "content/2026-fall/index.md:5: edition `2026-fall` is dated 2026-09-20, but its \
+             snapshot `snapshots/2026-10-01/models.parquet` was taken on 2026-10-01, after it: \
+             an edition cannot show data from after its own date; set its `date` to 2026-10-01 \
+             or later, or point `snapshot` at data from before 2026-09-20"
+        );
+    }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::cache::{self, Cache};
 use crate::config::{self, Config, FigureDef, Format, Key, Metric, Weight};
 use crate::content::Edition;
+use crate::dates::Date;
 use crate::figures::{Figures, Left};
 use crate::metrics::Unmatched;
 use crate::registry::{Registry, UNATTRIBUTED};
@@ -196,11 +197,14 @@ pub struct Inputs<'a> {
     pub paths: &'a BTreeMap<String, PathBuf>,
     /// The editions whose data was fetched by reference (`BuildOptions::fetched`).
     pub fetched: &'a BTreeMap<String, PathBuf>,
+    /// Every edition's date, drafts included (`Content::dates`): the seasons that
+    /// dated sourced values belong to.
+    pub dates: &'a BTreeMap<String, Date>,
 }
 
-/// Each edition's data, from memory, the cache or its snapshot, then growth between
-/// editions (always recomputed: it is cheap, and depends on two editions). Returns
-/// the data and where each edition's figures came from.
+/// Each edition's data, from memory, the cache or its snapshot, then its sourced values
+/// and growth between editions (always resolved again: it is cheap, and depends on
+/// other editions). Returns the data and where each edition's figures came from.
 pub fn compute(
     inputs: &Inputs,
     editions: &[Edition],
@@ -216,6 +220,14 @@ pub fn compute(
     }
     memo.editions.retain(|slug, _| data.contains_key(slug));
     let config = inputs.config;
+    for edition in editions {
+        let this = data.get_mut(&edition.slug).expect("computed above");
+        let season = metrics::Season::of(inputs.dates, &edition.slug).unwrap_or(metrics::Season {
+            after: None,
+            until: edition.index.front.date,
+        });
+        metrics::resolve_sourced(&config.figures, &mut this.figures, &edition.slug, &season);
+    }
     // Oldest first, so that an edition's growth figures see its predecessor complete.
     for edition in editions.iter().rev() {
         let previous = edition

@@ -31,6 +31,7 @@ use crate::output::Output;
 use crate::{config, content, registry};
 use cache::Cache;
 
+pub use checks::snapshot_after;
 pub use data::{EditionData, Memo, Source};
 pub use narrative::{false_claims_for, typed_numbers};
 pub use urls::Urls;
@@ -181,6 +182,8 @@ pub fn build_again(options: &BuildOptions, reuse: &mut Reuse) -> Result<Built> {
     let content = content::load(root, options.drafts)?;
     warnings.extend(content.warnings);
     let editions = content.editions;
+    let dates = content.dates;
+    checks::sourced_editions(&config, &dates)?;
     timer.step("read project");
 
     let urls = Urls::new(options.base_url.as_deref().unwrap_or(&config.base_url))?;
@@ -191,11 +194,13 @@ pub fn build_again(options: &BuildOptions, reuse: &mut Reuse) -> Result<Built> {
         registry: &registry,
         paths: &paths,
         fetched: &options.fetched,
+        dates: &dates,
     };
     let (data, sources) = data::compute(&inputs, &editions, &mut reuse.cache, &mut reuse.memo)?;
     let mut data_warnings = checks::check_values(&config, &editions, &data)?;
     data_warnings.extend(checks::quality_warnings(&config, &editions, &data));
     data_warnings.extend(checks::undefined_warnings(&config, &editions, &data));
+    data_warnings.extend(checks::snapshot_dates(&editions, &data));
     warnings.extend(data_warnings.clone());
     timer.step("compute figures");
 

@@ -125,7 +125,8 @@ pub fn false_claims(narrative: &Narrative) -> Vec<String> {
 }
 
 /// One message per number typed in a document of `editions` that a figure of its
-/// edition shows (`markdown::typed_numbers`), in document order. Editions without
+/// edition shows (`markdown::typed_numbers`), and per number written in words outside
+/// a guarded claim (`markdown::number_words`), in document order. Editions without
 /// figures in `figures` are skipped.
 pub fn typed_numbers(editions: &[Edition], figures: &BTreeMap<String, Figures>) -> Vec<String> {
     let mut messages = Vec::new();
@@ -136,7 +137,13 @@ pub fn typed_numbers(editions: &[Edition], figures: &BTreeMap<String, Figures>) 
         let docs = std::iter::once(&edition.index).chain(edition.chapters.iter().map(|c| &c.doc));
         for doc in docs {
             let typed = markdown::typed_numbers(doc, figures);
-            messages.extend(typed.iter().map(|t| t.message(&doc.path)));
+            let words = markdown::number_words(doc);
+            let mut found: Vec<(usize, String)> = (typed.iter())
+                .map(|t| (t.line, t.message(&doc.path)))
+                .chain(words.iter().map(|w| (w.line, w.message(&doc.path))))
+                .collect();
+            found.sort_by_key(|(line, _)| *line);
+            messages.extend(found.into_iter().map(|(_, message)| message));
         }
     }
     messages

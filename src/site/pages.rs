@@ -156,8 +156,11 @@ struct ValueView<'a> {
     edition: &'a str,
     /// The value as the prose shows it; none where there is nothing to show.
     text: Option<String>,
-    /// What the value is measured against ("since Spring 2025"), or why it is missing.
+    /// What the value is measured against ("since Spring 2025"), who states it, or why
+    /// it is missing.
     note: Option<String>,
+    /// Where the note's source states the value.
+    url: Option<&'a str>,
 }
 
 /// One page to render: output file, template, template context.
@@ -460,6 +463,7 @@ fn figure_rows<'a>(ctx: &Context<'a>) -> Vec<FigureRow<'a>> {
         .iter()
         .map(|(name, def)| match &def.metric {
             Metric::Growth { figure: of } => growth_row(ctx, name, def, of),
+            Metric::Sourced { .. } => sourced_row(ctx, name, def),
             _ => FigureRow {
                 id: crate::markdown::figure_id(name),
                 name,
@@ -475,6 +479,7 @@ fn figure_rows<'a>(ctx: &Context<'a>) -> Vec<FigureRow<'a>> {
                             edition: &e.index.front.title,
                             text: Some(format::number(figure.number()?, figure.format)),
                             note: None,
+                            url: None,
                         })
                     })
                     .collect(),
@@ -513,6 +518,7 @@ fn growth_row<'a>(ctx: &Context<'a>, name: &'a str, def: &'a FigureDef, of: &str
                 edition: &e.index.front.title,
                 text,
                 note: Some(note),
+                url: None,
             }
         })
         .collect();
@@ -521,6 +527,42 @@ fn growth_row<'a>(ctx: &Context<'a>, name: &'a str, def: &'a FigureDef, of: &str
         name,
         label: &def.label,
         definition: metrics::describe_growth(label, None),
+        values,
+    }
+}
+
+/// A sourced figure: each edition's value with the source that states it (and the day
+/// it states it for), or that the edition has none.
+fn sourced_row<'a>(ctx: &Context<'a>, name: &'a str, def: &'a FigureDef) -> FigureRow<'a> {
+    let values = (ctx.editions.iter())
+        .map(|e| {
+            let figure = ctx.data[&e.slug].figures.get(name);
+            let (text, note, url) = match figure {
+                Some(f) => {
+                    let p = &f.provenance;
+                    let source = p.source.as_deref().unwrap_or_default();
+                    let note = match &p.source_date {
+                        Some(date) => format!("({source}, as of {date})"),
+                        None => format!("({source})"),
+                    };
+                    let text = f.number().map(|x| format::number(x, f.format));
+                    (text, note, p.source_url.as_deref())
+                }
+                None => (None, "no value stated for this edition".to_owned(), None),
+            };
+            ValueView {
+                edition: &e.index.front.title,
+                text,
+                note: Some(note),
+                url,
+            }
+        })
+        .collect();
+    FigureRow {
+        id: crate::markdown::figure_id(name),
+        name,
+        label: &def.label,
+        definition: metrics::describe(&def.metric, def.of),
         values,
     }
 }

@@ -74,6 +74,24 @@ fn demo_builds_a_complete_site() {
         .contains("&lt;img src=&quot;https://stateof-demo.github.io/stateof/2026-spring/charts/"));
     let sitemap = read(site.join("sitemap.xml"));
     assert!(sitemap.contains("<loc>https://stateof-demo.github.io/stateof/2026-spring/</loc>"));
+
+    // Sourced figures belong to the edition that quotes them: the 2025 edition shows
+    // no value from a 2026 source.
+    let figures = |edition: &str| -> Value {
+        serde_json::from_str(&read(site.join(format!("{edition}/figures.json")))).unwrap()
+    };
+    for name in ["users_total", "fortune500_share"] {
+        assert!(figures("2025-spring").get(name).is_none(), "{name} in 2025");
+        let provenance = &figures("2026-spring")[name]["provenance"];
+        assert_eq!(provenance["edition"], "2026-spring", "{name}");
+        assert!(provenance["source"]
+            .as_str()
+            .unwrap()
+            .contains("Spring 2026"));
+    }
+    // Nothing typed or written in words where a figure should be, by `stateof check`.
+    let out = super::stateof(&repo(), &["check", site.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", super::stderr(&out));
 }
 
 #[test]

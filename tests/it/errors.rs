@@ -156,7 +156,7 @@ fn chart_of_unknown_figure_is_a_config_error() {
         )
     });
     assert!(
-        msg.contains("stateof.toml:54: chart `by_author`: draws unknown figure `by_auther` (did you mean `by_author`?)"),
+        msg.contains("stateof.toml:55: chart `by_author`: draws unknown figure `by_auther` (did you mean `by_author`?)"),
         "{msg}"
     );
 }
@@ -172,7 +172,7 @@ fn every_config_error_is_reported_with_its_line() {
     for expected in [
         "stateof.toml:6: figure `models_total`: unknown key `lable` (did you mean `label`?)",
         "stateof.toml:14: figure `top2_share`: `format`: unknown value `percnt` (did you mean `percent`?)",
-        "stateof.toml:53: chart `by_author`: `kind`: unknown value `bars` (did you mean `bar`?)",
+        "stateof.toml:54: chart `by_author`: `kind`: unknown value `bars` (did you mean `bar`?)",
         "3 errors",
     ] {
         assert!(msg.contains(expected), "{expected} not in {msg}");

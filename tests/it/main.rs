@@ -18,6 +18,7 @@ mod links;
 mod mock_dump;
 mod mock_hub;
 mod refresh;
+mod seasons;
 mod serve;
 mod share;
 mod tiny;
